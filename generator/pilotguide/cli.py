@@ -1,0 +1,181 @@
+"""The `pilotguide` command: a thin layer that turns library errors into friendly output."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from . import __version__
+from . import schema as schemas
+from .errors import ContentError, Problems
+from .project import load_content, load_vocabularies
+from .render import TEMPLATES_DIR, render_pages
+from .scaffold import ScaffoldError, new_record
+
+CONFIG_HELP = "MkDocs 配置文件（默认：当前目录的 mkdocs.yml）。内容目录是它所在的目录。"
+GENERATED_MARK = ".pilotguide-generated"
+
+
+def _fail(message: str) -> None:
+    click.echo(message, err=True)
+    sys.exit(1)
+
+
+def _root(config: Path) -> Path:
+    return config.resolve().parent
+
+
+def _load(root: Path):
+    try:
+        content = load_content(root)
+    except ContentError as error:
+        _fail(error.format())
+    for warning in content.warnings:
+        click.echo(str(warning), err=True)
+    return content
+
+
+config_option = click.option("--config", "-f", "config", type=click.Path(path_type=Path, dir_okay=False),
+                             default="mkdocs.yml", show_default=True, help=CONFIG_HELP)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="pilotguide")
+@click.option("--debug", is_flag=True, help="出错时显示完整的 Python 调用栈（供开发者排查）。")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """pilotguide：把政策、培育步骤、试点案例和课程的 YAML 文件做成可搜索、可打印的静态指南。"""
+    ctx.obj = {"debug": debug}
+
+
+@main.command()
+@config_option
+def check(config: Path) -> None:
+    """检查全部内容（YAML 语法、字段、引用）。没有问题时退出码为 0，否则为 1。"""
+    content = _load(_root(config))
+    counts = "，".join(f"{k.label} {len(content.all(k.name))} 条" for k in schemas.kinds().values())
+    click.echo(f"内容检查通过：{counts}。")
+
+
+@main.command()
+@config_option
+@click.option("--site-dir", "-d", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="输出目录（默认：mkdocs.yml 中的 site_dir，通常是 site/）。")
+@click.option("--strict", is_flag=True, help="把 MkDocs 的警告（如失效链接）当作错误。")
+@click.option("--zip", "make_zip", is_flag=True, help="另外生成带日期的站点压缩包，便于交给内网服务器。")
+@click.option("--verbose", "-v", is_flag=True, help="显示 MkDocs 的详细日志。")
+@click.pass_context
+def build(ctx: click.Context, config: Path, site_dir: Path | None, strict: bool, make_zip: bool,
+          verbose: bool) -> None:
+    """检查内容，然后把站点构建到 site/（失败时保留原来的 site/ 不变）。"""
+    from mkdocs.exceptions import MkDocsException
+
+    from .site import build_site, zip_site
+
+    if not config.is_file():
+        _fail(f"找不到配置文件 {config}：请在项目根目录运行，或用 --config 指定。")
+    content = _load(_root(config))
+    try:
+        site = build_site(config, site_dir, strict=strict, verbose=verbose, content=content)
+    except (MkDocsException, OSError) as error:
+        if ctx.obj["debug"]:
+            raise
+        _fail(f"构建失败：{error}")
+    click.echo(f"站点已生成：{site}")
+    if make_zip:
+        archive = zip_site(site, site.parent)
+        click.echo(f"压缩包已生成：{archive}")
+
+
+@main.command()
+@config_option
+@click.option("--dev-addr", "-a", default="127.0.0.1:8000", show_default=True, help="预览地址（IP:端口）。")
+def serve(config: Path, dev_addr: str) -> None:
+    """本地预览：修改 YAML、模板或 docs/ 后页面自动刷新。"""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.commands.serve import serve as mkdocs_serve
+    from mkdocs.exceptions import MkDocsException
+
+    from .site import _mkdocs_logging
+
+    _mkdocs_logging(verbose=False)
+    try:
+        # livereload passed explicitly: with click > 8.2.1 the mkdocs CLI flag defaults off (mkdocs#4032).
+        mkdocs_serve(str(config), livereload=True, dev_addr=dev_addr)
+    except MkDocsException as error:
+        _fail(str(error))
+
+
+@main.command()
+@config_option
+@click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False), required=True,
+              help="输出目录：写入手写页面（docs/）和生成的 Markdown 页面。")
+def generate(config: Path, out: Path) -> None:
+    """把生成的 Markdown 连同 docs/ 写到磁盘，供其他静态站点引擎使用。"""
+    root = _root(config)
+    content = _load(root)
+    pages = render_pages(content, root / TEMPLATES_DIR)
+    docs = root / "docs"
+    if out.exists() and any(out.iterdir()) and not (out / GENERATED_MARK).exists():
+        _fail(f"{out} 不是空目录，也不是 pilotguide 生成的目录：为避免覆盖，请换一个输出目录。")
+    clashes = [p for p in pages if (docs / p.partition("#")[0]).is_file()]
+    if clashes:
+        _fail("\n".join(f"docs/{p}: 手写文件与生成的页面同名，请改名。" for p in clashes))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    if docs.is_dir():
+        shutil.copytree(docs, staging, dirs_exist_ok=True)
+    for path, markdown in pages.items():
+        target = staging / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(markdown, encoding="utf-8")
+    (staging / GENERATED_MARK).write_text("pilotguide generate\n", encoding="utf-8")
+    if out.exists():
+        shutil.rmtree(out)
+    staging.rename(out)
+    click.echo(f"已写入 {len(pages)} 个生成页面到 {out}。")
+
+
+@main.command()
+@config_option
+@click.argument("kind", type=click.Choice(list(schemas.kinds())))
+@click.argument("record_id", metavar="ID")
+def new(config: Path, kind: str, record_id: str) -> None:
+    """新建一条记录（KIND：policy、step、case-study、glossary 等），不会覆盖已有文件。"""
+    root = _root(config)
+    vocabularies = load_vocabularies(root, Problems())
+    try:
+        path = new_record(root, kind, record_id, vocabularies)
+    except ScaffoldError as error:
+        _fail(str(error))
+    click.echo(f"已创建 {path.relative_to(root).as_posix()}：请把所有【待填写】换成真实内容，然后运行 pilotguide check。")
+
+
+@main.command()
+@config_option
+@click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False), required=True,
+              help="输出目录。")
+def schema(config: Path, out: Path) -> None:
+    """写出各类记录的 JSON Schema（draft-07），供编辑器补全和校验。"""
+    vocabularies = load_vocabularies(_root(config), Problems())
+    written = schemas.write_schemas(out, vocabularies)
+    click.echo(f"已写入 {len(written)} 个 Schema 到 {out}。")
+
+
+def run() -> None:
+    """Console entry point: an unexpected error is one line, not a traceback (unless --debug)."""
+    try:
+        main()
+    except Exception as error:  # noqa: BLE001 - the last line of defence for users
+        if "--debug" in sys.argv:
+            raise
+        _fail(f"内部错误：{type(error).__name__}: {error}\n（加 --debug 可查看详细信息，并请报告此问题。）")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()

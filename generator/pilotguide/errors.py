@@ -1,0 +1,57 @@
+"""Problems found in content, each with a location, and the error that carries them.
+
+The library raises `ContentError`; the CLI and the MkDocs plugin turn it into readable output.
+No traceback reaches a user for bad content.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the content, located as `path:line:col`."""
+
+    path: str
+    line: int
+    col: int
+    message: str
+    warning: bool = False
+
+    def __str__(self) -> str:
+        where = self.path if self.line <= 0 else f"{self.path}:{self.line}:{self.col}"
+        prefix = "警告：" if self.warning else ""
+        return f"{where}: {prefix}{self.message}"
+
+
+class ContentError(Exception):
+    """Raised when content has problems; carries every problem found, sorted by place."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(set(problems))
+        super().__init__(self.format())
+
+    def format(self) -> str:
+        lines = [str(p) for p in self.problems]
+        errors = sum(1 for p in self.problems if not p.warning)
+        lines.append(f"共发现 {errors} 个错误。")
+        return "\n".join(lines)
+
+
+class Problems:
+    """Collects problems during a run, so all of them are reported together."""
+
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+
+    def add(self, path: str, line: int, col: int, message: str, warning: bool = False) -> None:
+        self.items.append(Problem(path, line, col, message, warning))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if not p.warning]
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ContentError(self.items)

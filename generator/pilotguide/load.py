@@ -1,0 +1,191 @@
+"""Safe YAML loading that keeps where every value came from.
+
+PyYAML composes the document into nodes (libyaml's C parser where present); we then build plain
+data ourselves, so that:
+- only plain YAML types are ever constructed (no Python objects, whatever the tags say);
+- every value and key keeps its line and column, for located errors later;
+- duplicate keys are an error (PyYAML's own constructor silently keeps the last one);
+- alias expansion is bounded (a "billion laughs" file fails fast instead of eating memory).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+
+from .errors import Problems
+
+try:  # libyaml's parser is several times faster; fall back to pure Python where it is missing.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+MAX_NODES = 100_000  # nodes visited per document, aliases expanded
+YAML_TAG = "tag:yaml.org,2002:"
+SCALAR_TAGS = {YAML_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+COLLECTION_TAGS = {YAML_TAG + "seq", YAML_TAG + "map"}
+
+Path_ = tuple  # a path into the data: keys and list indexes
+
+
+@dataclass
+class Document:
+    """One loaded YAML file: its data and where each part of it stands."""
+
+    path: str  # as shown to users: relative to the project root, with forward slashes
+    data: Any
+    broken: set = field(default_factory=set)  # paths whose value could not be read (already reported)
+    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, at: Path_, key: bool = False) -> tuple[int, int]:
+        """Line and column of the value at `at` (or of its key), else of its nearest parent."""
+        table = self.key_positions if key else self.positions
+        at = tuple(at)
+        if at in table:
+            return table[at]
+        while at:
+            at = at[:-1]
+            if at in self.positions:
+                return self.positions[at]
+        return (1, 1)
+
+
+class _TooBig(Exception):
+    pass
+
+
+def decode(raw: bytes, shown: str, problems: Problems) -> str | None:
+    """Bytes to text: UTF-8 (a BOM is fine); anything else is a located error, never mojibake."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        hint = ""
+        try:
+            raw.decode("gb18030")
+            hint = "看起来是 GBK/GB18030 编码（Windows 记事本、WPS 的常见默认），"
+        except UnicodeDecodeError:
+            pass
+        problems.add(shown, line, col, f"文件不是 UTF-8 编码：{hint}请用“UTF-8”编码另存后再试。")
+        return None
+
+
+def load_text(text: str, shown: str, problems: Problems) -> Document | None:
+    """Parse YAML text into a Document; problems are added, None returned on failure."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problems.add(shown, line, col, f"YAML 语法错误：{_yaml_reason(exc, text, line)}")
+        return None
+    except yaml.YAMLError as exc:
+        problems.add(shown, 1, 1, f"YAML 语法错误：{exc}")
+        return None
+    doc = Document(shown, None)
+    if node is None:
+        problems.add(shown, 1, 1, "文件是空的：应为一条记录（以 `id:`、`title:` 等字段组成的映射）。")
+        return None
+    builder = _Builder(doc, problems)
+    try:
+        doc.data = builder.build(node, ())
+    except _TooBig:
+        line, col = _mark(node)
+        problems.add(shown, line, col, f"YAML 别名（*引用）展开后超过 {MAX_NODES} 个节点，已停止读取；请不要用别名复制大段内容。")
+        return None
+    return doc
+
+
+def load_file(path: Path, shown: str, problems: Problems) -> Document | None:
+    """Read and parse one YAML file. Oversized, undecodable or broken files add a problem."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.add(shown, 0, 0, f"文件过大（{size} 字节，上限 {MAX_FILE_BYTES} 字节）。")
+            return None
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.add(shown, 0, 0, f"无法读取文件：{exc.strerror}")
+        return None
+    text = decode(raw, shown, problems)
+    return None if text is None else load_text(text, shown, problems)
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _yaml_reason(exc: yaml.MarkedYAMLError, text: str, line: int) -> str:
+    reason = exc.problem or exc.context or "无法解析"
+    lines = text.splitlines()
+    if 0 < line <= len(lines) and "\t" in lines[line - 1]:
+        return "使用了制表符（Tab）缩进；YAML 只能用空格缩进，请把 Tab 换成空格。"
+    return f"{reason}（请检查缩进、冒号和引号）"
+
+
+class _Builder:
+    """Turns a node tree into plain data, recording positions and refusing anything unsafe."""
+
+    def __init__(self, doc: Document, problems: Problems):
+        self.doc, self.problems = doc, problems
+        self.constructor = SafeConstructor()
+        self.count = 0
+
+    def error(self, node: yaml.Node, message: str, at: Path_ | None = None) -> None:
+        if at is not None:
+            self.doc.broken.add(at)
+        line, col = _mark(node)
+        self.problems.add(self.doc.path, line, col, message)
+
+    def build(self, node: yaml.Node, at: Path_) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _TooBig
+        self.doc.positions[at] = _mark(node)
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, at)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag not in COLLECTION_TAGS:
+                return self.error(node, f"不支持的 YAML 标签 `{node.tag}`：内容文件只能使用普通的列表和映射。", at)
+            return [self.build(item, at + (i,)) for i, item in enumerate(node.value)]
+        return self.scalar(node, at)
+
+    def mapping(self, node: yaml.MappingNode, at: Path_) -> dict | None:
+        if node.tag not in COLLECTION_TAGS:
+            return self.error(node, f"不支持的 YAML 标签 `{node.tag}`：内容文件只能使用普通的列表和映射。", at)
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = self.scalar(key_node, None) if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, str):
+                self.error(key_node, "字段名应为文字（如 `title`）。", at)
+                continue
+            if key in out:
+                first = self.doc.key_positions[at + (key,)]
+                self.error(key_node, f"字段 `{key}` 重复出现（第一次在第 {first[0]} 行）；YAML 只会保留其中一个，请合并或删除。")
+                continue
+            self.doc.key_positions[at + (key,)] = _mark(key_node)
+            out[key] = self.build(value_node, at + (key,))
+        return out
+
+    def scalar(self, node: yaml.ScalarNode, at: Path_ | None) -> Any:
+        if node.tag not in SCALAR_TAGS:
+            return self.error(node, f"不支持的 YAML 标签 `{node.tag}`：请去掉 `!!` 或 `!` 开头的标签，直接写文字。", at)
+        try:
+            value = self.constructor.construct_object(node)
+        except (ConstructorError, ValueError, OverflowError):
+            # PyYAML raises ValueError, not a YAMLError, for dates such as 2018-13-45.
+            return self.error(node, f"`{node.value}` 不是有效的日期：应为 YYYY-MM-DD 格式的真实日期。", at)
+        if isinstance(value, (dt.date, dt.datetime)):
+            return value.isoformat()
+        return value

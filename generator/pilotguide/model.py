@@ -1,0 +1,84 @@
+"""Typed records and the content of a whole guide."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .load import Document
+from .validate import Reference
+
+
+class Fields(dict):
+    """A mapping from content whose missing optional fields read as None in templates."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return self.get(name)
+
+
+def fields(value: Any) -> Any:
+    """Nested content data with every mapping made a Fields."""
+    if isinstance(value, dict):
+        return Fields((k, fields(v)) for k, v in value.items())
+    if isinstance(value, list):
+        return [fields(v) for v in value]
+    return value
+
+
+@dataclass(eq=False)
+class Record:
+    """One validated record: a policy, step, case study, glossary term or course."""
+
+    kind: str
+    id: str
+    data: dict[str, Any]
+    doc: Document
+    refs: list[Reference] = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        return f"<{self.kind} {self.id} ({self.doc.path})>"
+
+    @property
+    def title(self) -> str:
+        return self.data.get("title") or self.data.get("term") or self.id
+
+    @property
+    def path(self) -> str:
+        """The content file, relative to the project root (for messages)."""
+        return self.doc.path
+
+    def __getattr__(self, name: str) -> Any:
+        # Templates read fields as attributes (record.summary); a missing optional field is None,
+        # so templates test `{% if record.number %}` while StrictUndefined still catches typos
+        # in template variables themselves.
+        if name.startswith("_") or name in ("kind", "id", "data", "doc", "refs"):
+            raise AttributeError(name)
+        return self.data.get(name)
+
+
+@dataclass
+class Content:
+    """Everything a guide holds, checked and resolved, ready to render."""
+
+    root: Path
+    vocabularies: dict[str, list[str]]
+    records: dict[str, list[Record]]  # kind -> records in reading order
+    backlinks: dict[tuple[str, str], list[Record]] = field(default_factory=dict)
+    warnings: list = field(default_factory=list)  # Problems that do not stop a build
+
+    def all(self, kind: str) -> list[Record]:
+        return self.records.get(kind, [])
+
+    def get(self, kind: str, id_: str) -> Record:
+        for record in self.all(kind):
+            if record.id == id_:
+                return record
+        raise KeyError((kind, id_))
+
+    def cited_by(self, record: Record, kind: str | None = None) -> list[Record]:
+        """Records that refer to `record`, optionally only those of one kind."""
+        found = self.backlinks.get((record.kind, record.id), [])
+        return [r for r in found if kind is None or r.kind == kind]

@@ -1,0 +1,95 @@
+"""MkDocs plugin: inject the generated pages at build time; watch content under `mkdocs serve`.
+
+Only adapts MkDocs events; the logic lives in project (load) and render (pages).
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from .errors import ContentError
+from .project import VOCABULARIES_FILE, load_content
+from .render import TEMPLATES_DIR, render_pages
+from .schema import kinds
+
+# Markdown features the generated pages use; added when mkdocs.yml does not list them.
+REQUIRED_EXTENSIONS = ["tables", "attr_list", "admonition", "pymdownx.tasklist"]
+DEFAULT_NAV = [{"首页": "index.md"}, {"政策": "policies/index.md"}, {"培育步骤": "steps/index.md"},
+               {"试点案例": "case-studies/index.md"}, {"术语表": "glossary.md"}]
+
+
+_preloaded: dict[Path, object] = {}
+
+
+@contextmanager
+def preloaded(root: Path, content) -> Iterator[None]:
+    """Hand content the CLI has already checked to the plugin, so a build loads it only once."""
+    _preloaded[root.resolve()] = content
+    try:
+        yield
+    finally:
+        _preloaded.pop(root.resolve(), None)
+
+
+class PilotguideConfig(Config):
+    # Content folders (policies/, steps/ ...) sit beside mkdocs.yml: the project root.
+    templates_dir = c.Type(str, default=TEMPLATES_DIR)  # template overrides, relative to the root
+
+
+class ContentPluginError(PluginError):
+    """A PluginError that keeps the located problems, for the CLI to print."""
+
+    def __init__(self, error: ContentError):
+        self.problems = error.problems
+        super().__init__("内容检查未通过：\n" + error.format())
+
+
+class PilotguidePlugin(BasePlugin[PilotguideConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.pages: dict[str, str] = {}
+        self.root = Path(".")
+
+    def on_config(self, config):
+        self.root = Path(config.config_file_path).parent.resolve()
+        for ext in REQUIRED_EXTENSIONS:
+            if ext not in config.markdown_extensions:
+                config.markdown_extensions.append(ext)
+        if config.nav is None:
+            config.nav = DEFAULT_NAV
+        content = _preloaded.get(self.root)
+        if content is None:
+            try:
+                content = load_content(self.root)
+            except ContentError as error:
+                raise ContentPluginError(error) from None
+        self.pages = render_pages(content, self.root / self.config.templates_dir)
+        return config
+
+    def on_files(self, files: Files, config) -> Files:
+        for path, markdown in self.pages.items():
+            existing = files.get_file_from_path(path)
+            if existing is not None and existing.generated_by is None:
+                raise PluginError(
+                    f"生成的页面 `{path}` 与手写文件 `{Path(config.docs_dir).name}/{path}` 冲突："
+                    "请改名或删除手写文件（生成的页面来自 YAML 内容）。")
+            files.append(File.generated(config, path, content=markdown))
+        return files
+
+    def on_serve(self, server, config, builder):
+        for kind in kinds().values():
+            if (self.root / kind.folder).is_dir():
+                server.watch(str(self.root / kind.folder))
+        for extra in (VOCABULARIES_FILE, self.config.templates_dir):
+            if (self.root / extra).exists():
+                server.watch(str(self.root / extra))
+        return server

@@ -1,0 +1,89 @@
+"""Gather a project's content from disk: load, validate and resolve every record.
+
+`load_content` is the one entry point: it reads every file, collects every problem, and only
+returns when the whole guide is sound (else it raises ContentError with all problems).
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from . import schema as schemas
+from .errors import Problems
+from .load import Document, load_file, load_text
+from .model import Content, Record, fields
+from .resolve import check_ids, check_references, order_records
+from .validate import validate
+
+VOCABULARIES_FILE = "vocabularies.yaml"
+
+
+def content_files(root: Path, folder: str) -> list[Path]:
+    """YAML files of one kind's folder (subfolders too), in a stable order."""
+    base = root / folder
+    if not base.is_dir():
+        return []
+    files = [p for p in base.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()]
+    return sorted(files)
+
+
+def shown_path(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def load_vocabularies(root: Path, problems: Problems) -> dict[str, list[str]]:
+    """The project's vocabularies.yaml, or the packaged default when it has none."""
+    path = root / VOCABULARIES_FILE
+    if path.is_file():
+        doc = load_file(path, VOCABULARIES_FILE, problems)
+    else:
+        text = (resources.files("pilotguide") / VOCABULARIES_FILE).read_text(encoding="utf-8")
+        doc = load_text(text, f"(pilotguide)/{VOCABULARIES_FILE}", problems)
+    if doc is None:
+        return {}
+    kind = schemas.Kind("vocabularies", "", "词表", schemas.raw_schemas()["vocabularies.schema.json"])
+    validate(doc, kind, {}, problems)
+    data = doc.data if isinstance(doc.data, dict) else {}
+    return {k: [str(t) for t in v] for k, v in data.items() if isinstance(v, list)}
+
+
+def load_records(root: Path, vocabularies: dict[str, list[str]], problems: Problems) -> dict[str, list[Record]]:
+    records: dict[str, list[Record]] = {}
+    for kind in schemas.kinds().values():
+        found = records.setdefault(kind.name, [])
+        for path in content_files(root, kind.folder):
+            doc = load_file(path, shown_path(root, path), problems)
+            if doc is None:
+                continue
+            refs = validate(doc, kind, vocabularies, problems)
+            record = _record(kind.name, doc, refs)
+            if record is not None:
+                found.append(record)
+    return records
+
+
+def _record(kind: str, doc: Document, refs) -> Record | None:
+    """A record is kept for cross-checks when it at least has a usable id."""
+    data = doc.data
+    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+        return None
+    return Record(kind, data["id"], fields(data), doc, refs)
+
+
+def load_content(root: Path | str) -> Content:
+    """Load, validate and resolve the whole guide under `root`. Raises ContentError."""
+    root = Path(root)
+    problems = Problems()
+    vocabularies = load_vocabularies(root, problems)
+    records = load_records(root, vocabularies, problems)
+    check_ids([r for rs in records.values() for r in rs], problems)
+    content = Content(root, vocabularies, records)
+    check_references(content, problems)
+    problems.raise_if_any()
+    order_records(content)
+    content.warnings = [p for p in problems.items if p.warning]
+    return content

@@ -1,0 +1,65 @@
+"""Cross-record checks and links: unique ids, existing references, back-links, reading order."""
+
+from __future__ import annotations
+
+from .errors import Problems
+from .model import Content, Record
+from .schema import KIND_NAMES
+from .validate import suggest
+
+
+def check_ids(records: list[Record], problems: Problems) -> None:
+    """Ids are unique within a kind; a clash names both files."""
+    first: dict[tuple[str, str], Record] = {}
+    for record in records:
+        key = (record.kind, record.id)
+        if key in first:
+            other = first[key]
+            line, col = record.doc.where(("id",))
+            oline, ocol = other.doc.where(("id",))
+            problems.add(record.path, line, col,
+                         f"{KIND_NAMES[record.kind]} id `{record.id}` 重复：已在 {other.path}:{oline}:{ocol} 使用。")
+        else:
+            first[key] = record
+        stem = record.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        if stem != record.id:
+            line, col = record.doc.where(("id",))
+            problems.add(record.path, line, col,
+                         f"文件名 `{stem}` 与 id `{record.id}` 不一致；建议把文件改名为 `{record.id}.yaml`。", warning=True)
+
+
+def check_references(content: Content, problems: Problems) -> None:
+    """Every reference names an existing record; compute back-links as we go."""
+    ids = {kind: {r.id for r in records} for kind, records in content.records.items()}
+    backlinks: dict[tuple[str, str], list[Record]] = {}
+    for records in content.records.values():
+        for record in records:
+            for ref in record.refs:
+                known = ids.get(ref.kind, set())
+                if ref.id not in known:
+                    line, col = record.doc.where(ref.at)
+                    field = ".".join(str(p) for p in ref.at if isinstance(p, str))
+                    problems.add(record.path, line, col,
+                                 f"字段 `{field}` 引用了不存在的{KIND_NAMES[ref.kind]} `{ref.id}`{suggest(ref.id, sorted(known))}。")
+                    continue
+                cited = backlinks.setdefault((ref.kind, ref.id), [])
+                if record not in cited and record is not _self(content, ref):
+                    cited.append(record)
+    content.backlinks = backlinks
+
+
+def _self(content: Content, ref) -> Record | None:
+    try:
+        return content.get(ref.kind, ref.id)
+    except KeyError:
+        return None
+
+
+def order_records(content: Content) -> None:
+    """Steps by phase (vocabulary order) then `order`; everything else by title, then id."""
+    phases = {p: i for i, p in enumerate(content.vocabularies.get("phases", []))}
+    for kind, records in content.records.items():
+        if kind == "step":
+            records.sort(key=lambda r: (phases.get(r.data.get("phase"), len(phases)), r.data.get("order", 0), r.id))
+        else:
+            records.sort(key=lambda r: (str(r.title), r.id))

@@ -1,0 +1,172 @@
+"""Validate loaded documents against their kind's JSON Schema; every problem is located.
+
+jsonschema is extended with the two keywords of our schemas: `x-vocabulary` checks a term
+against the project's vocabularies, and `x-ref` reports each reference it meets (as a marker
+"error" that carries its path), so that one schema-driven walk finds both problems and links.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from jsonschema import Draft7Validator, FormatChecker, ValidationError, validators
+
+from . import schema as schemas
+from .errors import Problems
+from .load import Document
+
+PLACEHOLDER = "【待填写】"
+TYPE_NAMES = {"string": "文字", "integer": "整数", "number": "数字", "boolean": "是/否",
+              "array": "列表", "object": "映射（字段: 值）", "null": "空值"}
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A reference by id from one record to another, with where it stands."""
+
+    kind: str  # kind of the record referred to
+    id: str
+    at: tuple  # path inside the document
+
+
+class _RefMarker(ValidationError):
+    """Not a problem: a reference found during validation."""
+
+
+def _x_ref(validator, kind, instance, schema) -> Iterator[ValidationError]:
+    if isinstance(instance, str):
+        marker = _RefMarker(instance)
+        marker.ref_kind = kind  # type: ignore[attr-defined]
+        yield marker
+
+
+def validator_class(vocabularies: dict[str, list[str]]):
+    """A Draft-07 validator that also knows our keywords and this project's vocabularies."""
+
+    def x_vocabulary(validator, name, instance, schema) -> Iterator[ValidationError]:
+        terms = vocabularies.get(name)
+        if isinstance(instance, str) and terms is not None and instance not in terms:
+            error = ValidationError(f"`{instance}` 不在词表 `{name}` 中")
+            error.terms = terms  # type: ignore[attr-defined]
+            yield error
+
+    return validators.extend(Draft7Validator, {"x-ref": _x_ref, "x-vocabulary": x_vocabulary})
+
+
+def suggest(word: str, choices) -> str:
+    """'（是否指 `x`？）' when a close match exists, else ''."""
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.5)
+    return f"（是否指 `{close[0]}`？）" if close else ""
+
+
+def _field(path) -> str:
+    parts = [str(p) if isinstance(p, str) else f"[{p}]" for p in path]
+    return ".".join(parts).replace(".[", "[") or "（整个文件）"
+
+
+def _type_of(value: Any) -> str:
+    for name, py in (("boolean", bool), ("integer", int), ("number", float), ("string", str),
+                     ("array", list), ("object", dict)):
+        if isinstance(value, py):
+            return TYPE_NAMES[name]
+    return TYPE_NAMES["null"]
+
+
+def _message(error: ValidationError) -> tuple[str, tuple, bool]:
+    """Chinese message for one schema error, the path it belongs to, and whether to point at a key."""
+    path = tuple(error.absolute_path)
+    field = f"字段 `{_field(path)}`"
+    expected = error.schema.get("x-expected") if isinstance(error.schema, dict) else None
+    kind = error.validator
+    if kind == "required":
+        missing = error.message.split("'")[1]
+        return f"缺少必填字段 `{_field(path + (missing,))}`。", path, False
+    if kind == "additionalProperties":
+        # One error per unknown key (see _split_extras), pointing at the key itself.
+        allowed = list(schemas.properties(error.schema))
+        key = next(k for k in error.instance if k not in allowed)
+        return f"未知字段 `{_field(path + (key,))}`{suggest(key, allowed)}；可用字段：{', '.join(allowed)}。", path + (key,), True
+    if kind == "x-vocabulary":
+        terms = error.terms  # type: ignore[attr-defined]
+        return (f"{field} 的值 `{error.instance}` 不在词表 `{error.validator_value}` 中"
+                f"{suggest(error.instance, terms)}；可选：{'、'.join(terms)}。"), path, False
+    if kind == "type":
+        want = expected or "、".join(TYPE_NAMES.get(t, t) for t in _as_list(error.validator_value))
+        return f"{field} 应为{want}，实际是{_type_of(error.instance)}。", path, False
+    if kind == "enum":
+        options = "、".join(str(v) for v in error.validator_value)
+        return f"{field} 的值 `{error.instance}` 不可用{suggest(error.instance, error.validator_value)}；可选：{options}。", path, False
+    if kind in ("minItems", "minLength") and not error.instance:
+        return f"{field} 不能为空" + (f"：应为{expected}。" if expected else "。"), path, False
+    if kind == "maxLength":
+        return f"{field} 太长（上限 {error.validator_value} 个字符）。", path, False
+    if kind == "minimum":
+        return f"{field} 应不小于 {error.validator_value}。", path, False
+    if kind == "uniqueItems":
+        return f"{field} 中有重复的项。", path, False
+    want = expected or error.message
+    return f"{field} 的值 `{_short(error.instance)}` 不符合要求：应为{want}。", path, False
+
+
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def _short(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def validate(doc: Document, kind: schemas.Kind, vocabularies: dict[str, list[str]],
+             problems: Problems) -> list[Reference]:
+    """Check one document against its schema; add problems, return the references it makes."""
+    cls = validator_class(vocabularies)
+    validator = cls(kind.schema, registry=schemas.registry(), format_checker=FormatChecker())
+    refs: list[Reference] = []
+    seen: set[tuple] = set()
+    for error in validator.iter_errors(doc.data):
+        if isinstance(error, _RefMarker):
+            refs.append(Reference(error.ref_kind, error.instance, tuple(error.absolute_path)))  # type: ignore[attr-defined]
+            continue
+        for leaf in _leaves(error):
+            if any(tuple(leaf.absolute_path)[:len(b)] == b for b in doc.broken):
+                continue  # the loader already reported why this value is missing
+            message, at, key = _message(leaf)
+            if (at, message) in seen:
+                continue
+            seen.add((at, message))
+            line, col = doc.where(at, key=key)
+            problems.add(doc.path, line, col, message)
+    _placeholders(doc, doc.data, (), problems)
+    return refs
+
+
+def _leaves(error: ValidationError) -> Iterator[ValidationError]:
+    """allOf/anyOf wrap the useful errors; report those, or the wrapper when it has none.
+
+    An `additionalProperties` error names all unknown keys at once; split it, one per key."""
+    if error.context:
+        for sub in error.context:
+            yield from _leaves(sub)
+    elif error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = schemas.properties(error.schema)
+        for key in [k for k in error.instance if k not in allowed]:
+            single = ValidationError(error.message, validator="additionalProperties", path=error.absolute_path,
+                                     instance={key: error.instance[key]}, schema=error.schema)
+            yield single
+    else:
+        yield error
+
+
+def _placeholders(doc: Document, value: Any, at: tuple, problems: Problems) -> None:
+    if isinstance(value, str) and PLACEHOLDER in value:
+        line, col = doc.where(at)
+        problems.add(doc.path, line, col, f"字段 `{_field(at)}` 仍是占位内容 {PLACEHOLDER}，请填写后再发布。")
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _placeholders(doc, v, at + (k,), problems)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _placeholders(doc, v, at + (i,), problems)

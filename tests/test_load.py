@@ -1,0 +1,79 @@
+"""The loader: safe, located, strict about duplicates, bounded against alias bombs."""
+
+from __future__ import annotations
+
+import time
+
+from pilotguide.errors import Problems
+from pilotguide.load import decode, load_file, load_text
+
+
+def load(text: str):
+    problems = Problems()
+    doc = load_text(text, "x.yaml", problems)
+    return doc, [str(p) for p in problems.items]
+
+
+def test_positions_of_values_and_keys():
+    doc, problems = load("id: a\nlist:\n  - one\n  - {k: v}\n")
+    assert problems == []
+    assert doc.data == {"id": "a", "list": ["one", {"k": "v"}]}
+    assert doc.where(("list", 1, "k")) == (4, 9)
+    assert doc.where(("list",), key=True) == (2, 1)
+    assert doc.where(("missing", 3)) == (1, 1)  # falls back to the nearest known parent
+
+
+def test_duplicate_key_is_an_error_naming_both_lines_and_keeps_the_first():
+    doc, problems = load("title: 第一\nsummary: s\ntitle: 第二\n")
+    assert problems == ["x.yaml:3:1: 字段 `title` 重复出现（第一次在第 1 行）；YAML 只会保留其中一个，请合并或删除。"]
+    assert doc.data["title"] == "第一"
+
+
+def test_dates_become_iso_strings_and_impossible_dates_are_located():
+    doc, problems = load("a: 2018-12-26\nb: 2018-13-45\n")
+    assert doc.data["a"] == "2018-12-26"
+    assert problems == ["x.yaml:2:4: `2018-13-45` 不是有效的日期：应为 YYYY-MM-DD 格式的真实日期。"]
+
+
+def test_python_tags_never_construct_objects():
+    doc, problems = load("a: !!python/object/apply:os.system ['echo hacked']\nb: !custom x\n")
+    assert doc.data == {"a": None, "b": None}
+    assert len(problems) == 2 and all("不支持的 YAML 标签" in p for p in problems)
+    assert doc.broken == {("a",), ("b",)}
+
+
+def test_alias_bomb_fails_fast():
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for i, name in enumerate("bcdefghi"):
+        prev = "abcdefghi"[i]
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
+    start = time.perf_counter()
+    doc, problems = load("\n".join(lines) + "\n")
+    assert time.perf_counter() - start < 10  # a generous bound: expanded fully it would never end
+    assert doc is None
+    assert "别名" in problems[0]
+
+
+def test_tabs_syntax_errors_and_empty_files_are_located():
+    assert load("a:\n\t- x\n")[1][0].startswith("x.yaml:2:1: YAML 语法错误：使用了制表符（Tab）缩进")
+    _, problems = load("a: [1, 2\nb: 3\n")
+    assert problems[0].startswith("x.yaml:") and "YAML 语法错误" in problems[0]
+    assert load("")[1] == ["x.yaml:1:1: 文件是空的：应为一条记录（以 `id:`、`title:` 等字段组成的映射）。"]
+
+
+def test_bom_and_crlf_are_accepted(tmp_path):
+    path = tmp_path / "r.yaml"
+    path.write_bytes("\ufeffid: a\r\ntitle: 标题\r\n".encode("utf-8"))
+    problems = Problems()
+    doc = load_file(path, "r.yaml", problems)
+    assert problems.items == []
+    assert doc.data == {"id": "a", "title": "标题"}
+
+
+def test_gbk_file_is_a_clear_error_not_mojibake():
+    problems = Problems()
+    raw = "id: a\ntitle: 高潮村\n".encode("gbk")
+    assert decode(raw, "r.yaml", problems) is None
+    (problem,) = problems.items
+    assert (problem.line, problem.col) == (2, 8)
+    assert "GBK" in problem.message and "UTF-8" in problem.message

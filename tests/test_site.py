@@ -1,0 +1,83 @@
+"""Real MkDocs builds: the plugin inside `mkdocs build --strict`, and `pilotguide build`."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pilotguide.cli import main
+
+from conftest import write
+
+BIN = Path(sys.executable).parent
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def mkdocs(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BIN / "mkdocs"), *args], cwd=root, env=ENV, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.slow
+def test_mkdocs_build_strict_with_the_plugin(minimal):
+    result = mkdocs(minimal, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    site = minimal / "site"
+    page = (site / "case-studies" / "c1" / "index.html").read_text(encoding="utf-8")
+    assert "黑龙江省哈尔滨市平房区平盛街道高潮村" in page
+    assert 'href="../../steps/s2/"' in page  # links between generated pages resolve
+    assert '<html lang="zh"' in (site / "index.html").read_text(encoding="utf-8")
+    glossary = (site / "glossary" / "index.html").read_text(encoding="utf-8")
+    assert 'id="g1"' in glossary
+
+
+@pytest.mark.slow
+def test_a_generated_page_never_overwrites_a_hand_written_one(minimal):
+    write(minimal / "docs" / "glossary.md", "# 手写的术语表\n")
+    result = mkdocs(minimal, "build")
+    assert result.returncode == 1
+    assert "glossary.md" in result.stderr and "docs/glossary.md" in result.stderr
+
+
+@pytest.mark.slow
+def test_mkdocs_reports_content_problems_located(minimal):
+    path = minimal / "steps" / "s1.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("policies: [p1]", "policies: [p9]"), encoding="utf-8")
+    result = mkdocs(minimal, "build")
+    assert result.returncode == 1
+    assert "steps/s1.yaml:9:12: 字段 `policies` 引用了不存在的政策 `p9`" in result.stderr
+
+
+@pytest.mark.slow
+def test_pilotguide_build_of_the_shipped_guide(shipped, monkeypatch):
+    monkeypatch.chdir(shipped)
+    result = CliRunner().invoke(main, ["build", "--strict"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    home = (shipped / "site" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="zh"' in home
+    sections = {"首页": "index.html", "政策": "policies/index.html", "培育步骤": "steps/index.html",
+                "试点案例": "case-studies/index.html", "术语表": "glossary.html"}
+    for label, link in sections.items():
+        # a tab in the header links each section by its Chinese name
+        assert re.search(rf'<a href="(\./)?{re.escape(link)}" class="md-tabs__link">\s*{label}\s*</a>', home), label
+        assert (shipped / "site" / link).is_file()
+
+
+@pytest.mark.slow
+def test_a_failed_build_leaves_the_previous_site_alone(shipped, monkeypatch):
+    monkeypatch.chdir(shipped)
+    assert CliRunner().invoke(main, ["build"]).exit_code == 0
+    site = shipped / "site"
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    step = sorted((shipped / "steps").glob("*.yaml"))[0]
+    step.write_text(step.read_text(encoding="utf-8") + "\nbroken: [\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 1
+    after = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert after == before
+    assert [p.name for p in shipped.iterdir() if p.name.startswith(".site")] == []

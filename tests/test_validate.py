@@ -1,0 +1,97 @@
+"""Schema validation and cross-record checks: every problem located, in Chinese, with a hint."""
+
+from __future__ import annotations
+
+import pytest
+from jsonschema import Draft7Validator
+
+from pilotguide import schema as schemas
+from pilotguide.errors import ContentError
+from pilotguide.project import load_content
+
+from conftest import write
+
+
+def problems_of(root) -> list[str]:
+    with pytest.raises(ContentError) as info:
+        load_content(root)
+    return [str(p) for p in info.value.problems]
+
+
+def test_fixture_project_is_valid(minimal):
+    content = load_content(minimal)
+    assert [r.id for r in content.all("step")] == ["s1", "s2"]
+
+
+def test_every_schema_is_valid_draft07():
+    for name, schema in schemas.raw_schemas().items():
+        Draft7Validator.check_schema(schema)
+        assert schema["$schema"] == "http://json-schema.org/draft-07/schema#", name
+
+
+def test_unknown_field_suggests_the_close_one(minimal):
+    path = minimal / "policies" / "p1.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "sumary: 多余\n", encoding="utf-8")
+    (problem,) = problems_of(minimal)
+    assert problem.startswith("policies/p1.yaml:10:1: 未知字段 `sumary`（是否指 `summary`？）")
+
+
+def test_missing_field_wrong_type_and_bad_vocabulary_are_all_reported(minimal):
+    write(minimal / "case-studies" / "c2.yaml", """
+        id: c2
+        title: [不是, 文字]
+        location: {province: 黑龙江省}
+        area: 农村社
+        activity_types: [邻里互助, 文体娱东]
+        sources: [{title: 文章}]
+        """)
+    problems = problems_of(minimal)
+    assert "case-studies/c2.yaml:1:1: 缺少必填字段 `summary`。" in problems
+    assert "case-studies/c2.yaml:2:8: 字段 `title` 应为一段不为空的文字，实际是列表。" in problems
+    assert any(p.startswith("case-studies/c2.yaml:4:7: 字段 `area` 的值 `农村社` 不在词表 `areas` 中（是否指 `农村社区`？）")
+               for p in problems)
+    assert any(p.startswith("case-studies/c2.yaml:5:24: 字段 `activity_types[1]`") and "文体娱乐" in p for p in problems)
+
+
+def test_quoted_impossible_date_and_unquoted_year(minimal):
+    write(minimal / "glossary" / "g2.yaml", """
+        id: g2
+        term: 术语
+        definition: 释义
+        updated: "2018-02-30"
+        sources: [{title: 文章, date: 2009}]
+        """)
+    problems = problems_of(minimal)
+    assert any(p.startswith("glossary/g2.yaml:4:10: 字段 `updated` 的值 `2018-02-30` 不符合要求：应为日期") for p in problems)
+    assert any(p.startswith("glossary/g2.yaml:5:29: 字段 `sources[0].date` 应为日期，格式 YYYY") for p in problems)
+
+
+def test_dangling_reference_names_the_id_and_suggests(minimal):
+    path = minimal / "case-studies" / "c1.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("steps: [s2]", "steps: [s3]"), encoding="utf-8")
+    (problem,) = problems_of(minimal)
+    assert problem == "case-studies/c1.yaml:9:9: 字段 `steps` 引用了不存在的培育步骤 `s3`（是否指 `s2`？）。"
+
+
+def test_duplicate_id_across_files_names_both_places(minimal):
+    text = (minimal / "steps" / "s2.yaml").read_text(encoding="utf-8")
+    (minimal / "steps" / "s2-copy.yaml").write_text(text, encoding="utf-8")
+    problems = problems_of(minimal)
+    assert "steps/s2.yaml:1:5: 培育步骤 id `s2` 重复：已在 steps/s2-copy.yaml:1:5 使用。" in problems
+
+
+def test_not_a_mapping(minimal):
+    write(minimal / "policies" / "list.yaml", "- id: x\n- id: y\n")
+    assert "policies/list.yaml:1:1: 字段 `（整个文件）` 应为映射（字段: 值），实际是列表。" in problems_of(minimal)
+
+
+def test_placeholders_block_publishing(minimal):
+    write(minimal / "glossary" / "g3.yaml", "id: g3\nterm: 【待填写】术语\ndefinition: 释义\nsources: [{title: 文章}]\n")
+    assert problems_of(minimal) == ["glossary/g3.yaml:2:7: 字段 `term` 仍是占位内容 【待填写】，请填写后再发布。"]
+
+
+def test_back_links(minimal):
+    content = load_content(minimal)
+    p1 = content.get("policy", "p1")
+    assert [(r.kind, r.id) for r in content.cited_by(p1)] == [("step", "s1"), ("case-study", "c1")]
+    assert content.cited_by(content.get("glossary", "g1")) == []  # a self-reference is no back-link
