@@ -29,20 +29,34 @@ def minimal(tmp_path) -> Path:
     return target
 
 
-@pytest.fixture
-def shipped(tmp_path) -> Path:
-    """A writable copy of the shipped guide (content, docs, mkdocs.yml), without site/ or .venv."""
-    target = tmp_path / "guide"
+SHIPPED_FILES = ("mkdocs.yml", "vocabularies.yaml")
+SHIPPED_FOLDERS = ("docs", "policies", "steps", "case-studies", "glossary", "courses", "templates")
+
+
+def copy_shipped(parent: Path) -> Path:
+    """Copy the shipped guide (content, docs, mkdocs.yml; not site/ or .venv) into parent/guide."""
+    target = parent / "guide"
     target.mkdir()
-    for name in ("mkdocs.yml", "vocabularies.yaml"):
-        shutil.copy(REPO / name, target / name)
-    for folder in ("docs", "policies", "steps", "case-studies", "glossary", "courses", "templates"):
+    for name in SHIPPED_FILES:
+        if (REPO / name).is_file():
+            shutil.copy(REPO / name, target / name)
+    for folder in SHIPPED_FOLDERS:
         if (REPO / folder).is_dir():
             shutil.copytree(REPO / folder, target / folder)
     return target
+
+
+@pytest.fixture
+def shipped(tmp_path) -> Path:
+    """A writable copy of the shipped guide."""
+    return copy_shipped(tmp_path)
 
 
 def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
     return path
+
+
+# Fixtures for built sites, servers and the browser live in browser.py.
+from browser import browser, page, shipped_site, static_server  # noqa: E402,F401
