@@ -29,6 +29,7 @@ MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_NODES = 100_000  # nodes visited per document, aliases expanded
 YAML_TAG = "tag:yaml.org,2002:"
 SCALAR_TAGS = {YAML_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+STR_TAG = YAML_TAG + "str"  # most scalars of a guide: text
 COLLECTION_TAGS = {YAML_TAG + "seq", YAML_TAG + "map"}
 
 Path_ = tuple  # a path into the data: keys and list indexes
@@ -179,6 +180,8 @@ class _Builder:
         return out
 
     def scalar(self, node: yaml.ScalarNode, at: Path_ | None) -> Any:
+        if node.tag == STR_TAG:
+            return node.value  # what SafeConstructor returns for a string, without its dispatch
         if node.tag not in SCALAR_TAGS:
             return self.error(node, f"不支持的 YAML 标签 `{node.tag}`：请去掉 `!!` 或 `!` 开头的标签，直接写文字。", at)
         try:

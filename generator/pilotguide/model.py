@@ -68,15 +68,18 @@ class Content:
     records: dict[str, list[Record]]  # kind -> records in reading order
     backlinks: dict[tuple[str, str], list[Record]] = field(default_factory=dict)
     warnings: list = field(default_factory=list)  # Problems that do not stop a build
+    _index: dict = field(default_factory=dict, repr=False, compare=False)
 
     def all(self, kind: str) -> list[Record]:
         return self.records.get(kind, [])
 
     def get(self, kind: str, id_: str) -> Record:
-        for record in self.all(kind):
-            if record.id == id_:
-                return record
-        raise KeyError((kind, id_))
+        # An index instead of a scan: templates look records up by id once per reference, and a
+        # scan would make a guide of N cases cost N x N.
+        key = (kind, id_)
+        if key not in self._index:
+            self._index = {(r.kind, r.id): r for rs in self.records.values() for r in rs}
+        return self._index[key]
 
     def cited_by(self, record: Record, kind: str | None = None) -> list[Record]:
         """Records that refer to `record`, optionally only those of one kind."""

@@ -8,6 +8,7 @@ and never compiled as a template, so `{{ }}` written in a YAML field appears lit
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -34,11 +35,15 @@ def page_of(record: Record) -> str:
 def relative(target: str, page: str) -> str:
     """Link from `page` to `target` (both site-relative .md paths, target may carry #anchor)."""
     path, _, anchor = target.partition("#")
-    if path == page:
-        rel = ""
-    else:
-        rel = posixpath.relpath(path, posixpath.dirname(page) or ".")
+    rel = "" if path == page else _relpath(path, posixpath.dirname(page))
     return rel + (f"#{anchor}" if anchor else "")
+
+
+@lru_cache(maxsize=65536)
+def _relpath(path: str, start: str) -> str:
+    # posixpath.relpath asks the OS for the working directory on every call; a guide makes tens of
+    # thousands of links between a handful of folders, so the answers are worth keeping.
+    return posixpath.relpath(path, start or ".")
 
 
 def cell(value: Any) -> str:
@@ -120,8 +125,12 @@ def render_pages(content: Content, project_templates: Path | None = None) -> dic
                        lookup=lambda kind, ids: [content.get(kind, i) for i in ids])
     pages: dict[str, str] = {}
 
+    templates: dict[str, jinja2.Template] = {}
+
     def render(template: str, page: str, **context: Any) -> None:
-        pages[page] = squeeze(env.get_template(template).render(page=page, **context))
+        if template not in templates:  # get_template stats the file on every call
+            templates[template] = env.get_template(template)
+        pages[page] = squeeze(templates[template].render(page=page, **context))
 
     for kind, (index, pattern) in PAGES.items():
         records = content.all(kind)

@@ -32,6 +32,7 @@ def check_references(content: Content, problems: Problems) -> None:
     """Every reference names an existing record; compute back-links as we go."""
     ids = {kind: {r.id for r in records} for kind, records in content.records.items()}
     backlinks: dict[tuple[str, str], list[Record]] = {}
+    linked: set[tuple[str, str, int]] = set()  # (kind, id, citing record): a set, as lists grow with the guide
     for records in content.records.values():
         for record in records:
             for ref in record.refs:
@@ -42,17 +43,11 @@ def check_references(content: Content, problems: Problems) -> None:
                     problems.add(record.path, line, col,
                                  f"字段 `{field}` 引用了不存在的{KIND_NAMES[ref.kind]} `{ref.id}`{suggest(ref.id, sorted(known))}。")
                     continue
-                cited = backlinks.setdefault((ref.kind, ref.id), [])
-                if record not in cited and record is not _self(content, ref):
-                    cited.append(record)
+                if (ref.kind, ref.id, id(record)) in linked or (ref.kind, ref.id) == (record.kind, record.id):
+                    continue
+                linked.add((ref.kind, ref.id, id(record)))
+                backlinks.setdefault((ref.kind, ref.id), []).append(record)
     content.backlinks = backlinks
-
-
-def _self(content: Content, ref) -> Record | None:
-    try:
-        return content.get(ref.kind, ref.id)
-    except KeyError:
-        return None
 
 
 def order_records(content: Content) -> None:

@@ -8,13 +8,16 @@ against the project's vocabularies, and `x-ref` reports each reference it meets 
 from __future__ import annotations
 
 import difflib
+import json
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Iterator
 
 from jsonschema import Draft7Validator, FormatChecker, ValidationError, validators
 
 from . import schema as schemas
 from .errors import Problems
+from .fastpath import quick_check
 from .load import Document
 
 PLACEHOLDER = "【待填写】"
@@ -44,6 +47,13 @@ def _x_ref(validator, kind, instance, schema) -> Iterator[ValidationError]:
 
 def validator_class(vocabularies: dict[str, list[str]]):
     """A Draft-07 validator that also knows our keywords and this project's vocabularies."""
+    return _validator_class(json.dumps(vocabularies, sort_keys=True, ensure_ascii=False))
+
+
+@lru_cache(maxsize=8)
+def _validator_class(vocabularies_json: str):
+    # Building the class costs about a millisecond: once per project, not once per file.
+    vocabularies = json.loads(vocabularies_json)
 
     def x_vocabulary(validator, name, instance, schema) -> Iterator[ValidationError]:
         terms = vocabularies.get(name)
@@ -122,6 +132,10 @@ def _short(value: Any) -> str:
 def validate(doc: Document, kind: schemas.Kind, vocabularies: dict[str, list[str]],
              problems: Problems) -> list[Reference]:
     """Check one document against its schema; add problems, return the references it makes."""
+    quick = quick_check(doc.data, kind, vocabularies)
+    if quick is not None:  # valid: no message to write, only references to return
+        _placeholders(doc, doc.data, (), problems)
+        return [Reference(ref_kind, ref_id, at) for ref_kind, ref_id, at in quick]
     cls = validator_class(vocabularies)
     validator = cls(kind.schema, registry=schemas.registry(), format_checker=FormatChecker())
     refs: list[Reference] = []
