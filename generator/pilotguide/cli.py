@@ -95,18 +95,26 @@ def build(ctx: click.Context, config: Path, site_dir: Path | None, strict: bool,
 @main.command()
 @config_option
 @click.option("--dev-addr", "-a", default="127.0.0.1:8000", show_default=True, help="预览地址（IP:端口）。")
-def serve(config: Path, dev_addr: str) -> None:
+@click.option("--full-rebuild", is_flag=True,
+              help="每次修改都重新生成全部页面（较慢；默认只重新生成受影响的页面）。")
+def serve(config: Path, dev_addr: str, full_rebuild: bool) -> None:
     """本地预览：修改 YAML、模板或 docs/ 后页面自动刷新。"""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.commands.serve import serve as mkdocs_serve
     from mkdocs.exceptions import MkDocsException
 
-    from .site import _mkdocs_logging
+    from .site import _mkdocs_logging, quiet_dirty_warning
 
     _mkdocs_logging(verbose=False)
+    if not full_rebuild:
+        quiet_dirty_warning()
+        click.echo("预览只重新生成受修改影响的页面；如导航或主题有变化，请重启预览或加 --full-rebuild。", err=True)
     try:
         # livereload passed explicitly: with click > 8.2.1 the mkdocs CLI flag defaults off (mkdocs#4032).
-        mkdocs_serve(str(config), livereload=True, dev_addr=dev_addr)
+        # Dirty builds re-render only pages whose source changed: the plugin rewrites a generated
+        # page only when its text changes, so one edited case re-renders a handful of pages.
+        mkdocs_serve(str(config), livereload=True, dev_addr=dev_addr,
+                     build_type=None if full_rebuild else "dirty")
     except MkDocsException as error:
         _fail(str(error))
 

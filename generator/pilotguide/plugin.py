@@ -15,7 +15,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from . import bigsearch
 from .errors import ContentError
+from .incremental import MemoryBytecodeCache, PageMemo, PageStage, RecordCache, share_bytecode
 from .project import VOCABULARIES_FILE, load_content
 from .render import TEMPLATES_DIR, render_pages
 from .schema import kinds
@@ -42,6 +44,10 @@ def preloaded(root: Path, content) -> Iterator[None]:
 class PilotguideConfig(Config):
     # Content folders (policies/, steps/ ...) sit beside mkdocs.yml: the project root.
     templates_dir = c.Type(str, default=TEMPLATES_DIR)  # template overrides, relative to the root
+    # Search: Material's one-file index (default: small guides, works from file://) or Pagefind's
+    # chunked index for big guides (needs a web server); `auto` picks Pagefind from the threshold.
+    search_backend = c.Choice(("material", "pagefind", "auto"), default="material")
+    pagefind_threshold = c.Type(int, default=2000)  # generated pages; used by `auto`
 
 
 class ContentPluginError(PluginError):
@@ -58,6 +64,23 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
     def __init__(self) -> None:
         self.pages: dict[str, str] = {}
         self.root = Path(".")
+        self.search = "material"
+        # Under `mkdocs serve` the plugin lives across rebuilds (it has on_startup): these keep
+        # what an edit did not touch (see incremental.py).
+        self.cache: RecordCache | None = None
+        self.stage: PageStage | None = None
+        self.memo: PageMemo | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        if command == "serve":
+            self.cache = RecordCache()
+            self.stage = PageStage()
+            self.bytecode = MemoryBytecodeCache()
+            self.memo = PageMemo()
+
+    def on_shutdown(self) -> None:
+        if self.stage is not None:
+            self.stage.close()
 
     def on_config(self, config):
         self.root = Path(config.config_file_path).parent.resolve()
@@ -69,21 +92,42 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
         content = _preloaded.get(self.root)
         if content is None:
             try:
-                content = load_content(self.root)
+                content = load_content(self.root, cache=self.cache)
             except ContentError as error:
                 raise ContentPluginError(error) from None
-        self.pages = render_pages(content, self.root / self.config.templates_dir)
+        self.pages = render_pages(content, self.root / self.config.templates_dir, memo=self.memo)
+        if self.stage is not None:
+            share_bytecode(config.theme, self.bytecode)
+        if self.stage is None:  # a preview keeps Material's search: no indexing on every save
+            self.search = bigsearch.choose(self.config.search_backend, len(self.pages), self.config.pagefind_threshold)
+        if self.search == "pagefind":
+            bigsearch.disable_material_search(config)
         return config
 
     def on_files(self, files: Files, config) -> Files:
+        if self.stage is not None:
+            self.stage.update(self.pages)
         for path, markdown in self.pages.items():
             existing = files.get_file_from_path(path)
             if existing is not None and existing.generated_by is None:
                 raise PluginError(
                     f"生成的页面 `{path}` 与手写文件 `{Path(config.docs_dir).name}/{path}` 冲突："
                     "请改名或删除手写文件（生成的页面来自 YAML 内容）。")
-            files.append(File.generated(config, path, content=markdown))
+            files.append(self._generated(config, path, markdown))
         return files
+
+    def _generated(self, config, path: str, markdown: str) -> File:
+        if self.stage is None:
+            return File.generated(config, path, content=markdown)
+        # On disk, rewritten only when changed: dirty rebuilds then skip the pages an edit left alone.
+        return File.generated(config, path, abs_src_path=self.stage.path(path))
+
+    def on_post_page(self, output: str, page, config) -> str:
+        return bigsearch.mark_page(output, page.url) if self.search == "pagefind" else output
+
+    def on_post_build(self, config) -> None:
+        if self.search == "pagefind":
+            bigsearch.index_site(config.site_dir)
 
     def on_serve(self, server, config, builder):
         for kind in kinds().values():

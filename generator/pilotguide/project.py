@@ -11,6 +11,7 @@ from pathlib import Path
 
 from . import schema as schemas
 from .errors import Problems
+from .incremental import RecordCache
 from .load import Document, load_file, load_text
 from .model import Content, Record, fields
 from .resolve import check_ids, check_references, order_records
@@ -51,16 +52,17 @@ def load_vocabularies(root: Path, problems: Problems) -> dict[str, list[str]]:
     return {k: [str(t) for t in v] for k, v in data.items() if isinstance(v, list)}
 
 
-def load_records(root: Path, vocabularies: dict[str, list[str]], problems: Problems) -> dict[str, list[Record]]:
+def load_records(root: Path, vocabularies: dict[str, list[str]], problems: Problems,
+                 cache: RecordCache | None = None) -> dict[str, list[Record]]:
     records: dict[str, list[Record]] = {}
     for kind in schemas.kinds().values():
         found = records.setdefault(kind.name, [])
         for path in content_files(root, kind.folder):
-            doc = load_file(path, shown_path(root, path), problems)
-            if doc is None:
-                continue
-            refs = validate(doc, kind, vocabularies, problems)
-            record = _record(kind.name, doc, refs)
+            def load(into: Problems, path=path, kind=kind) -> Record | None:
+                doc = load_file(path, shown_path(root, path), into)
+                return None if doc is None else _record(kind.name, doc, validate(doc, kind, vocabularies, into))
+
+            record = load(problems) if cache is None else cache.get_or_load(path, kind.name, vocabularies, problems, load)
             if record is not None:
                 found.append(record)
     return records
@@ -74,12 +76,14 @@ def _record(kind: str, doc: Document, refs) -> Record | None:
     return Record(kind, data["id"], fields(data), doc, refs)
 
 
-def load_content(root: Path | str) -> Content:
-    """Load, validate and resolve the whole guide under `root`. Raises ContentError."""
+def load_content(root: Path | str, cache: RecordCache | None = None) -> Content:
+    """Load, validate and resolve the whole guide under `root`. Raises ContentError.
+
+    With a `cache` (kept between rebuilds by `pilotguide serve`), unchanged files are not re-read."""
     root = Path(root)
     problems = Problems()
     vocabularies = load_vocabularies(root, problems)
-    records = load_records(root, vocabularies, problems)
+    records = load_records(root, vocabularies, problems, cache)
     check_ids([r for rs in records.values() for r in rs], problems)
     content = Content(root, vocabularies, records)
     check_references(content, problems)

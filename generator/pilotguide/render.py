@@ -118,27 +118,58 @@ def _url(context, target: str) -> str:
     return relative(target, context["page"])
 
 
-def render_pages(content: Content, project_templates: Path | None = None) -> dict[str, str]:
-    """Every generated page of the guide, as {site-relative path: Markdown}."""
-    env = environment(project_templates)
+_ENVIRONMENTS: dict[tuple, jinja2.Environment] = {}
+
+
+def _environment_for(project_templates: Path | None) -> jinja2.Environment:
+    """One environment per set of override files: `pilotguide serve` rebuilds on every save, and
+    compiling the templates anew each time costs more than rendering a few pages."""
+    overrides: tuple = ()
+    if project_templates is not None and project_templates.is_dir():
+        overrides = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in project_templates.iterdir()))
+    key = (str(project_templates), overrides)
+    if key not in _ENVIRONMENTS:
+        _ENVIRONMENTS.clear()
+        _ENVIRONMENTS[key] = environment(project_templates)
+    return _ENVIRONMENTS[key]
+
+
+def render_pages(content: Content, project_templates: Path | None = None, memo=None) -> dict[str, str]:
+    """Every generated page of the guide, as {site-relative path: Markdown}.
+
+    `memo` (an incremental.PageMemo, kept by `pilotguide serve`) skips pages whose inputs are the
+    very same records as last time. Packaged templates read only a page's record, its references,
+    back-links and neighbours (or, for an index, its kind's records): with template overrides,
+    which may read anything, every page is rendered."""
+    env = _environment_for(project_templates)
+    if memo is not None and project_templates is not None and any(project_templates.glob("*.j2")):
+        memo = None
     env.globals.update(link=_link, url=_url, content=content, place=place,
                        lookup=lambda kind, ids: [content.get(kind, i) for i in ids])
+    vocabularies = tuple((k, tuple(v)) for k, v in sorted(content.vocabularies.items()))
     pages: dict[str, str] = {}
-
     templates: dict[str, jinja2.Template] = {}
 
-    def render(template: str, page: str, **context: Any) -> None:
+    def render(template: str, page: str, inputs: tuple, **context: Any) -> None:
+        key = (env, template, vocabularies, inputs)  # records compare by identity (eq=False)
+        if memo is not None and (done := memo.get(page, key)) is not None:
+            pages[page] = done
+            return
         if template not in templates:  # get_template stats the file on every call
             templates[template] = env.get_template(template)
         pages[page] = squeeze(templates[template].render(page=page, **context))
+        if memo is not None:
+            memo.put(page, key, pages[page])
 
     for kind, (index, pattern) in PAGES.items():
         records = content.all(kind)
-        render(f"{kind}-index.md.j2", index.partition("#")[0], records=records)
+        render(f"{kind}-index.md.j2", index.partition("#")[0], tuple(records), records=records)
         if "#" in pattern:
             continue  # records shown on the index page itself
         for i, record in enumerate(records):
             previous = records[i - 1] if i > 0 else None
             following = records[i + 1] if i + 1 < len(records) else None
-            render(f"{kind}.md.j2", page_of(record), record=record, previous=previous, next=following)
+            inputs = (record, previous, following, *(content.get(r.kind, r.id) for r in record.refs),
+                      None, *content.cited_by(record))
+            render(f"{kind}.md.j2", page_of(record), inputs, record=record, previous=previous, next=following)
     return pages

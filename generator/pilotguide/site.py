@@ -32,6 +32,16 @@ def _mkdocs_logging(verbose: bool) -> None:
     logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
+class _DropDirtyWarning(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+def quiet_dirty_warning() -> None:
+    """MkDocs warns in English on every dirty rebuild; `pilotguide serve` says it once, in Chinese."""
+    logging.getLogger("mkdocs.commands.build").addFilter(_DropDirtyWarning())
+
+
 def build_site(config_file: Path, site_dir: Path | None = None, strict: bool = False,
                verbose: bool = False, content=None) -> Path:
     """Build the MkDocs site of `config_file`; return the site folder. Raises on failure.

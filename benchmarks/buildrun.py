@@ -1,0 +1,74 @@
+"""One build in a fresh process, timed by phase; prints one JSON line. Run by benchmarks/__main__.
+
+    python -m benchmarks.buildrun pilotguide PROJECT   # what `pilotguide build` does, timed
+    python -m benchmarks.buildrun mkdocs PROJECT       # plain `mkdocs build` of a Markdown project
+
+A fresh process per build keeps peak memory (ru_maxrss) and warm caches honest.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+START = time.perf_counter()
+PHASES: dict[str, float] = {}
+
+
+def timed(name: str, func):
+    """Wrap func so that the time spent in it adds up under PHASES[name]."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        t = time.perf_counter()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            PHASES[name] = PHASES.get(name, 0.0) + time.perf_counter() - t
+
+    return wrapper
+
+
+def instrument() -> None:
+    """Time the generator's phases where project.py and plugin.py call them."""
+    from pilotguide import plugin, project
+
+    project.load_file = timed("load", project.load_file)
+    project.validate = timed("validate", project.validate)
+    for name in ("check_ids", "check_references", "order_records"):
+        setattr(project, name, timed("resolve", getattr(project, name)))
+    plugin.render_pages = timed("render", plugin.render_pages)
+
+
+def build_pilotguide(root: Path) -> None:
+    from pilotguide.project import load_content
+    from pilotguide.site import build_site
+
+    instrument()
+    content = load_content(root)  # as `pilotguide build` does: check first, then build
+    build_site(root / "mkdocs.yml", content=content)
+
+
+def build_mkdocs(root: Path) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    build(load_config(str(root / "mkdocs.yml")))
+
+
+def main(argv: list[str]) -> None:
+    kind, root = argv[0], Path(argv[1]).resolve()
+    {"pilotguide": build_pilotguide, "mkdocs": build_mkdocs}[kind](root)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(json.dumps({"wall": time.perf_counter() - START, "cpu": usage.ru_utime + usage.ru_stime,
+                      "peak_mib": usage.ru_maxrss / 1024, "phases": PHASES}))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,81 @@
+"""Save-to-updated-page time under `pilotguide serve`: edit a case file, poll the served page.
+
+Starts `pilotguide serve` on a free loopback port, waits for the first build, then changes the
+title of one case study a few times; each time it polls that case's page (and the section index,
+which lists the title) until both show the new title. The server is stopped at the end, always.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+POLL = 0.05  # seconds between two requests
+TIMEOUT = 300.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def wait_for(urls: list[str], text: str, deadline: float) -> float:
+    while time.perf_counter() < deadline:
+        if all(text in fetch(url) for url in urls):
+            return time.perf_counter()
+        time.sleep(POLL)
+    raise TimeoutError(f"page never showed {text!r}")
+
+
+def measure(root: Path, case_id: str, edits: int = 3, full_rebuild: bool = False) -> dict:
+    """Seconds from saving the file to both pages showing the change, for `edits` edits."""
+    port = free_port()
+    command = [str(Path(sys.executable).with_name("pilotguide")), "serve", "-a", f"127.0.0.1:{port}"]
+    if full_rebuild:
+        command.append("--full-rebuild")
+    server = subprocess.Popen(command, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, start_new_session=True)
+    base = f"http://127.0.0.1:{port}/"
+    urls = [base + f"case-studies/{case_id}.html", base + "case-studies/index.html"]
+    path = root / "case-studies" / f"{case_id}.yaml"
+    original = path.read_text(encoding="utf-8")
+    times = []
+    try:
+        start = time.perf_counter()
+        wait_for(urls[:1], "<h1", start + TIMEOUT)
+        first_build = time.perf_counter() - start
+        for i in range(edits):
+            marker = f"修改第{i + 1}次{int(time.time() * 1000) % 100000}"
+            time.sleep(1.0)  # let the watcher settle, so each edit is seen as one change
+            path.write_text(original.replace("\ntitle: ", f"\ntitle: {marker}", 1), encoding="utf-8")
+            saved = time.perf_counter()
+            times.append(wait_for(urls, marker, saved + TIMEOUT) - saved)
+    finally:
+        path.write_text(original, encoding="utf-8")
+        os.killpg(server.pid, signal.SIGTERM)  # the server's own process group, started above
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+    return {"first_build": first_build, "edits": times, "median": statistics.median(times)}
+
+
+if __name__ == "__main__":
+    print(measure(Path(sys.argv[1]), sys.argv[2] if len(sys.argv) > 2 else "case-00005"))
