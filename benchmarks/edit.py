@@ -43,8 +43,18 @@ def wait_for(urls: list[str], text: str, deadline: float) -> float:
     raise TimeoutError(f"page never showed {text!r}")
 
 
-def measure(root: Path, case_id: str, edits: int = 3, full_rebuild: bool = False) -> dict:
-    """Seconds from saving the file to both pages showing the change, for `edits` edits."""
+def edited(original: str, field: str, marker: str) -> str:
+    """The case file with `marker` put into its title, or as a new last paragraph of its body."""
+    if field == "title":
+        return original.replace("\ntitle: ", f"\ntitle: {marker}", 1)
+    return original.replace("\nsources:\n", f"\n\n  {marker}\nsources:\n", 1)
+
+
+def measure(root: Path, case_id: str, edits: int = 3, full_rebuild: bool = False, field: str = "title") -> dict:
+    """Seconds from saving the file to the pages showing the change, for `edits` edits.
+
+    A title shows on the case page and the section index (and the step and policy pages that list
+    the case); a body edit shows on the case page only."""
     port = free_port()
     command = [str(Path(sys.executable).with_name("pilotguide")), "serve", "-a", f"127.0.0.1:{port}"]
     if full_rebuild:
@@ -52,7 +62,7 @@ def measure(root: Path, case_id: str, edits: int = 3, full_rebuild: bool = False
     server = subprocess.Popen(command, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, start_new_session=True)
     base = f"http://127.0.0.1:{port}/"
-    urls = [base + f"case-studies/{case_id}.html", base + "case-studies/index.html"]
+    urls = [base + f"case-studies/{case_id}.html"] + ([base + "case-studies/index.html"] if field == "title" else [])
     path = root / "case-studies" / f"{case_id}.yaml"
     original = path.read_text(encoding="utf-8")
     times = []
@@ -63,7 +73,7 @@ def measure(root: Path, case_id: str, edits: int = 3, full_rebuild: bool = False
         for i in range(edits):
             marker = f"修改第{i + 1}次{int(time.time() * 1000) % 100000}"
             time.sleep(1.0)  # let the watcher settle, so each edit is seen as one change
-            path.write_text(original.replace("\ntitle: ", f"\ntitle: {marker}", 1), encoding="utf-8")
+            path.write_text(edited(original, field, marker), encoding="utf-8")
             saved = time.perf_counter()
             times.append(wait_for(urls, marker, saved + TIMEOUT) - saved)
     finally:

@@ -73,14 +73,17 @@ def disable_material_search(config) -> None:
 def mark_page(html: str, page_url: str) -> str:
     """Index only the article (not menus), and put Pagefind's search box into the header."""
     html = html.replace('<article class="md-content__inner', '<article data-pagefind-body class="md-content__inner', 1)
-    base = get_relative_url(".", page_url).rstrip("/") + "/"
-    base = "" if base == "./" else base
-    options = {"element": f"#{CONTAINER_ID}", "bundlePath": f"{base}{BUNDLE}/", "showImages": False,
-               "showSubResults": True, "translations": TRANSLATIONS}
+    base = get_relative_url(".", page_url).rstrip("/") + "/"  # "./" or "../"
+    options = {"element": f"#{CONTAINER_ID}", "showImages": False, "showSubResults": True,
+               "translations": TRANSLATIONS}
+    # Pagefind wants absolute paths for its bundle and its result links; the site may live under
+    # any folder of an intranet server, so they are worked out in the browser from this page's URL.
+    start = ("(function(){var root=new URL(%s,location.href).pathname;var o=%s;"
+             "o.bundlePath=root+%s;o.baseUrl=root;new PagefindUI(o);})();"
+             % (json.dumps(base), json.dumps(options, ensure_ascii=False), json.dumps(BUNDLE + "/")))
     box = (f'<div id="{CONTAINER_ID}" role="search"></div>'
            f'<link rel="stylesheet" href="{base}{BUNDLE}/pagefind-ui.css">{STYLE}'
-           f'<script src="{base}{BUNDLE}/pagefind-ui.js"></script>'
-           f'<script>new PagefindUI({json.dumps(options, ensure_ascii=False)});</script>')
+           f'<script src="{base}{BUNDLE}/pagefind-ui.js"></script><script>{start}</script>')
     header = html.find('<header class="md-header"')
     end = html.find("</nav>", header) if header >= 0 else -1
     if end < 0:

@@ -1,0 +1,192 @@
+"""Benchmark pilotguide against plain MkDocs + Material: `python -m benchmarks` (or `make bench`).
+
+For each N (default 100 and 1,000; `--big` adds 10,000) it writes a synthetic guide of N case
+studies and prints, measured in this one run: generator time and its share of the build, the
+full `pilotguide build` time and per-page cost, the naive site (same pages, plain MkDocs +
+Material, every page in the nav) and the ratio, peak memory, site size, search index bytes
+against Material's default for the same pages. Then the save-to-updated-page time under
+`pilotguide serve`, and the bytes a first search downloads with each search backend.
+Each build runs in a fresh process (benchmarks/buildrun.py). Nothing here is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from . import corpus, edit, searchbytes, sites
+
+TARGETS = "generator ≤ 5% of build; per page at 10,000 ≤ 1.25× per page at 1,000; ≥ 4× faster than naive at 1,000; search index ≤ 0.55× Material's default"
+
+
+def run_build(kind: str, root: Path) -> dict:
+    out = subprocess.run([sys.executable, "-m", "benchmarks.buildrun", kind, str(root)], capture_output=True,
+                         text=True, cwd=Path(__file__).resolve().parent.parent)
+    if out.returncode != 0:
+        raise SystemExit(f"{kind} build of {root} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def pages_of(site: Path) -> int:
+    """HTML pages made from Markdown (not 404.html, not Pagefind's or the theme's files)."""
+    return sum(1 for p in site.rglob("*.html") if p.name != "404.html" and "pagefind" not in p.parts)
+
+
+def index_bytes(site: Path) -> int:
+    path = site / "search" / "search_index.json"
+    return path.stat().st_size if path.is_file() else 0
+
+
+def measure_size(n: int, work: Path, args) -> dict:
+    print(f"== N = {n:,}", flush=True)
+    project = corpus.generate(work / f"guide-{n}", n, seed=args.seed)
+    ours = run_build("pilotguide", project)
+    site = project / "site"
+    row = {"n": n, "pages": pages_of(site), "ours": ours, "site_bytes": sites.size_of(site),
+           "index_bytes": index_bytes(site)}
+    row["generator"] = sum(ours["phases"].values())
+    print(f"   pilotguide build: {ours['wall']:.1f} s", flush=True)
+    if n <= args.naive_max:
+        naive = sites.markdown_project(project, work / f"naive-{n}", full_nav=True)
+        row["naive"] = run_build("mkdocs", naive)
+        row["naive_site_bytes"] = sites.size_of(naive / "site")
+        row["default_index_bytes"] = index_bytes(naive / "site")
+        print(f"   naive mkdocs build: {row['naive']['wall']:.1f} s", flush=True)
+        shutil.rmtree(naive / "site")
+    else:  # the naive nav makes every page carry N links: hours at 10,000. The plain build gives the index.
+        plain = sites.markdown_project(project, work / f"plain-{n}", full_nav=False)
+        row["plain"] = run_build("mkdocs", plain)
+        row["default_index_bytes"] = index_bytes(plain / "site")
+        print(f"   plain mkdocs build (for the default index): {row['plain']['wall']:.1f} s", flush=True)
+        shutil.rmtree(plain / "site")
+    return row
+
+
+def table(rows: list[dict]) -> str:
+    head = ("| N cases | pages | generator s (share) | build s | ms/page | naive s | naive ms/page | naive ÷ ours "
+            "| peak MiB ours / naive | site MB ours / naive | search index MB | bytes/page | ÷ Material default |")
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    for r in rows:
+        o = r["ours"]
+        naive = r.get("naive")
+        share = r["generator"] / o["wall"]
+        cells = [f"{r['n']:,}", f"{r['pages']:,}", f"{r['generator']:.2f} ({share:.1%})", f"{o['wall']:.1f}",
+                 f"{o['wall'] / r['pages'] * 1000:.1f}",
+                 f"{naive['wall']:.1f}" if naive else "—", f"{naive['wall'] / r['pages'] * 1000:.1f}" if naive else "—",
+                 f"{naive['wall'] / o['wall']:.1f}×" if naive else "—",
+                 f"{o['peak_mib']:.0f} / {naive['peak_mib']:.0f}" if naive else f"{o['peak_mib']:.0f} / —",
+                 f"{r['site_bytes'] / 1e6:.0f} / {r['naive_site_bytes'] / 1e6:.0f}" if naive else f"{r['site_bytes'] / 1e6:.0f} / —",
+                 f"{r['index_bytes'] / 1e6:.1f}", f"{r['index_bytes'] / r['pages']:,.0f}",
+                 f"{r['index_bytes'] / r['default_index_bytes']:.2f}×" if r.get("default_index_bytes") else "—"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def phases(rows: list[dict]) -> str:
+    lines = ["| N cases | load | validate | resolve | render | CPU s (build) |", "|---|---|---|---|---|---|"]
+    for r in rows:
+        p = r["ours"]["phases"]
+        lines.append(f"| {r['n']:,} | " + " | ".join(f"{p.get(k, 0):.2f}" for k in ("load", "validate", "resolve", "render"))
+                     + f" | {r['ours']['cpu']:.1f} |")
+    return "\n".join(lines)
+
+
+def verdict(rows: list[dict], extra: dict) -> list[str]:
+    by_n = {r["n"]: r for r in rows}
+    out = []
+    for r in rows:
+        share = r["generator"] / r["ours"]["wall"]
+        out.append(f"generator share at {r['n']:,}: {share:.1%} ({'met' if share <= 0.05 else 'NOT met'}, target ≤ 5%)")
+    if 1000 in by_n and 10000 in by_n:
+        per = {n: by_n[n]["ours"]["wall"] / by_n[n]["pages"] for n in (1000, 10000)}
+        ratio = per[10000] / per[1000]
+        out.append(f"per page at 10,000 ÷ per page at 1,000: {ratio:.2f}× ({'met' if ratio <= 1.25 else 'NOT met'}, target ≤ 1.25×)")
+    if 1000 in by_n and "naive" in by_n[1000]:
+        speed = by_n[1000]["naive"]["wall"] / by_n[1000]["ours"]["wall"]
+        out.append(f"faster than naive at 1,000: {speed:.1f}× ({'met' if speed >= 4 else 'NOT met'}, target ≥ 4×)")
+    for r in rows:
+        if r.get("default_index_bytes"):
+            ratio = r["index_bytes"] / r["default_index_bytes"]
+            out.append(f"search index ÷ Material default at {r['n']:,}: {ratio:.2f}× ({'met' if ratio <= 0.55 else 'NOT met'}, target ≤ 0.55×)")
+    if "edit" in extra:
+        e = extra["edit"]
+        out.append(f"save → updated page at {e['n']:,}: median {e['median']:.1f} s ({'met' if e['median'] <= 2 else 'NOT met'}, target ≤ 2 s)")
+    return out
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
+    import os
+
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="100,1000", help="comma-separated N (default: 100,1000)")
+    parser.add_argument("--big", action="store_true", help="also N = 10,000 (several minutes)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--naive-max", type=int, default=1000, help="largest N for the naive site (default 1000)")
+    parser.add_argument("--edit-n", type=int, default=1000, help="N for the serve edit test (0: skip)")
+    parser.add_argument("--search-n", type=int, default=0, help="N for first-query bytes (default: largest N; -1: skip)")
+    parser.add_argument("--work", type=Path, help="working folder (default: a temporary one, removed)")
+    parser.add_argument("--json", type=Path, help="also write all figures to this JSON file")
+    args = parser.parse_args()
+    sizes = sorted({int(s) for s in args.sizes.split(",")} | ({10000} if args.big else set()))
+    work = args.work or Path(tempfile.mkdtemp(prefix="pilotguide-bench-"))
+    started = time.perf_counter()
+    rows = [measure_size(n, work, args) for n in sizes]
+    extra: dict = {}
+    if args.edit_n:
+        project = corpus.generate(work / f"edit-{args.edit_n}", args.edit_n, seed=args.seed)
+        extra["edit"] = {"n": args.edit_n, **edit.measure(project, "case-00005")}
+        extra["edit_body"] = edit.measure(project, "case-00005", field="body")
+        print(f"   serve edits: {extra['edit']['edits']} / body only {extra['edit_body']['edits']}", flush=True)
+    search_n = args.search_n or sizes[-1]
+    if search_n > 0:
+        project = work / f"guide-{search_n}"
+        if not (project / "site").is_dir():
+            corpus.generate(project, search_n, seed=args.seed)
+            run_build("pilotguide", project)
+        pf = sites.with_search_backend(project, work / f"pagefind-{search_n}", "pagefind")
+        extra["pagefind_build"] = run_build("pilotguide", pf)
+        extra["search"] = {"n": search_n, "material": searchbytes.first_query_bytes(project / "site", "material"),
+                           "pagefind": searchbytes.first_query_bytes(pf / "site", "pagefind")}
+        extra["search"]["pagefind_files"] = sum(1 for _ in (pf / "site" / "pagefind").rglob("*"))
+    print()
+    print(f"Machine: {machine()}; benchmark took {time.perf_counter() - started:.0f} s.")
+    print(table(rows))
+    print()
+    print("Generator phases (s, inside the build):")
+    print(phases(rows))
+    if "edit" in extra:
+        e, b = extra["edit"], extra["edit_body"]
+        print(f"\nSave → updated page under `pilotguide serve` at N = {e['n']:,}: title edit (case page, index, "
+              f"step and policy pages change) median {e['median']:.2f} s {[round(t, 2) for t in e['edits']]}; "
+              f"body edit (its own page only) median {b['median']:.2f} s; first build {e['first_build']:.1f} s.")
+    if "search" in extra:
+        s = extra["search"]
+        print(f"\nFirst search at N = {s['n']:,} (bytes downloaded, raw / gzip): "
+              f"Material {s['material']['bytes'] / 1e6:.2f} MB / {s['material']['gzip'] / 1e6:.2f} MB in {s['material']['requests']} requests; "
+              f"Pagefind {s['pagefind']['bytes'] / 1e6:.2f} MB / {s['pagefind']['gzip'] / 1e6:.2f} MB in {s['pagefind']['requests']} requests "
+              f"(Pagefind build {extra['pagefind_build']['wall']:.1f} s).")
+    print("\nTargets (" + TARGETS + "):")
+    for line in verdict(rows, extra):
+        print("- " + line)
+    if args.json:
+        args.json.write_text(json.dumps({"machine": machine(), "rows": rows, **extra}, indent=2, ensure_ascii=False),
+                             encoding="utf-8")
+    if not args.work:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
