@@ -131,7 +131,8 @@ def test_libreoffice_converts_the_docx(pack, course, tmp_path):
         pytest.skip("LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
     source = tmp_path / "in.docx"
     shutil.copy(pack / f"{COURSE}-handout.docx", source)
-    result = subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+    profile = f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}"  # never the user's own profile
+    result = subprocess.run([soffice, "--headless", "--norestore", profile,
                              "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr

@@ -88,7 +88,7 @@ class _Writer:
     def __init__(self, document):
         self.document = document
 
-    def block(self, element: Element, list_level: int = 0) -> None:
+    def block(self, element: Element, list_level: int = 0, quote: bool = False) -> None:
         tag = element.tag
         if tag in HEADINGS:
             heading = self.document.add_heading(level=HEADINGS[tag])
@@ -96,15 +96,14 @@ class _Writer:
             if "pg-session" in element.get("class", "").split():
                 heading.paragraph_format.page_break_before = True  # a session per page, as in the PDF
         elif tag == "p":
-            style = "Quote" if list_level < 0 else None
-            self.inline(self.document.add_paragraph(style=style), element)
+            self.inline(self.document.add_paragraph(style="Quote" if quote else None), element)
         elif tag in ("ul", "ol"):
-            self.list(element, max(list_level, 0) + 1)
+            self.list(element, list_level + 1)
         elif tag == "table":
             self.table(element)
         elif tag == "blockquote":
             for child in element:
-                self.block(child, -1)
+                self.block(child, list_level, quote=True)
         elif tag in ("div", "section"):
             for child in element:
                 if "admonition-title" in child.get("class", ""):
@@ -123,7 +122,7 @@ class _Writer:
         for item in element.findall("li"):
             paragraph = self.document.add_paragraph(style=style)
             if num_id is not None:
-                _set_num(paragraph, num_id, min(level, 3) - 1)
+                _set_num(paragraph, num_id)
             self.list_item(paragraph, item, level)
 
     def list_item(self, paragraph: Paragraph, item: Element, level: int) -> None:
@@ -135,7 +134,8 @@ class _Writer:
             elif child.tag == "p" and not paragraph.text:
                 self.inline(paragraph, child)  # a loose list: its first paragraph is the item's text
             elif child.tag == "p":
-                self.inline(self.document.add_paragraph(style="List Continue" if level == 1 else "List Continue 2"), child)
+                more = "List Continue" if level == 1 else "List Continue 2"  # indented under the item
+                self.inline(self.document.add_paragraph(style=more), child)
             elif child.tag in BLOCKS:
                 self.block(child, level)
             else:
@@ -198,9 +198,10 @@ def _restart_numbering(document, style: str) -> int:
     return num.numId
 
 
-def _set_num(paragraph: Paragraph, num_id: int, ilvl: int) -> None:
+def _set_num(paragraph: Paragraph, num_id: int) -> None:
+    """Number `paragraph` in list `num_id` (level 0: each List Number style has its own list)."""
     num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
-    num_pr.get_or_add_ilvl().val = ilvl
+    num_pr.get_or_add_ilvl().val = 0
     num_pr.get_or_add_numId().val = num_id
 
 
