@@ -186,3 +186,25 @@ def test_generate_writes_the_downloads_too(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert (out / "courses" / "k1-trainer.pdf").read_bytes().startswith(b"%PDF")
     assert (out / coursepack.SITE_CSS).is_file()
+
+
+def test_a_font_file_is_embedded_and_nothing_else_is_fetched(tmp_path):
+    """The pip fallback's path: a font loaded from a file with @font-face, through the fetcher
+    that refuses every other URL (here an image on disk that raw HTML asks for)."""
+    from pilotguide.pdf import pdf_bytes
+
+    listed = subprocess.run(["fc-list", ":lang=zh-cn", "file"], capture_output=True, text=True).stdout.split()
+    files = [f.rstrip(":") for f in listed if "CJK" in f]
+    if not files:
+        pytest.skip("no Noto CJK font file on this machine (apt-get install fonts-noto-cjk)")
+    image = tmp_path / "secret.png"
+    Image.new("RGB", (40, 40), "red").save(image)
+    font = fonts.CJKFont(fonts.EMBEDDED_FAMILY, "pip", Path(files[0]))
+    html = f'<html lang="zh-CN"><body><h1>培训讲义</h1><p>先行先试<img src="{image.as_uri()}"></p></body></html>'
+    pdf = tmp_path / "out.pdf"
+    pdf.write_bytes(pdf_bytes(html, font))
+    assert squash(pdftotext(pdf)) == "培训讲义先行先试第1页/共1页"
+    used = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert fonts.EMBEDDED_FAMILY in used, used
+    images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert len(images.strip().splitlines()) == 2, images  # the header lines only: no image was fetched
