@@ -13,6 +13,7 @@ from typing import Any
 
 import jinja2
 
+from . import finding
 from .model import Content, Record
 
 TEMPLATES_DIR = "templates"
@@ -96,7 +97,7 @@ def environment(project_templates: Path | None = None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(cell=cell, inline=inline, block=block)
+    env.filters.update(cell=cell, inline=inline, block=block, h=finding.h)
     return env
 
 
@@ -118,6 +119,7 @@ def render_pages(content: Content, project_templates: Path | None = None) -> dic
     env = environment(project_templates)
     env.globals.update(link=_link, url=_url, content=content, place=place,
                        lookup=lambda kind, ids: [content.get(kind, i) for i in ids])
+    env.globals.update(finding.template_globals(content))
     pages: dict[str, str] = {}
 
     def render(template: str, page: str, **context: Any) -> None:
@@ -132,4 +134,5 @@ def render_pages(content: Content, project_templates: Path | None = None) -> dic
             previous = records[i - 1] if i > 0 else None
             following = records[i + 1] if i + 1 < len(records) else None
             render(f"{kind}.md.j2", page_of(record), record=record, previous=previous, next=following)
+    finding.render_finding_pages(content, render, pages)  # topics, statistics (with SVG files), changes
     return pages
