@@ -60,9 +60,11 @@ def _ticks(highest: int) -> list[int]:
     return list(range(0, highest + step, step))
 
 
-def _clean(svg: str, key: str) -> str:
-    """Drop pygal's comments (they carry today's date) so output depends on content only."""
+def _clean(svg: str) -> str:
+    """Drop pygal's comments (they carry today's date) and its inline config script (dead weight:
+    an SVG shown as an image runs no script), so output is static and depends on content only."""
     svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
+    svg = re.sub(r"<script\b.*?</script>", "", svg, flags=re.S)
     return svg if svg.endswith("\n") else svg + "\n"
 
 
@@ -81,7 +83,7 @@ def _chart(key: str, title: str, rows: list[tuple[str, int]], horizontal: bool) 
     chart.uuid = f"pg-{key}"  # pygal's default id is random; a fixed one keeps builds reproducible
     chart.x_labels = labels
     chart.add("案例数", values)
-    return _clean(chart.render(is_unicode=True), key)
+    return _clean(chart.render(is_unicode=True))
 
 
 def _year_rows(terms: list[Term]) -> list[tuple[str, int]]:
