@@ -123,9 +123,9 @@ def test_policy_status_badge_and_replacement(finding):
     pages = render_pages(load_content(finding))
     old = pages["policies/p-old.md"]
     assert "**已废止**{ .pg-badge .pg-badge--repealed }" in old
-    assert '!!! danger "本政策已废止"' in old and "[新的扶持办法](p-new.md)" in old
+    assert '!!! danger "本政策已废止"\n\n    本政策已废止，请以现行文件为准：[新的扶持办法](p-new.md)。' in old
     assert "**现行有效**{ .pg-badge .pg-badge--current }" in pages["policies/p-new.md"]
-    assert "尚未正式施行" in pages["policies/p-draft.md"]
+    assert '!!! info "本政策征求意见中"\n\n    这是征求意见稿，尚未正式施行。' in pages["policies/p-draft.md"]
     assert "**征求意见**{ .pg-badge .pg-badge--draft }" in pages["policies/index.md"]
 
 
