@@ -153,6 +153,10 @@ def test_the_handout_page_prints_a_session_per_page(shipped_site, static_server,
     for i, session in enumerate(course.sessions, 1):
         assert any(squash(p).startswith(squash(f"第 {i} 节　{session.title}")) for p in pages), i
     assert "第1页" in squash(pages[0])
+    # the page numbers belong to handouts only: other printouts keep their own page rules
+    page.goto(server.url + "steps/zhengce-xianxing.html")
+    page.pdf(path=str(pdf), format="A4")
+    assert not re.search(r"第\d+页", squash(pdftotext(pdf)))
 
 
 def test_no_font_fails_the_build_clearly_and_pdf_false_builds_without(tmp_path, monkeypatch):

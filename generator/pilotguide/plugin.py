@@ -20,11 +20,13 @@ from .errors import ContentError, PackError
 from .project import VOCABULARIES_FILE, load_content
 from .render import TEMPLATES_DIR, render_pages
 from .schema import kinds
+from .site_extras import asset_files, configure
 
 # Markdown features the generated pages use; added when mkdocs.yml does not list them.
 REQUIRED_EXTENSIONS = ["tables", "attr_list", "admonition", "pymdownx.tasklist"]
 DEFAULT_NAV = [{"首页": "index.md"}, {"政策": "policies/index.md"}, {"培育步骤": "steps/index.md"},
-               {"试点案例": "case-studies/index.md"}, {"培训课程": "courses/index.md"}, {"术语表": "glossary.md"}]
+               {"试点案例": "case-studies/index.md"}, {"找案例": "topics/index.md"}, {"统计": "statistics.md"},
+               {"培训课程": "courses/index.md"}, {"术语表": "glossary.md"}, {"更新记录": "changes.md"}]
 
 
 _preloaded: dict[Path, object] = {}
@@ -63,6 +65,7 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
     def __init__(self) -> None:
         self.pages: dict[str, str] = {}
         self.downloads: dict[str, bytes] = {}
+        self.terms = None
         self.root = Path(".")
 
     def on_config(self, config):
@@ -80,6 +83,7 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
                 raise ContentPluginError(error) from None
         formats = tuple(f for f in ("pdf", "docx") if self.config[f])
         self.pages = render_pages(content, self.root / self.config.templates_dir, downloads=formats)
+        self.terms = configure(config, content)  # assets, glossary tooltips, edition stamp
         try:
             self.downloads = course_files(content, self.pages, formats)
         except PackError as error:
@@ -97,7 +101,13 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
                     f"生成的页面 `{path}` 与手写文件 `{Path(config.docs_dir).name}/{path}` 冲突："
                     "请改名或删除手写文件（生成的页面来自 YAML 内容）。")
             files.append(File.generated(config, path, content=data))
+        for asset in asset_files(config):
+            files.append(asset)
         return files
+
+    def on_page_markdown(self, markdown, page, config, files):
+        self.terms.page = page.file.src_uri  # glossary links are relative to the page being converted
+        return markdown
 
     def on_serve(self, server, config, builder):
         for kind in kinds().values():

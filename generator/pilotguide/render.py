@@ -13,6 +13,7 @@ from typing import Any
 
 import jinja2
 
+from . import finding
 from .model import Content, Record
 
 TEMPLATES_DIR = "templates"
@@ -114,7 +115,7 @@ def environment(project_templates: Path | None = None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(cell=cell, inline=inline, block=block)
+    env.filters.update(cell=cell, inline=inline, block=block, h=finding.h)
     return env
 
 
@@ -140,6 +141,7 @@ def render_pages(content: Content, project_templates: Path | None = None,
     env.globals.update(link=_link, url=_url, content=content, place=place,
                        lookup=lambda kind, ids: [content.get(kind, i) for i in ids],
                        downloads=tuple(downloads), format_names=FORMAT_NAMES, handout_paths=handout_paths)
+    env.globals.update(finding.template_globals(content))
     pages: dict[str, str] = {}
 
     def render(template: str, page: str, **context: Any) -> None:
@@ -156,4 +158,5 @@ def render_pages(content: Content, project_templates: Path | None = None,
             render(f"{kind}.md.j2", page_of(record), record=record, previous=previous, next=following)
             for template, pattern, extra in RECORD_EXTRAS.get(kind, ()):
                 render(template, pattern.format(id=record.id), record=record, **extra)
+    finding.render_finding_pages(content, render, pages)  # topics, statistics (with SVG files), changes
     return pages
