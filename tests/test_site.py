@@ -50,7 +50,7 @@ def test_mkdocs_reports_content_problems_located(minimal):
     path.write_text(path.read_text(encoding="utf-8").replace("policies: [p1]", "policies: [p9]"), encoding="utf-8")
     result = mkdocs(minimal, "build")
     assert result.returncode == 1
-    assert "steps/s1.yaml:9:12: 字段 `policies` 引用了不存在的政策 `p9`" in result.stderr
+    assert "steps/s1.yaml:9:12: 字段 `policies[0]` 引用了不存在的政策 `p9`" in result.stderr
 
 
 @pytest.mark.slow

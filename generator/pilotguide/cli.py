@@ -92,7 +92,11 @@ def build(ctx: click.Context, config: Path, site_dir: Path | None, strict: bool,
     except (MkDocsException, OSError) as error:
         if ctx.obj["debug"]:
             raise
-        _fail(f"构建失败：{error}")
+        from mkdocs.exceptions import Abort
+
+        # MkDocs has already logged the reason above; its Abort text ("Aborted with a BuildError!") adds nothing.
+        reason = "原因见上方的错误信息" if isinstance(error, Abort) else str(error)
+        _fail(f"构建失败（原有的站点目录保持不变）：{reason}。")
     click.echo(f"站点已生成：{site}（本版 {content.edition.name}）")
     _edition(content, record_edition)
     if make_zip:
