@@ -16,16 +16,19 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from . import bigsearch
-from .errors import ContentError
+from .coursepack import SITE_CSS, course_files
+from .errors import ContentError, PackError
 from .incremental import MemoryBytecodeCache, PageMemo, PageStage, RecordCache, share_bytecode
 from .project import VOCABULARIES_FILE, load_content
 from .render import TEMPLATES_DIR, render_pages
 from .schema import kinds
+from .site_extras import asset_files, configure
 
 # Markdown features the generated pages use; added when mkdocs.yml does not list them.
 REQUIRED_EXTENSIONS = ["tables", "attr_list", "admonition", "pymdownx.tasklist"]
 DEFAULT_NAV = [{"首页": "index.md"}, {"政策": "policies/index.md"}, {"培育步骤": "steps/index.md"},
-               {"试点案例": "case-studies/index.md"}, {"术语表": "glossary.md"}]
+               {"试点案例": "case-studies/index.md"}, {"找案例": "topics/index.md"}, {"统计": "statistics.md"},
+               {"培训课程": "courses/index.md"}, {"术语表": "glossary.md"}, {"更新记录": "changes.md"}]
 
 
 _preloaded: dict[Path, object] = {}
@@ -44,6 +47,10 @@ def preloaded(root: Path, content) -> Iterator[None]:
 class PilotguideConfig(Config):
     # Content folders (policies/, steps/ ...) sit beside mkdocs.yml: the project root.
     templates_dir = c.Type(str, default=TEMPLATES_DIR)  # template overrides, relative to the root
+    # Course handouts as downloads. PDF needs WeasyPrint's Pango and a free Chinese font; `pdf: false`
+    # builds a site without them (course pages then offer only what is made).
+    pdf = c.Type(bool, default=True)
+    docx = c.Type(bool, default=True)
     # Search: Material's one-file index (default: small guides, works from file://) or Pagefind's
     # chunked index for big guides (needs a web server); `auto` picks Pagefind from the threshold.
     search_backend = c.Choice(("material", "pagefind", "auto"), default="material")
@@ -63,6 +70,8 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
 
     def __init__(self) -> None:
         self.pages: dict[str, str] = {}
+        self.downloads: dict[str, bytes] = {}
+        self.terms = None
         self.root = Path(".")
         self.search = "material"
         # Under `mkdocs serve` the plugin lives across rebuilds (it has on_startup): these keep
@@ -95,10 +104,18 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
                 content = load_content(self.root, cache=self.cache)
             except ContentError as error:
                 raise ContentPluginError(error) from None
-        self.pages = render_pages(content, self.root / self.config.templates_dir, memo=self.memo)
+        formats = tuple(f for f in ("pdf", "docx") if self.config[f])
+        self.pages = render_pages(content, self.root / self.config.templates_dir, downloads=formats, memo=self.memo)
+        self.terms = configure(config, content)  # assets, glossary tooltips, edition stamp
+        try:
+            self.downloads = course_files(content, self.pages, formats)
+        except PackError as error:
+            raise PluginError(str(error)) from None
+        if SITE_CSS in self.downloads and SITE_CSS not in config.extra_css:
+            config.extra_css.append(SITE_CSS)
         if self.stage is not None:
             share_bytecode(config.theme, self.bytecode)
-        if self.stage is None:  # a preview keeps Material's search: no indexing on every save
+        else:  # a preview keeps Material's search: no indexing on every save
             self.search = bigsearch.choose(self.config.search_backend, len(self.pages), self.config.pagefind_threshold)
         if self.search == "pagefind":
             bigsearch.disable_material_search(config)
@@ -107,20 +124,27 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
     def on_files(self, files: Files, config) -> Files:
         if self.stage is not None:
             self.stage.update(self.pages)
-        for path, markdown in self.pages.items():
+        # Pages, then course downloads (PDF, DOCX) and their print CSS.
+        for path, data in {**self.pages, **self.downloads}.items():
             existing = files.get_file_from_path(path)
             if existing is not None and existing.generated_by is None:
                 raise PluginError(
                     f"生成的页面 `{path}` 与手写文件 `{Path(config.docs_dir).name}/{path}` 冲突："
                     "请改名或删除手写文件（生成的页面来自 YAML 内容）。")
-            files.append(self._generated(config, path, markdown))
+            files.append(self._generated(config, path, data))
+        for asset in asset_files(config):
+            files.append(asset)
         return files
 
-    def _generated(self, config, path: str, markdown: str) -> File:
-        if self.stage is None:
-            return File.generated(config, path, content=markdown)
+    def _generated(self, config, path: str, data: str | bytes) -> File:
+        if self.stage is None or path not in self.pages:
+            return File.generated(config, path, content=data)
         # On disk, rewritten only when changed: dirty rebuilds then skip the pages an edit left alone.
         return File.generated(config, path, abs_src_path=self.stage.path(path))
+
+    def on_page_markdown(self, markdown, page, config, files):
+        self.terms.page = page.file.src_uri  # glossary links are relative to the page being converted
+        return markdown
 
     def on_post_page(self, output: str, page, config) -> str:
         return bigsearch.mark_page(output, page.url) if self.search == "pagefind" else output

@@ -14,6 +14,7 @@ from typing import Any
 
 import jinja2
 
+from . import finding
 from .model import Content, Record
 
 TEMPLATES_DIR = "templates"
@@ -24,7 +25,25 @@ PAGES = {
     "step": ("steps/index.md", "steps/{id}.md"),
     "case-study": ("case-studies/index.md", "case-studies/{id}.md"),
     "glossary": ("glossary.md", "glossary.md#{id}"),
+    "course": ("courses/index.md", "courses/{id}.md"),
 }
+
+# kind -> further pages of each record: (template, page pattern, extra context). A course has a
+# print-ready handout and a trainer's version with answers (course.schema.json keeps course ids
+# from ending in -handout or -trainer, so these never clash with another course's page).
+RECORD_EXTRAS = {
+    "course": (("course-handout.md.j2", "courses/{id}-handout.md", {"trainer": False}),
+               ("course-handout.md.j2", "courses/{id}-trainer.md", {"trainer": True})),
+}
+DOWNLOAD_FORMATS = ("pdf", "docx")  # files made from each handout page (coursepack.py)
+FORMAT_NAMES = {"pdf": "PDF", "docx": "Word"}
+
+
+def handout_paths(record: Record) -> dict[str, str]:
+    """Site paths of a course's handouts without extension: {"handout": ..., "trainer": ...}.
+
+    `.md` is the page; `.pdf` and `.docx` the downloads made from it, with readable names."""
+    return {"handout": f"courses/{record.id}-handout", "trainer": f"courses/{record.id}-trainer"}
 
 
 def page_of(record: Record) -> str:
@@ -101,7 +120,7 @@ def environment(project_templates: Path | None = None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(cell=cell, inline=inline, block=block)
+    env.filters.update(cell=cell, inline=inline, block=block, h=finding.h)
     return env
 
 
@@ -134,36 +153,41 @@ def _environment_for(project_templates: Path | None) -> jinja2.Environment:
     return _ENVIRONMENTS[key]
 
 
-def render_pages(content: Content, project_templates: Path | None = None, memo=None) -> dict[str, str]:
+def render_pages(content: Content, project_templates: Path | None = None,
+                 downloads: tuple[str, ...] = DOWNLOAD_FORMATS, memo=None) -> dict[str, str]:
     """Every generated page of the guide, as {site-relative path: Markdown}.
 
-    `memo` (an incremental.PageMemo, kept by `pilotguide serve`) skips pages whose inputs are the
-    very same records as last time. Packaged templates read only a page's record, its references,
-    back-links and neighbours (or, for an index, its kind's records): with template overrides,
-    which may read anything, every page is rendered."""
+    `downloads`: the formats of course handouts the build also writes, which pages link to.
+    `memo` (an incremental.PageMemo, kept by `pilotguide serve`) skips record pages whose inputs
+    are the very same records as last time: packaged record templates read only their record, its
+    references, back-links and neighbours. Index and finding pages are always rendered; with
+    template overrides, which may read anything, every page is."""
     env = _environment_for(project_templates)
     if memo is not None and project_templates is not None and any(project_templates.glob("*.j2")):
         memo = None
     env.globals.update(link=_link, url=_url, content=content, place=place,
-                       lookup=lambda kind, ids: [content.get(kind, i) for i in ids])
-    vocabularies = tuple((k, tuple(v)) for k, v in sorted(content.vocabularies.items()))
+                       lookup=lambda kind, ids: [content.get(kind, i) for i in ids],
+                       downloads=tuple(downloads), format_names=FORMAT_NAMES, handout_paths=handout_paths)
+    env.globals.update(finding.template_globals(content))
+    fixed = (env, tuple(downloads), getattr(content, "today", None),
+             tuple((k, tuple(v)) for k, v in sorted(content.vocabularies.items())))
     pages: dict[str, str] = {}
     templates: dict[str, jinja2.Template] = {}
 
-    def render(template: str, page: str, inputs: tuple, **context: Any) -> None:
-        key = (env, template, vocabularies, inputs)  # records compare by identity (eq=False)
-        if memo is not None and (done := memo.get(page, key)) is not None:
+    def render(template: str, page: str, inputs: tuple | None = None, **context: Any) -> None:
+        key = (fixed, template, inputs)  # records compare by identity (Record is eq=False)
+        if memo is not None and inputs is not None and (done := memo.get(page, key)) is not None:
             pages[page] = done
             return
         if template not in templates:  # get_template stats the file on every call
             templates[template] = env.get_template(template)
         pages[page] = squeeze(templates[template].render(page=page, **context))
-        if memo is not None:
+        if memo is not None and inputs is not None:
             memo.put(page, key, pages[page])
 
     for kind, (index, pattern) in PAGES.items():
         records = content.all(kind)
-        render(f"{kind}-index.md.j2", index.partition("#")[0], tuple(records), records=records)
+        render(f"{kind}-index.md.j2", index.partition("#")[0], records=records)
         if "#" in pattern:
             continue  # records shown on the index page itself
         for i, record in enumerate(records):
@@ -172,4 +196,7 @@ def render_pages(content: Content, project_templates: Path | None = None, memo=N
             inputs = (record, previous, following, *(content.get(r.kind, r.id) for r in record.refs),
                       None, *content.cited_by(record))
             render(f"{kind}.md.j2", page_of(record), inputs, record=record, previous=previous, next=following)
+            for template, pattern, extra in RECORD_EXTRAS.get(kind, ()):
+                render(template, pattern.format(id=record.id), inputs, record=record, **extra)
+    finding.render_finding_pages(content, render, pages)  # topics, statistics (with SVG files), changes
     return pages

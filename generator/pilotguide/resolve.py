@@ -5,7 +5,7 @@ from __future__ import annotations
 from .errors import Problems
 from .model import Content, Record
 from .schema import KIND_NAMES
-from .validate import suggest
+from .validate import field_name, suggest
 
 
 def check_ids(records: list[Record], problems: Problems) -> None:
@@ -39,7 +39,7 @@ def check_references(content: Content, problems: Problems) -> None:
                 known = ids.get(ref.kind, set())
                 if ref.id not in known:
                     line, col = record.doc.where(ref.at)
-                    field = ".".join(str(p) for p in ref.at if isinstance(p, str))
+                    field = field_name(ref.at)
                     problems.add(record.path, line, col,
                                  f"字段 `{field}` 引用了不存在的{KIND_NAMES[ref.kind]} `{ref.id}`{suggest(ref.id, sorted(known))}。")
                     continue
