@@ -18,9 +18,6 @@ from pathlib import Path
 
 import yaml
 
-SECTIONS = (("政策", "policies"), ("培育步骤", "steps"), ("试点案例", "case-studies"))
-
-
 def markdown_project(project: Path, out: Path, full_nav: bool) -> Path:
     """Write the project's pages as a plain MkDocs project (no pilotguide plugin) into `out`."""
     if out.exists():
@@ -32,19 +29,27 @@ def markdown_project(project: Path, out: Path, full_nav: bool) -> Path:
     config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
     config["plugins"] = ["search"]
     if full_nav:
-        config["nav"] = [{"首页": "index.md"}, *(_section(out / "docs", label, folder) for label, folder in SECTIONS),
-                         {"术语表": "glossary.md"}]
+        config["nav"] = full_nav_of(out / "docs")
     (out / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return out
 
 
-def _section(docs: Path, label: str, folder: str) -> dict:
-    items: list = [f"{folder}/index.md"]
-    for page in sorted((docs / folder).glob("*.md")):
-        if page.name != "index.md":
-            title = page.read_text(encoding="utf-8").split("\n", 1)[0].lstrip("# ").strip()
-            items.append({title: f"{folder}/{page.name}"})
-    return {label: items}
+def full_nav_of(docs: Path) -> list:
+    """Every page in the nav: top-level pages, then one section per folder listing all its pages."""
+    top = sorted(docs.glob("*.md"), key=lambda p: (p.name != "index.md", p.name))
+    nav: list = [{_title(page): page.name} for page in top]
+    for folder in sorted(p for p in docs.iterdir() if p.is_dir()):
+        pages = sorted(folder.rglob("*.md"), key=lambda p: (p.name != "index.md", p.as_posix()))
+        if pages:
+            nav.append({folder.name: [{_title(p): p.relative_to(docs).as_posix()} for p in pages]})
+    return nav
+
+
+def _title(page: Path) -> str:
+    for line in page.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return page.stem
 
 
 def with_search_backend(project: Path, out: Path, backend: str) -> Path:
