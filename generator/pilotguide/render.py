@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.meta
 
 from . import finding
 from .model import Content, Record
@@ -140,6 +141,14 @@ def _url(context, target: str) -> str:
 _ENVIRONMENTS: dict[tuple, jinja2.Environment] = {}
 
 
+@lru_cache(maxsize=64)
+def _reads_neighbours(env: jinja2.Environment, template: str) -> bool:
+    """Whether a record template reads `previous`/`next` (a case page does not: retitling a case,
+    which moves it in title order, then leaves its neighbours' pages alone)."""
+    source = env.loader.get_source(env, template)[0]  # type: ignore[union-attr]
+    return bool({"previous", "next"} & jinja2.meta.find_undeclared_variables(env.parse(source)))
+
+
 def _environment_for(project_templates: Path | None) -> jinja2.Environment:
     """One environment per set of override files: `pilotguide serve` rebuilds on every save, and
     compiling the templates anew each time costs more than rendering a few pages."""
@@ -193,7 +202,8 @@ def render_pages(content: Content, project_templates: Path | None = None,
         for i, record in enumerate(records):
             previous = records[i - 1] if i > 0 else None
             following = records[i + 1] if i + 1 < len(records) else None
-            inputs = (record, previous, following, *(content.get(r.kind, r.id) for r in record.refs),
+            neighbours = (previous, following) if _reads_neighbours(env, f"{kind}.md.j2") else ()
+            inputs = (record, *neighbours, *(content.get(r.kind, r.id) for r in record.refs),
                       None, *content.cited_by(record))
             render(f"{kind}.md.j2", page_of(record), inputs, record=record, previous=previous, next=following)
             for template, pattern, extra in RECORD_EXTRAS.get(kind, ()):

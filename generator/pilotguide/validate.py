@@ -137,6 +137,13 @@ def validate(doc: Document, kind: schemas.Kind, vocabularies: dict[str, list[str
     if quick is not None:  # valid: no message to write, only references to return
         _placeholders(doc, doc.data, (), problems)
         return [Reference(ref_kind, ref_id, at) for ref_kind, ref_id, at in quick]
+    return validate_reference(doc, kind, vocabularies, problems)
+
+
+def validate_reference(doc: Document, kind: schemas.Kind, vocabularies: dict[str, list[str]],
+                       problems: Problems) -> list[Reference]:
+    """validate() on jsonschema alone: every problem with its Chinese message (and the yardstick
+    the quick path is tested against)."""
     cls = validator_class(vocabularies)
     validator = cls(kind.schema, registry=schemas.registry(), format_checker=FormatChecker())
     refs: list[Reference] = []
