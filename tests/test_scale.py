@@ -18,6 +18,7 @@ from pilotguide.incremental import PageMemo, PageStage, RecordCache
 from pilotguide.load import load_file
 from pilotguide.project import content_files, load_content, load_vocabularies
 from pilotguide.render import render_pages
+from pilotguide.taxonomy import taxonomy
 from pilotguide.validate import validate_reference
 
 REPO = Path(__file__).resolve().parent.parent
@@ -146,7 +147,8 @@ def test_page_memo_rerenders_only_pages_that_read_an_edited_record(corpus, tmp_p
     content = load_content(root, cache=cache)
     pages = render_pages(content, downloads=(), memo=memo)
     case = content.get("case-study", "case-00002")
-    readers = 1 + len({r.id for r in case.refs})  # its page, and the step and policy pages listing it
+    topics = sum(1 for f in taxonomy(content) for t in f.used() if case in t.records)
+    readers = 1 + len({r.id for r in case.refs}) + topics  # its page, the step, policy and topic pages listing it
     assert memo.rendered == readers and memo.reused > 40
     assert pages == render_pages(load_content(root), downloads=())  # same pages as a fresh render
     assert "改过的" in pages["case-studies/case-00002.md"] and "改过的" in pages["case-studies/index.md"]

@@ -102,7 +102,9 @@ def render_finding_pages(content: Content, render: Callable[..., None], pages: d
     render("topics-index.md.j2", "topics/index.md", crosses=crosses(facets))
     for f in facets:
         for term in f.used():
-            render("topic.md.j2", term_page(f.key, term), facet=f, term=term)
+            # inputs: what the page shows, for pilotguide serve's page memo (render.py)
+            inputs = (f.key, f.label, term.key, term.label, term.slug, *term.records)
+            render("topic.md.j2", term_page(f.key, term), inputs, facet=f, term=term)
     figures = charts.figures(facets, len(content.all("case-study")))
     render("statistics.md.j2", "statistics.md", figures=figures)
     for figure in figures:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable
 
 from pypinyin import lazy_pinyin
@@ -79,9 +80,16 @@ FACETS = (
 )
 
 
+@lru_cache(maxsize=65536)
+def _pinyin(text: str) -> tuple[str, ...]:
+    # pypinyin costs ~0.1 ms a call, and the same place names recur in every region path and in
+    # every rebuild under `pilotguide serve`.
+    return tuple(lazy_pinyin(text))
+
+
 def slugify(text: str) -> str:
     """An ASCII slug from Chinese text via pinyin: 农村社区 -> nong-cun-she-qu."""
-    words = " ".join(lazy_pinyin(text)).lower()
+    words = " ".join(_pinyin(text)).lower()
     return re.sub(r"[^a-z0-9]+", "-", words).strip("-") or "term"
 
 
@@ -99,7 +107,7 @@ def _order(spec: FacetSpec, keys: set[str], content: Content) -> list[str]:
         terms = content.vocabularies.get(spec.vocabulary, [])
         return list(terms) + sorted(keys - set(terms))
     if spec.key == "region":
-        return sorted(keys, key=lambda k: [lazy_pinyin(p) for p in k.split(REGION_SEP)])
+        return sorted(keys, key=lambda k: [_pinyin(p) for p in k.split(REGION_SEP)])
     return sorted(keys)
 
 
@@ -127,8 +135,12 @@ def facet(spec: FacetSpec, content: Content) -> Facet:
 
 
 def taxonomy(content: Content) -> list[Facet]:
-    """Every facet of the content's case studies, terms in reading order."""
-    return [facet(spec, content) for spec in FACETS]
+    """Every facet of the content's case studies, terms in reading order (worked out once per
+    content: the templates' globals and the term pages both ask)."""
+    cached = content.__dict__.get("_taxonomy")
+    if cached is None:
+        cached = content.__dict__["_taxonomy"] = [facet(spec, content) for spec in FACETS]
+    return cached
 
 
 def case_facets(record: Record) -> dict[str, list[str]]:
