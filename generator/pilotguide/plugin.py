@@ -12,13 +12,14 @@ from typing import Iterator
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from .errors import ContentError
 from .project import VOCABULARIES_FILE, load_content
 from .render import TEMPLATES_DIR, render_pages
 from .schema import kinds
+from .search import OfflineSearch
 
 # Markdown features the generated pages use; added when mkdocs.yml does not list them.
 REQUIRED_EXTENSIONS = ["tables", "attr_list", "admonition", "pymdownx.tasklist"]
@@ -58,6 +59,7 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
     def __init__(self) -> None:
         self.pages: dict[str, str] = {}
         self.root = Path(".")
+        self.search = OfflineSearch()
 
     def on_config(self, config):
         self.root = Path(config.config_file_path).parent.resolve()
@@ -73,6 +75,7 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
             except ContentError as error:
                 raise ContentPluginError(error) from None
         self.pages = render_pages(content, self.root / self.config.templates_dir)
+        self.search.on_config(config, content)
         return config
 
     def on_files(self, files: Files, config) -> Files:
@@ -84,6 +87,14 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
                     "请改名或删除手写文件（生成的页面来自 YAML 内容）。")
             files.append(File.generated(config, path, content=markdown))
         return files
+
+    # Search and offline use (search.py): our worker, the local iframe-worker shim, a UTF-8 index.
+    def on_post_page(self, output: str, page, config) -> str:
+        return self.search.on_post_page(output)
+
+    @event_priority(-50)  # after Material's search plugin writes the index, before `offline` copies it
+    def on_post_build(self, config) -> None:
+        self.search.on_post_build(Path(config.site_dir))
 
     def on_serve(self, server, config, builder):
         for kind in kinds().values():
