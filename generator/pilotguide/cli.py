@@ -75,6 +75,7 @@ def build(ctx: click.Context, config: Path, site_dir: Path | None, strict: bool,
     """检查内容，然后把站点构建到 site/（失败时保留原来的 site/ 不变）。"""
     from mkdocs.exceptions import MkDocsException
 
+    from .search import index_report
     from .site import build_site, zip_site
 
     if not config.is_file():
@@ -87,6 +88,9 @@ def build(ctx: click.Context, config: Path, site_dir: Path | None, strict: bool,
             raise
         _fail(f"构建失败：{error}")
     click.echo(f"站点已生成：{site}")
+    report = index_report(site)
+    if report:
+        click.echo(str(report))
     if make_zip:
         archive = zip_site(site, site.parent)
         click.echo(f"压缩包已生成：{archive}")

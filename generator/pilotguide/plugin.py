@@ -92,6 +92,9 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
     def on_post_page(self, output: str, page, config) -> str:
         return self.search.on_post_page(output)
 
+    def on_post_template(self, output_content: str, template_name: str, config) -> str:
+        return self.search.on_post_page(output_content)  # 404.html is a theme template, not a page
+
     @event_priority(-50)  # after Material's search plugin writes the index, before `offline` copies it
     def on_post_build(self, config) -> None:
         self.search.on_post_build(Path(config.site_dir))

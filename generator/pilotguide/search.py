@@ -35,7 +35,8 @@ TAG = re.compile(r"<[^>]*>")
 INDEX = "search/search_index.json"
 INDEX_SCRIPT = "search/search_index.js"  # what Material's pages load from file:// (no fetch there)
 WORKER = "assets/pilotguide/search-worker.js"
-SHIM = "assets/pilotguide/vendor/iframe-worker/shim.js"
+VENDOR = "assets/pilotguide/vendor"  # third-party browser assets, with their licences (vendor.json)
+SHIM = f"{VENDOR}/iframe-worker/shim.js"
 MATERIAL_WORKER = re.compile(r'("search":\s*"[^"]*?)assets/javascripts/workers/(search\.[0-9a-f]+\.min\.js)"')
 UNPKG_SHIM = "https://unpkg.com/iframe-worker/shim"  # what Material's offline plugin would add
 
@@ -102,22 +103,40 @@ def lexicon(texts: Iterable[str], terms: Iterable[str] = ()) -> list[str]:
 
 @dataclass
 class IndexReport:
+    """The size of a built site's search index, for the build's output and for benchmarks."""
+
     pages: int
     entries: int
     words: int
     bytes: int
 
+    @property
+    def bytes_per_page(self) -> int:
+        return self.bytes // self.pages if self.pages else 0
+
     def __str__(self) -> str:
-        per_page = self.bytes // self.pages if self.pages else 0
-        return (f"搜索索引 {INDEX}：{self.bytes:,} 字节，{self.pages} 页（每页约 {per_page:,} 字节），"
-                f"{self.entries} 个条目，词表 {self.words} 个词。")
+        return (f"搜索索引 {INDEX}：{self.bytes:,} 字节，{self.pages} 页，每页约 {self.bytes_per_page:,} 字节"
+                f"（{self.entries} 个条目，词表 {self.words} 个词）。")
 
 
-def rewrite_index(site_dir: Path, terms: Iterable[str] = ()) -> IndexReport | None:
-    """Rewrite Material's index in place (see the module doc); None when there is no index."""
-    path = site_dir / INDEX
+def index_report(site_dir: Path) -> IndexReport | None:
+    """Measure the search index of a built site; None when it has none."""
+    path = Path(site_dir) / INDEX
     if not path.is_file():
         return None
+    data = path.read_bytes()
+    index = json.loads(data)
+    docs = index.get("docs", [])
+    lexicon = index.get("config", {}).get("pilotguide", {}).get("lexicon", "")
+    pages = len({doc.get("location", "").partition("#")[0] for doc in docs})
+    return IndexReport(pages, len(docs), len(lexicon.split()), len(data))
+
+
+def rewrite_index(site_dir: Path, terms: Iterable[str] = ()) -> bool:
+    """Rewrite Material's index in place (see the module doc); False when there is no index."""
+    path = site_dir / INDEX
+    if not path.is_file():
+        return False
     index = json.loads(path.read_text(encoding="utf-8"))
     docs = index.get("docs", [])
     for doc in docs:
@@ -125,17 +144,21 @@ def rewrite_index(site_dir: Path, terms: Iterable[str] = ()) -> IndexReport | No
             if isinstance(doc.get(key), str):
                 doc[key] = doc[key].replace(ZWSP, "")
     texts = (TAG.sub(" ", f"{doc.get('title', '')} {doc.get('text', '')}") for doc in docs)
-    words = lexicon(texts, terms)
-    index.setdefault("config", {})["pilotguide"] = {"lexicon": " ".join(words)}
+    index.setdefault("config", {})["pilotguide"] = {"lexicon": " ".join(lexicon(texts, terms))}
     data = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
     path.write_text(data, encoding="utf-8")
     (site_dir / INDEX_SCRIPT).write_text(f"var __index = {data}", encoding="utf-8")
-    pages = len({doc.get("location", "").partition("#")[0] for doc in docs})
-    return IndexReport(pages, len(docs), len(words), len(data.encode("utf-8")))
+    return True
 
 
 def asset_text(name: str) -> str:
     return (resources.files("pilotguide") / "assets" / name).read_text(encoding="utf-8")
+
+
+def vendored_files() -> list[str]:
+    """The shipped third-party files (paths under assets/vendor/), as vendor.json lists them."""
+    manifest = json.loads(asset_text("vendor/vendor.json"))
+    return [target for entry in manifest.values() for target in entry["files"]]
 
 
 class OfflineSearch:
@@ -144,10 +167,10 @@ class OfflineSearch:
     def __init__(self) -> None:
         self.terms: list[str] = []
         self.material_worker: str | None = None
-        self.report: IndexReport | None = None
 
     def on_config(self, config, content) -> None:
         self.terms = user_terms(content)
+        _base_tokenizer()  # quiets jieba's log before Material's search plugin first uses it
         # The shim lets Material start its worker from file://; shipped locally, Material's
         # offline plugin (if listed) sees an iframe-worker polyfill and adds no CDN copy.
         polyfills = [p for p in config.extra.get("polyfills", []) if str(p) != UNPKG_SHIM]
@@ -163,13 +186,13 @@ class OfflineSearch:
         return MATERIAL_WORKER.sub(swap, output, count=1)
 
     def on_post_build(self, site_dir: Path) -> None:
-        shim = site_dir / SHIM
-        shim.parent.mkdir(parents=True, exist_ok=True)
-        shim.write_text(asset_text("vendor/iframe-worker/shim.js"), encoding="utf-8")
+        for name in vendored_files():
+            target = site_dir / VENDOR / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(asset_text(f"vendor/{name}"), encoding="utf-8")
         if self.material_worker:
             worker = asset_text("search/worker.js").replace(
                 "__MATERIAL_WORKER__", f"../javascripts/workers/{self.material_worker}")
             (site_dir / WORKER).write_text(worker, encoding="utf-8")
-        self.report = rewrite_index(site_dir, self.terms)
-        if self.report:
-            log.info(str(self.report))
+        if rewrite_index(site_dir, self.terms):
+            log.info(str(index_report(site_dir)))
