@@ -25,20 +25,23 @@ def site_url(site: Path) -> str:
     return site.resolve().as_uri() + "/"
 
 
+META = "document.querySelector('.md-search-result__meta').textContent"
+PLACEHOLDER = "JSON.parse(document.getElementById('__config').textContent).translations['search.result.placeholder']"
+
+
 def search(page, query: str, timeout: float = 15_000) -> list[str]:
     """Type `query` into the search box; the result pages (hrefs without ?h=...), best first."""
     box = page.locator("input.md-search__input")
     box.click()  # focus opens search; from file:// that is when the index and worker load
-    # Material redraws the result count for every answer: blank it, then wait for the answer to
-    # this query. The placeholder answers the empty query Material sends once its worker is ready.
-    page.evaluate("document.querySelector('.md-search-result__meta').textContent = ''")
+    if box.input_value() == "":
+        # Once its worker is ready, Material sends the box's value; the answer to that empty
+        # query must be in before ours is typed, or it would be shown as our (empty) result.
+        page.wait_for_function(f"{META} === {PLACEHOLDER}", timeout=timeout)
+    # Material redraws the result count for every answer: blank it, then wait for ours.
+    page.evaluate(f"{META} = ''")
     box.fill(query)
     box.press("End")  # Material reads the query on keyup; fill() alone sends no key events
-    page.wait_for_function("""() => {
-        const meta = document.querySelector('.md-search-result__meta').textContent;
-        const config = JSON.parse(document.getElementById('__config').textContent);
-        return meta !== '' && meta !== config.translations['search.result.placeholder'];
-    }""", timeout=timeout)
+    page.wait_for_function(f"{META} !== '' && {META} !== {PLACEHOLDER}", timeout=timeout)
     hrefs = page.eval_on_selector_all(
         "li.md-search-result__item > a.md-search-result__link:first-child", "links => links.map(a => a.href)")
     return [href.split("?")[0].split("#")[0] for href in hrefs]

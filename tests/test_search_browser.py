@@ -76,7 +76,7 @@ def test_no_page_makes_a_request_outside_the_site(base, context, shipped_site):
     page = context.new_page()
     for path in pages:
         page.goto(base + path)
-        assert search(page, "社区"), path
+        assert search(page, "社区"), (path, page.inner_text(".md-search-result__meta"))
         page.wait_for_load_state("networkidle")
         assert log.outside(base) == [], path
     # The log sees what the worker itself loads, so a request from inside it would be caught too.
