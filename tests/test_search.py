@@ -97,6 +97,13 @@ def test_local_shim_replaces_the_cdn_one():
     assert config.extra["polyfills"] == [search.SHIM]  # once only
 
 
+def test_material_does_not_cut_chinese_a_second_time():
+    from material.plugins.search import plugin as material_search
+
+    search.OfflineSearch().on_config(SimpleNamespace(extra={}), SimpleNamespace(records={}))
+    assert material_search.jieba is None  # the pages are cut once, for our lexicon
+
+
 def test_pages_point_at_the_pilotguide_worker():
     offline = search.OfflineSearch()
     page = '<script id="__config" type="application/json">{"base": "..", ' \
