@@ -191,4 +191,6 @@ def test_documents_and_queries_are_cut_alike(segmenter):
     assert segmenter(LEXICON, 'S.queryText("纠纷")') == "纠\\纷"
     assert segmenter(LEXICON, 'S.queryText("邻里纠纷")') == "+邻\\里* +纠\\纷*"
     assert segmenter(LEXICON, 'S.queryText("高潮村 YAML")') == "+高\\潮* +村 YAML"
+    assert segmenter(LEXICON, 'S.queryText("怎么调解邻里纠纷")') == "调\\解 +邻\\里* +纠\\纷*"  # 怎 么 dropped
+    assert segmenter(LEXICON, 'S.queryText("第1步")') == "第 1 步"  # no word: characters are all there is
     assert segmenter(LEXICON, 'PilotguideSearch.clean("邻里\\u200b纠纷")') == "邻里纠纷"

@@ -93,14 +93,20 @@
   };
 
   /* Query side: the same cut; a compound's parts are all required. Words are escaped as
-     characters joined by "\" (see above); a one-character part must match exactly. */
+     characters joined by "\\" (see above); a one-character part must match exactly. A lone
+     character outside any word (的, 怎) is dropped when the query has words: it matches almost
+     every page and only blurs the ranking. */
   Segmenter.prototype.queryText = function (query) {
     var self = this;
     function escape(word) { return word.split("").join("\\"); }
+    var hasWords = (query.match(HAN) || []).some(function (run) {
+      return self.cut(run, true).some(function (w) { return w.length > 1; });
+    });
     return query.replace(HAN, function (run) {
       var terms = [];
       self.cut(run, true).forEach(function (w) {
         var parts = self.parts(w);
+        if (w.length === 1) { if (!hasWords) terms.push(w); return; }
         if (parts.length === 1) { terms.push(escape(w)); return; }
         parts.forEach(function (p) { terms.push("+" + escape(p) + (p.length > 1 ? "*" : "")); });
       });
