@@ -12,12 +12,13 @@ from typing import Iterator
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from .errors import ContentError
 from .project import VOCABULARIES_FILE, load_content
 from .render import TEMPLATES_DIR, render_pages
+from .sanitize import clean_page, safe_title
 from .schema import kinds
 
 # Markdown features the generated pages use; added when mkdocs.yml does not list them.
@@ -84,6 +85,16 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
                     "请改名或删除手写文件（生成的页面来自 YAML 内容）。")
             files.append(File.generated(config, path, content=markdown))
         return files
+
+    @event_priority(100)  # first, so the search index and other plugins only ever see clean HTML
+    def on_page_content(self, html: str, page, config, files) -> str:
+        """Sanitise the HTML of generated pages (their text comes from content files).
+
+        Hand-written pages in docs/ are the publisher's own and pass untouched."""
+        if page.file.src_uri not in self.pages:
+            return html
+        page.title = safe_title(page.title)  # taken from the first heading, which holds content text
+        return clean_page(html)
 
     def on_serve(self, server, config, builder):
         for kind in kinds().values():

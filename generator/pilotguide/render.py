@@ -2,18 +2,23 @@
 
 Templates are Jinja2 with StrictUndefined. A project overrides any packaged template by putting a
 file of the same name in its own `templates/` folder. Content text is passed to templates as data
-and never compiled as a template, so `{{ }}` written in a YAML field appears literally.
+and never compiled as a template, so `{{ }}` written in a YAML field appears literally. The text
+filters (`inline`, `block`, `cell`, `url`) also make it inert (sanitize.py): raw HTML cleaned,
+unsafe links neutralised, so the Markdown is safe in any engine.
 """
 
 from __future__ import annotations
 
 import posixpath
+import re
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
+from .errors import ContentError, Problem
 from .model import Content, Record
+from .sanitize import inert_markdown
 
 TEMPLATES_DIR = "templates"
 
@@ -47,19 +52,27 @@ def cell(value: Any) -> str:
         return ""
     if isinstance(value, (list, tuple)):
         value = "、".join(str(v) for v in value)
-    return " ".join(str(value).split()).replace("|", "\\|")
+    return " ".join(inert_markdown(str(value)).split()).replace("|", "\\|")
 
 
 def inline(value: Any) -> str:
     """One line of text, for list items and headings."""
-    return " ".join(str(value).split()) if value is not None else ""
+    return " ".join(inert_markdown(str(value)).split()) if value is not None else ""
 
 
 def block(value: Any, indent: int = 0) -> str:
     """Multi-line Markdown, indented to sit inside a list item or admonition."""
-    text = str(value).strip("\n") if value is not None else ""
+    text = inert_markdown(str(value)).strip("\n") if value is not None else ""
     pad = " " * indent
     return "\n".join((pad + line) if line.strip() else "" for line in text.splitlines())
+
+
+_NOT_IN_AUTOLINK = re.compile(r"[\x00-\x20<>\"'{}|\\^`\x7f]")
+
+
+def url(value: Any) -> str:
+    """A web address for an autolink `<...>`: characters that could end it are percent-encoded."""
+    return _NOT_IN_AUTOLINK.sub(lambda m: "%{:02X}".format(ord(m.group(0))), str(value))
 
 
 def place(location: dict | None) -> str:
@@ -96,7 +109,7 @@ def environment(project_templates: Path | None = None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(cell=cell, inline=inline, block=block)
+    env.filters.update(cell=cell, inline=inline, block=block, url=url)
     return env
 
 
@@ -121,6 +134,7 @@ def render_pages(content: Content, project_templates: Path | None = None) -> dic
     pages: dict[str, str] = {}
 
     def render(template: str, page: str, **context: Any) -> None:
+        _check_page_path(page, context.get("record"))
         pages[page] = squeeze(env.get_template(template).render(page=page, **context))
 
     for kind, (index, pattern) in PAGES.items():
@@ -133,3 +147,15 @@ def render_pages(content: Content, project_templates: Path | None = None) -> dic
             following = records[i + 1] if i + 1 < len(records) else None
             render(f"{kind}.md.j2", page_of(record), record=record, previous=previous, next=following)
     return pages
+
+
+def _check_page_path(page: str, record: Record | None) -> None:
+    """A page path stays inside the output folder, whatever a (custom) id or template does.
+
+    Ids are slugs by schema, so this never fires for valid content; it is the last line of defence
+    before anything is written (by MkDocs or by `generate`)."""
+    normal = posixpath.normpath(page)
+    if normal == page and not page.startswith(("/", "../")) and page != ".." and "\\" not in page and ":" not in page:
+        return
+    where = (record.path, *record.doc.where(("id",))) if record is not None else ("(pilotguide)", 0, 0)
+    raise ContentError([Problem(*where, f"页面路径 `{page}` 会写到输出目录之外，已拒绝。")])
