@@ -51,13 +51,18 @@ def load_vocabularies(root: Path, problems: Problems) -> dict[str, list[str]]:
     return {k: [str(t) for t in v] for k, v in data.items() if isinstance(v, list)}
 
 
-def load_records(root: Path, vocabularies: dict[str, list[str]], problems: Problems) -> dict[str, list[Record]]:
+def load_records(root: Path, vocabularies: dict[str, list[str]], problems: Problems,
+                 unreadable: dict[str, set[str]] | None = None) -> dict[str, list[Record]]:
+    """Every record that has a usable id; `unreadable` collects, per kind, the file names (likely
+    ids) of files that could not be read at all, so references to them are not reported twice."""
     records: dict[str, list[Record]] = {}
     for kind in schemas.kinds().values():
         found = records.setdefault(kind.name, [])
         for path in content_files(root, kind.folder):
             doc = load_file(path, shown_path(root, path), problems)
             if doc is None:
+                if unreadable is not None:
+                    unreadable.setdefault(kind.name, set()).add(path.stem)
                 continue
             refs = validate(doc, kind, vocabularies, problems)
             record = _record(kind.name, doc, refs)
@@ -79,10 +84,11 @@ def load_content(root: Path | str) -> Content:
     root = Path(root)
     problems = Problems()
     vocabularies = load_vocabularies(root, problems)
-    records = load_records(root, vocabularies, problems)
+    unreadable: dict[str, set[str]] = {}
+    records = load_records(root, vocabularies, problems, unreadable)
     check_ids([r for rs in records.values() for r in rs], problems)
     content = Content(root, vocabularies, records)
-    check_references(content, problems)
+    check_references(content, problems, unreadable)
     problems.raise_if_any()
     order_records(content)
     content.warnings = [p for p in problems.items if p.warning]
