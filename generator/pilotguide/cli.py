@@ -85,6 +85,10 @@ def build(ctx: click.Context, config: Path, site_dir: Path | None, strict: bool,
     except (MkDocsException, OSError) as error:
         if ctx.obj["debug"]:
             raise
+        from mkdocs.exceptions import Abort
+
+        if isinstance(error, Abort):  # MkDocs has logged the cause above ("Aborted with a BuildError!")
+            _fail(f"构建失败：MkDocs 报告了错误或警告（见上方 ERROR/WARNING 行；{error}）。原来的站点保持不变。")
         _fail(f"构建失败：{error}")
     click.echo(f"站点已生成：{site}")
     if make_zip:
