@@ -9,7 +9,9 @@ from html.parser import HTMLParser
 ACTIVE_TAGS = {"script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "svg", "math",
                "base", "meta", "link", "form", "template", "noscript", "textarea", "select", "button"}
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "xlink:href", "srcdoc", "background", "poster"}
-SAFE_SCHEME = re.compile(r"^(?:https?:|mailto:|tel:|[^:]*$|[^:]*[/?#])", re.I)
+TEXT_ALIGN = re.compile(r"\s*(text-align:\s*[a-z]+;?)?\s*")
+SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")  # as a browser reads one
+SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
 class _Finder(HTMLParser):
@@ -21,11 +23,12 @@ class _Finder(HTMLParser):
         if tag in ACTIVE_TAGS:
             self.found.append(f"<{tag}>")
         for name, value in attrs:
-            if name.startswith("on") or name == "style" and "text-align" not in (value or ""):
+            if name.startswith("on") or name == "style" and not TEXT_ALIGN.fullmatch(value or ""):
                 self.found.append(f"<{tag} {name}=...>")
             if name in URL_ATTRIBUTES and value is not None:
                 probe = re.sub(r"[\x00-\x20]", "", html.unescape(value))
-                if not SAFE_SCHEME.match(probe):
+                scheme = SCHEME.match(probe)
+                if scheme and scheme.group(1).lower() not in SAFE_SCHEMES:
                     self.found.append(f"<{tag} {name}={value!r}>")
 
     handle_startendtag = handle_starttag
