@@ -12,6 +12,7 @@ import click
 
 from . import __version__
 from . import schema as schemas
+from .editions import MANIFEST, record_edition
 from .errors import ContentError, Problems
 from .project import load_content, load_vocabularies
 from .render import TEMPLATES_DIR, render_pages
@@ -30,13 +31,16 @@ def _root(config: Path) -> Path:
     return config.resolve().parent
 
 
-def _load(root: Path):
+def _load(root: Path, strict: bool = False):
+    """Checked content; warnings are printed, and with `strict` they fail the command."""
     try:
         content = load_content(root)
     except ContentError as error:
         _fail(error.format())
     for warning in content.warnings:
         click.echo(str(warning), err=True)
+    if strict and content.warnings:
+        _fail(f"共有 {len(content.warnings)} 个警告；使用了 --strict，警告按错误处理。")
     return content
 
 
@@ -55,9 +59,10 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 @main.command()
 @config_option
-def check(config: Path) -> None:
-    """检查全部内容（YAML 语法、字段、引用）。没有问题时退出码为 0，否则为 1。"""
-    content = _load(_root(config))
+@click.option("--strict", is_flag=True, help="把警告（如超过复核期限的页面）也当作错误。")
+def check(config: Path, strict: bool) -> None:
+    """检查全部内容（YAML 语法、字段、引用、复核期限）。没有问题时退出码为 0，否则为 1。"""
+    content = _load(_root(config), strict)
     counts = "，".join(f"{k.label} {len(content.all(k.name))} 条" for k in schemas.kinds().values())
     click.echo(f"内容检查通过：{counts}。")
 
@@ -69,9 +74,11 @@ def check(config: Path) -> None:
 @click.option("--strict", is_flag=True, help="把 MkDocs 的警告（如失效链接）当作错误。")
 @click.option("--zip", "make_zip", is_flag=True, help="另外生成带日期的站点压缩包，便于交给内网服务器。")
 @click.option("--verbose", "-v", is_flag=True, help="显示 MkDocs 的详细日志。")
+@click.option("--record-edition", is_flag=True,
+              help=f"构建成功后把本版记入 {MANIFEST}（发布时使用，之后请提交该文件）。")
 @click.pass_context
 def build(ctx: click.Context, config: Path, site_dir: Path | None, strict: bool, make_zip: bool,
-          verbose: bool) -> None:
+          verbose: bool, record_edition: bool) -> None:
     """检查内容，然后把站点构建到 site/（失败时保留原来的 site/ 不变）。"""
     from mkdocs.exceptions import MkDocsException
 
@@ -90,10 +97,26 @@ def build(ctx: click.Context, config: Path, site_dir: Path | None, strict: bool,
         if isinstance(error, Abort):  # MkDocs has logged the cause above ("Aborted with a BuildError!")
             _fail(f"构建失败：MkDocs 报告了错误或警告（见上方 ERROR/WARNING 行；{error}）。原来的站点保持不变。")
         _fail(f"构建失败：{error}")
-    click.echo(f"站点已生成：{site}")
+    click.echo(f"站点已生成：{site}（本版 {content.edition.name}）")
+    _edition(content, record_edition)
     if make_zip:
         archive = zip_site(site, site.parent)
         click.echo(f"压缩包已生成：{archive}")
+
+
+def _edition(content, record: bool) -> None:
+    """Record the edition only now, after the new site is in place: a failed build changes nothing."""
+    if record:
+        try:
+            added = record_edition(content)
+        except OSError as error:
+            _fail(f"站点已生成，但无法写入 {MANIFEST}：{error}。修复后重新运行即可记入本版。")
+        if added:
+            click.echo(f"已把本版记入 {MANIFEST}：请把它和内容一起提交。")
+        else:
+            click.echo(f"本版已在 {MANIFEST} 中，无需再次记入。")
+    elif (content.root / MANIFEST).is_file() and not content.edition.recorded:
+        click.echo(f"提示：内容有变化，本版尚未记入 {MANIFEST}；发布时请用 --record-edition。")
 
 
 @main.command()

@@ -20,11 +20,13 @@ from .project import VOCABULARIES_FILE, load_content
 from .render import TEMPLATES_DIR, render_pages
 from .sanitize import clean_page, safe_title
 from .schema import kinds
+from .site_extras import asset_files, configure
 
 # Markdown features the generated pages use; added when mkdocs.yml does not list them.
 REQUIRED_EXTENSIONS = ["tables", "attr_list", "admonition", "pymdownx.tasklist"]
 DEFAULT_NAV = [{"首页": "index.md"}, {"政策": "policies/index.md"}, {"培育步骤": "steps/index.md"},
-               {"试点案例": "case-studies/index.md"}, {"术语表": "glossary.md"}]
+               {"试点案例": "case-studies/index.md"}, {"找案例": "topics/index.md"}, {"统计": "statistics.md"},
+               {"术语表": "glossary.md"}, {"更新记录": "changes.md"}]
 
 
 _preloaded: dict[Path, object] = {}
@@ -58,6 +60,7 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
 
     def __init__(self) -> None:
         self.pages: dict[str, str] = {}
+        self.terms = None
         self.root = Path(".")
 
     def on_config(self, config):
@@ -74,6 +77,7 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
             except ContentError as error:
                 raise ContentPluginError(error) from None
         self.pages = render_pages(content, self.root / self.config.templates_dir)
+        self.terms = configure(config, content)  # assets, glossary tooltips, edition stamp
         return config
 
     def on_files(self, files: Files, config) -> Files:
@@ -84,7 +88,13 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
                     f"生成的页面 `{path}` 与手写文件 `{Path(config.docs_dir).name}/{path}` 冲突："
                     "请改名或删除手写文件（生成的页面来自 YAML 内容）。")
             files.append(File.generated(config, path, content=markdown))
+        for asset in asset_files(config):
+            files.append(asset)
         return files
+
+    def on_page_markdown(self, markdown, page, config, files):
+        self.terms.page = page.file.src_uri  # glossary links are relative to the page being converted
+        return markdown
 
     @event_priority(100)  # first, so the search index and other plugins only ever see clean HTML
     def on_page_content(self, html: str, page, config, files) -> str:

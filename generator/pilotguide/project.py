@@ -9,11 +9,13 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+from . import editions
 from . import schema as schemas
 from .errors import Problems
 from .load import Document, load_file, load_text
 from .model import Content, Record, fields
 from .resolve import check_ids, check_references, order_records
+from .review import build_date, overdue_warnings
 from .validate import validate
 
 VOCABULARIES_FILE = "vocabularies.yaml"
@@ -89,7 +91,11 @@ def load_content(root: Path | str) -> Content:
     check_ids([r for rs in records.values() for r in rs], problems)
     content = Content(root, vocabularies, records)
     check_references(content, problems, unreadable)
+    manifest = editions.read_manifest(root, problems)
     problems.raise_if_any()
     order_records(content)
-    content.warnings = [p for p in problems.items if p.warning]
+    content.today = build_date()
+    everything = [r for rs in records.values() for r in rs]
+    content.warnings = [p for p in problems.items if p.warning] + overdue_warnings(everything, content.today)
+    content.edition = editions.current_edition(content, manifest)
     return content

@@ -16,6 +16,7 @@ from typing import Any
 
 import jinja2
 
+from . import finding
 from .errors import ContentError, Problem
 from .model import Content, Record
 from .sanitize import inert_markdown
@@ -109,7 +110,7 @@ def environment(project_templates: Path | None = None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(cell=cell, inline=inline, block=block, url=url)
+    env.filters.update(cell=cell, inline=inline, block=block, url=url, h=finding.h)
     return env
 
 
@@ -131,6 +132,7 @@ def render_pages(content: Content, project_templates: Path | None = None) -> dic
     env = environment(project_templates)
     env.globals.update(link=_link, url=_url, content=content, place=place,
                        lookup=lambda kind, ids: [content.get(kind, i) for i in ids])
+    env.globals.update(finding.template_globals(content))
     pages: dict[str, str] = {}
 
     def render(template: str, page: str, **context: Any) -> None:
@@ -146,6 +148,7 @@ def render_pages(content: Content, project_templates: Path | None = None) -> dic
             previous = records[i - 1] if i > 0 else None
             following = records[i + 1] if i + 1 < len(records) else None
             render(f"{kind}.md.j2", page_of(record), record=record, previous=previous, next=following)
+    finding.render_finding_pages(content, render, pages)  # topics, statistics (with SVG files), changes
     return pages
 
 
