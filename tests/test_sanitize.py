@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import markdown
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, REPO
 from pilotguide.errors import ContentError
 from pilotguide.project import load_content
 from pilotguide.render import render_pages, url
@@ -62,6 +62,18 @@ def _tree(markup: str) -> list[tuple]:
 
     Parser().feed(markup)
     return events
+
+
+@pytest.mark.parametrize("root", [REPO, FIXTURES / "finding", FIXTURES / "minimal"], ids=["shipped", "finding", "minimal"])
+def test_clean_page_keeps_every_feature_of_the_packaged_templates(root):
+    """Templates are trusted: whatever HTML they emit must survive the page sanitiser (add new tags
+    or attributes to PAGE_TAGS / PAGE_ATTRIBUTES in sanitize.py)."""
+    pages = render_pages(load_content(root), root / "templates")
+    for path, text in pages.items():
+        if path.endswith(".md"):
+            raw = markdown.markdown(text, extensions=["tables", "attr_list", "admonition", "toc", "md_in_html",
+                                                      "pymdownx.tasklist"])
+            assert _tree(clean_page(raw)) == _tree(raw), path
 
 
 def test_clean_page_drops_ids_that_shadow_material():

@@ -14,7 +14,9 @@ Two layers, both built on nh3 (the Ammonia sanitiser):
    therefore lose them.
 2. `clean_page` works on the HTML that MkDocs' Markdown produced for a generated page (the plugin's
    `on_page_content`): the final guarantee for the site, with an allow-list that keeps what
-   Markdown and its extensions emit (tables, task lists, admonitions, headings with ids ...).
+   Markdown, its extensions and the packaged templates emit (tables, task lists, admonitions,
+   headings with ids, `data-pg-*` for filter.js ...). A template that emits new HTML must add it
+   here, or the sanitiser removes it.
 """
 
 from __future__ import annotations
@@ -65,9 +67,13 @@ def _page_attribute(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
+# Data the packaged scripts read (filter.js: `data-pg-*` facets on the case table). Content cannot
+# write these: its own HTML is cleaned without them (layer 1) and attribute lists are escaped.
+PAGE_ATTRIBUTE_PREFIXES = {"data-pg-"}
+
 _page = nh3.Cleaner(tags=PAGE_TAGS, clean_content_tags=DROPPED_WITH_CONTENT, attributes=PAGE_ATTRIBUTES,
-                    url_schemes=URL_SCHEMES, link_rel=None, attribute_filter=_page_attribute,
-                    filter_style_properties={"text-align"})
+                    generic_attribute_prefixes=PAGE_ATTRIBUTE_PREFIXES, url_schemes=URL_SCHEMES, link_rel=None,
+                    attribute_filter=_page_attribute, filter_style_properties={"text-align"})
 
 
 def clean_page(page_html: str) -> str:
