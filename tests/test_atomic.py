@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import write
 from mkdocs.exceptions import MkDocsException
 
-from conftest import write
 from pilotguide.cli import main
 
 # A MkDocs hook that fails while pages are being written, after at least one page is on disk.

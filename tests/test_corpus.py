@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-
 from conftest import FIXTURES
+
 from pilotguide.cli import main
 from pilotguide.errors import ContentError
 from pilotguide.project import load_content

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import markdown
 import pytest
-
 from browser import build_project
 from conftest import FIXTURES
 from inert import article, dangers
+
 from pilotguide.cli import main
 
 GENERATED = ["policies/p1.html", "steps/s1.html", "case-studies/c1.html", "glossary.html",

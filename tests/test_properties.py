@@ -11,11 +11,11 @@ from pathlib import Path
 import markdown
 import pytest
 import yaml
+from conftest import FIXTURES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import FIXTURES
 from inert import dangers
+
 from pilotguide.errors import ContentError, Problems
 from pilotguide.load import load_file, load_text
 from pilotguide.project import load_content

@@ -7,8 +7,8 @@ from html.parser import HTMLParser
 
 import markdown
 import pytest
-
 from conftest import FIXTURES, REPO
+
 from pilotguide.errors import ContentError
 from pilotguide.project import load_content
 from pilotguide.render import render_pages, url

@@ -73,7 +73,7 @@ _NOT_IN_AUTOLINK = re.compile(r"[\x00-\x20<>\"'{}|\\^`\x7f]")
 
 def url(value: Any) -> str:
     """A web address for an autolink `<...>`: characters that could end it are percent-encoded."""
-    return _NOT_IN_AUTOLINK.sub(lambda m: "%{:02X}".format(ord(m.group(0))), str(value))
+    return _NOT_IN_AUTOLINK.sub(lambda m: f"%{ord(m.group(0)):02X}", str(value))
 
 
 def place(location: dict | None) -> str:

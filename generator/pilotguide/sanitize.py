@@ -100,9 +100,9 @@ _RAW_HTML = re.compile(
     rf"|<(?P<open>[A-Za-z][A-Za-z0-9-]*)(?:{_ATTRIBUTE})*\s*/?>"
     r"|</(?P<close>[A-Za-z][A-Za-z0-9-]*)\s*>"
     r"|<!--.*?-->|<\?.*?\?>|<![A-Za-z][^>]*>|<!\[CDATA\[.*?\]\]>",
-    re.S | re.I,
+    re.DOTALL | re.IGNORECASE,
 )
-_AUTOLINK = re.compile(r"<(?:https?|mailto):[^\s<>]*>", re.I)
+_AUTOLINK = re.compile(r"<(?:https?|mailto):[^\s<>]*>", re.IGNORECASE)
 # The start of a Markdown link destination: inline `](dest`, or a reference definition `]: dest`.
 _DESTINATION = re.compile(r"\]\s*[(:]\s*(?:<|&lt;)?")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
@@ -124,7 +124,7 @@ def _clean_open_tag(name: str, tag: str) -> str:
     cleaned = _content.clean(tag)
     closing = f"</{name}>"
     # nh3 closes the element it was given; only the opening tag belongs here.
-    return cleaned[: -len(closing)] if cleaned.endswith(closing) else cleaned
+    return cleaned.removesuffix(closing)
 
 
 def _clean_tag(match: re.Match) -> str:
@@ -172,7 +172,7 @@ def inert_markdown(text: str) -> str:
 
     Links are checked last: removing a tag may join the pieces of a scheme (`java<x>script:`)."""
     out, last = [], 0
-    for match in re.finditer(f"{_AUTOLINK.pattern}|{_RAW_HTML.pattern}", text, re.S | re.I):
+    for match in re.finditer(f"{_AUTOLINK.pattern}|{_RAW_HTML.pattern}", text, re.DOTALL | re.IGNORECASE):
         out.append(_escape_rest(text[last:match.start()]))
         out.append(match.group(0) if _AUTOLINK.fullmatch(match.group(0)) else _clean_tag(match))
         last = match.end()
