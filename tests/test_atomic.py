@@ -85,10 +85,12 @@ def _today_zip() -> str:
 # command -> the paths (relative to the folder holding the project) it may add or change.
 COMMANDS = {
     ("check",): set(),
+    ("check", "--strict"): set(),
     ("schema", "--out", "../schemas"): {"schemas"},
     ("generate", "--out", "../out"): {"out"},
     ("build",): {"project/site"},
     ("build", "--zip"): {"project/site", "zip"},
+    ("build", "--record-edition"): {"project/site", "project/editions.json"},  # the declared publishing record
     ("new", "step", "s9"): {"project/steps/s9.yaml", "project/schemas"},
 }
 
