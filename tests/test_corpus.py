@@ -15,8 +15,11 @@ join the fixture's) and holds an `expected.yaml`:
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import sys
 import tracemalloc
 from pathlib import Path
 
@@ -111,3 +114,15 @@ def test_accepted_cases_build_and_render_as_written(case, tmp_path, monkeypatch)
             assert fragment in html, f"{case}: {fragment!r} not in {page}"
     added = {p.relative_to(tmp_path) for p in tmp_path.rglob("*")} - before
     assert all(p.parts[:2] == ("project", "site") for p in added), sorted(added)[:5]
+
+
+def test_the_installed_command_reports_everything_without_a_traceback(tmp_path):
+    """The real console script, in its own process: all problems on stderr, exit 1, no traceback."""
+    root = make_project("all-together", tmp_path)
+    command = Path(sys.executable).parent / "pilotguide"
+    result = subprocess.run([str(command), "check"], cwd=root, capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    assert result.returncode == 1
+    for fragment in expected("all-together")["messages"]:
+        assert fragment in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
