@@ -11,7 +11,7 @@ from conftest import FIXTURES, REPO
 
 from pilotguide.errors import ContentError
 from pilotguide.project import load_content
-from pilotguide.render import render_pages, url
+from pilotguide.render import autolink, render_pages
 from pilotguide.sanitize import clean_page, inert_markdown, safe_title
 
 
@@ -87,8 +87,8 @@ def test_safe_title_never_gives_markup_back():
 
 
 def test_url_filter_keeps_an_autolink_closed():
-    assert url('https://example.org/a b"><script>') == "https://example.org/a%20b%22%3E%3Cscript%3E"
-    assert url("https://example.org/路径?q=1") == "https://example.org/路径?q=1"
+    assert autolink('https://example.org/a b"><script>') == "https://example.org/a%20b%22%3E%3Cscript%3E"
+    assert autolink("https://example.org/路径?q=1") == "https://example.org/路径?q=1"
 
 
 def test_a_page_path_outside_the_output_is_refused():

@@ -3,7 +3,7 @@
 Templates are Jinja2 with StrictUndefined. A project overrides any packaged template by putting a
 file of the same name in its own `templates/` folder. Content text is passed to templates as data
 and never compiled as a template, so `{{ }}` written in a YAML field appears literally. The text
-filters (`inline`, `block`, `cell`, `url`) also make it inert (sanitize.py): raw HTML cleaned,
+filters (`inline`, `block`, `cell`, `autolink`) also make it inert (sanitize.py): raw HTML cleaned,
 unsafe links neutralised, so the Markdown is safe in any engine.
 """
 
@@ -71,7 +71,7 @@ def block(value: Any, indent: int = 0) -> str:
 _NOT_IN_AUTOLINK = re.compile(r"[\x00-\x20<>\"'{}|\\^`\x7f]")
 
 
-def url(value: Any) -> str:
+def autolink(value: Any) -> str:
     """A web address for an autolink `<...>`: characters that could end it are percent-encoded."""
     return _NOT_IN_AUTOLINK.sub(lambda m: f"%{ord(m.group(0)):02X}", str(value))
 
@@ -110,7 +110,7 @@ def environment(project_templates: Path | None = None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(cell=cell, inline=inline, block=block, url=url, h=finding.h)
+    env.filters.update(cell=cell, inline=inline, block=block, autolink=autolink, h=finding.h)
     return env
 
 
