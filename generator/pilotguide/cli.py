@@ -13,7 +13,7 @@ import click
 from . import __version__
 from . import schema as schemas
 from .editions import MANIFEST, record_edition
-from .errors import ContentError, Problems
+from .errors import ContentError, PackError, Problems
 from .project import load_content, load_vocabularies
 from .render import TEMPLATES_DIR, render_pages
 from .scaffold import ScaffoldError, new_record
@@ -94,9 +94,9 @@ def build(ctx: click.Context, config: Path, site_dir: Path | None, strict: bool,
             raise
         from mkdocs.exceptions import Abort
 
-        if isinstance(error, Abort):  # MkDocs has logged the cause above ("Aborted with a BuildError!")
-            _fail(f"构建失败：MkDocs 报告了错误或警告（见上方 ERROR/WARNING 行；{error}）。原来的站点保持不变。")
-        _fail(f"构建失败：{error}")
+        # MkDocs has already logged the reason above; its Abort text ("Aborted with a BuildError!") adds nothing.
+        reason = "原因见上方的错误信息" if isinstance(error, Abort) else str(error)
+        _fail(f"构建失败（原有的站点目录保持不变）：{reason}。")
     click.echo(f"站点已生成：{site}（本版 {content.edition.name}）")
     _edition(content, record_edition)
     if make_zip:
@@ -142,15 +142,25 @@ def serve(config: Path, dev_addr: str) -> None:
 @config_option
 @click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False), required=True,
               help="输出目录：写入手写页面（docs/）和生成的 Markdown 页面。")
-def generate(config: Path, out: Path) -> None:
+@click.option("--downloads/--no-downloads", default=True, show_default=True,
+              help="是否同时生成培训课程讲义的 PDF 和 Word 文件。")
+def generate(config: Path, out: Path, downloads: bool) -> None:
     """把生成的 Markdown 连同 docs/ 写到磁盘，供其他静态站点引擎使用。"""
+    from .coursepack import course_files
+    from .render import DOWNLOAD_FORMATS
+
     root = _root(config)
     content = _load(root)
-    pages = render_pages(content, root / TEMPLATES_DIR)
+    formats = DOWNLOAD_FORMATS if downloads else ()
+    pages = render_pages(content, root / TEMPLATES_DIR, downloads=formats)
+    try:
+        files = course_files(content, pages, formats)
+    except PackError as error:
+        _fail(f"{error}\n（也可以加 --no-downloads，只写 Markdown。）")
     docs = root / "docs"
     if out.exists() and any(out.iterdir()) and not (out / GENERATED_MARK).exists():
         _fail(f"{out} 不是空目录，也不是 pilotguide 生成的目录：为避免覆盖，请换一个输出目录。")
-    clashes = [p for p in pages if (docs / p.partition("#")[0]).is_file()]
+    clashes = [p for p in [*pages, *files] if (docs / p.partition("#")[0]).is_file()]
     if clashes:
         _fail("\n".join(f"docs/{p}: 手写文件与生成的页面同名，请改名。" for p in clashes))
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -161,11 +171,16 @@ def generate(config: Path, out: Path) -> None:
         target = staging / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(markdown, encoding="utf-8")
+    for path, data in files.items():  # course handouts as PDF and DOCX, and their print CSS
+        target = staging / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
     (staging / GENERATED_MARK).write_text("pilotguide generate\n", encoding="utf-8")
     if out.exists():
         shutil.rmtree(out)
     staging.rename(out)
-    click.echo(f"已写入 {len(pages)} 个生成页面到 {out}。")
+    extra = f"和 {len(files)} 个课程文件" if files else ""
+    click.echo(f"已写入 {len(pages)} 个生成页面{extra}到 {out}。")
 
 
 @main.command()

@@ -29,7 +29,25 @@ PAGES = {
     "step": ("steps/index.md", "steps/{id}.md"),
     "case-study": ("case-studies/index.md", "case-studies/{id}.md"),
     "glossary": ("glossary.md", "glossary.md#{id}"),
+    "course": ("courses/index.md", "courses/{id}.md"),
 }
+
+# kind -> further pages of each record: (template, page pattern, extra context). A course has a
+# print-ready handout and a trainer's version with answers (course.schema.json keeps course ids
+# from ending in -handout or -trainer, so these never clash with another course's page).
+RECORD_EXTRAS = {
+    "course": (("course-handout.md.j2", "courses/{id}-handout.md", {"trainer": False}),
+               ("course-handout.md.j2", "courses/{id}-trainer.md", {"trainer": True})),
+}
+DOWNLOAD_FORMATS = ("pdf", "docx")  # files made from each handout page (coursepack.py)
+FORMAT_NAMES = {"pdf": "PDF", "docx": "Word"}
+
+
+def handout_paths(record: Record) -> dict[str, str]:
+    """Site paths of a course's handouts without extension: {"handout": ..., "trainer": ...}.
+
+    `.md` is the page; `.pdf` and `.docx` the downloads made from it, with readable names."""
+    return {"handout": f"courses/{record.id}-handout", "trainer": f"courses/{record.id}-trainer"}
 
 
 def page_of(record: Record) -> str:
@@ -127,11 +145,15 @@ def _url(context, target: str) -> str:
     return relative(target, context["page"])
 
 
-def render_pages(content: Content, project_templates: Path | None = None) -> dict[str, str]:
-    """Every generated page of the guide, as {site-relative path: Markdown}."""
+def render_pages(content: Content, project_templates: Path | None = None,
+                 downloads: tuple[str, ...] = DOWNLOAD_FORMATS) -> dict[str, str]:
+    """Every generated page of the guide, as {site-relative path: Markdown}.
+
+    `downloads`: the formats of course handouts the build also writes, which pages link to."""
     env = environment(project_templates)
     env.globals.update(link=_link, url=_url, content=content, place=place,
-                       lookup=lambda kind, ids: [content.get(kind, i) for i in ids])
+                       lookup=lambda kind, ids: [content.get(kind, i) for i in ids],
+                       downloads=tuple(downloads), format_names=FORMAT_NAMES, handout_paths=handout_paths)
     env.globals.update(finding.template_globals(content))
     pages: dict[str, str] = {}
 
@@ -148,6 +170,8 @@ def render_pages(content: Content, project_templates: Path | None = None) -> dic
             previous = records[i - 1] if i > 0 else None
             following = records[i + 1] if i + 1 < len(records) else None
             render(f"{kind}.md.j2", page_of(record), record=record, previous=previous, next=following)
+            for template, pattern, extra in RECORD_EXTRAS.get(kind, ()):
+                render(template, pattern.format(id=record.id), record=record, **extra)
     finding.render_finding_pages(content, render, pages)  # topics, statistics (with SVG files), changes
     return pages
 

@@ -7,7 +7,7 @@ import re
 from .errors import Problems
 from .model import Content, Record
 from .schema import KIND_NAMES, raw_schemas
-from .validate import suggest
+from .validate import field_name, suggest
 
 ID_PATTERN = re.compile(raw_schemas()["common.schema.json"]["definitions"]["id"]["pattern"])
 
@@ -47,7 +47,7 @@ def check_references(content: Content, problems: Problems, unreadable: dict[str,
                     continue  # names a file that could not be read: its own error says what to fix
                 if ref.id not in known:
                     line, col = record.doc.where(ref.at)
-                    field = ".".join(str(p) for p in ref.at if isinstance(p, str))
+                    field = field_name(ref.at)
                     problems.add(record.path, line, col,
                                  f"字段 `{field}` 引用了不存在的{KIND_NAMES[ref.kind]} `{ref.id}`{suggest(ref.id, sorted(known))}。")
                     continue
