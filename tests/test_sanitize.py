@@ -64,7 +64,8 @@ def _tree(markup: str) -> list[tuple]:
     return events
 
 
-@pytest.mark.parametrize("root", [REPO, FIXTURES / "finding", FIXTURES / "minimal"], ids=["shipped", "finding", "minimal"])
+@pytest.mark.parametrize("root", [REPO, FIXTURES / "finding", FIXTURES / "course", FIXTURES / "minimal"],
+                         ids=["shipped", "finding", "course", "minimal"])
 def test_clean_page_keeps_every_feature_of_the_packaged_templates(root):
     """Templates are trusted: whatever HTML they emit must survive the page sanitiser (add new tags
     or attributes to PAGE_TAGS / PAGE_ATTRIBUTES in sanitize.py)."""
