@@ -12,6 +12,8 @@ $(BIN)/python:
 
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e .
+	@# Course PDFs embed a free Chinese font: the system's (fonts-noto-cjk) if fontconfig has one, else a pip copy.
+	@$(BIN)/python -m pilotguide.fonts >/dev/null 2>&1 || $(BIN)/python -m pip install --quiet -e '.[fonts]'
 	touch $@
 
 $(VENV)/.installed-test: $(STAMP)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import markdown
 import pytest
 
 from pilotguide.project import load_content
@@ -14,26 +15,30 @@ from conftest import FIXTURES, write
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
 
-def test_golden_pages(update_golden):
+def test_golden_pages(update_golden, monkeypatch):
     """Each fixture project under fixtures/ with a golden/<name>/ folder renders exactly to it.
 
     Run `pytest --update-golden` after an intended change, and review the diff."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01: edition and review dates are fixed
     for expected_dir in sorted(p for p in GOLDEN.iterdir() if p.is_dir()):
         pages = render_pages(load_content(FIXTURES / expected_dir.name))
         if update_golden:
             for path, markdown in pages.items():
                 write(expected_dir / path, markdown)
         expected = {p.relative_to(expected_dir).as_posix(): p.read_text(encoding="utf-8")
-                    for p in expected_dir.rglob("*.md")}
+                    for p in expected_dir.rglob("*") if p.is_file()}  # pages and chart SVGs
         assert sorted(pages) == sorted(expected)
         for path, markdown in pages.items():
             assert markdown == expected[path], f"{expected_dir.name}/{path} differs (pytest --update-golden)"
 
 
 def test_content_text_is_never_a_template(minimal):
+    # `{` is escaped in the Markdown (no attribute lists from content); readers see the braces.
     pages = render_pages(load_content(minimal))
-    assert "# 政策一 {{ 不是模板 }}" in pages["policies/p1.md"]
-    assert "[政策一 {{ 不是模板 }}](../policies/p1.md)" in pages["steps/s1.md"]
+    assert "# 政策一 \\{\\{ 不是模板 }}" in pages["policies/p1.md"]
+    assert "[政策一 \\{\\{ 不是模板 }}](../policies/p1.md)" in pages["steps/s1.md"]
+    html = markdown.markdown(pages["steps/s1.md"], extensions=["attr_list", "tables"])
+    assert '<a href="../policies/p1.md">政策一 {{ 不是模板 }}</a>' in html
 
 
 def test_project_templates_override_packaged_ones(minimal):

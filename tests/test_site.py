@@ -50,7 +50,7 @@ def test_mkdocs_reports_content_problems_located(minimal):
     path.write_text(path.read_text(encoding="utf-8").replace("policies: [p1]", "policies: [p9]"), encoding="utf-8")
     result = mkdocs(minimal, "build")
     assert result.returncode == 1
-    assert "steps/s1.yaml:9:12: 字段 `policies` 引用了不存在的政策 `p9`" in result.stderr
+    assert "steps/s1.yaml:9:12: 字段 `policies[0]` 引用了不存在的政策 `p9`" in result.stderr
 
 
 @pytest.mark.slow
@@ -61,7 +61,7 @@ def test_pilotguide_build_of_the_shipped_guide(shipped, monkeypatch):
     home = (shipped / "site" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="zh"' in home
     sections = {"首页": "index.html", "政策": "policies/index.html", "培育步骤": "steps/index.html",
-                "试点案例": "case-studies/index.html", "术语表": "glossary.html"}
+                "试点案例": "case-studies/index.html", "培训课程": "courses/index.html", "术语表": "glossary.html"}
     for label, link in sections.items():
         # a tab in the header links each section by its Chinese name
         assert re.search(rf'<a href="(\./)?{re.escape(link)}" class="md-tabs__link">\s*{label}\s*</a>', home), label

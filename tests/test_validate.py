@@ -70,7 +70,7 @@ def test_dangling_reference_names_the_id_and_suggests(minimal):
     path = minimal / "case-studies" / "c1.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("steps: [s2]", "steps: [s3]"), encoding="utf-8")
     (problem,) = problems_of(minimal)
-    assert problem == "case-studies/c1.yaml:9:9: 字段 `steps` 引用了不存在的培育步骤 `s3`（是否指 `s2`？）。"
+    assert problem == "case-studies/c1.yaml:9:9: 字段 `steps[0]` 引用了不存在的培育步骤 `s3`（是否指 `s2`？）。"
 
 
 def test_duplicate_id_across_files_names_both_places(minimal):

@@ -12,7 +12,8 @@ import click
 
 from . import __version__
 from . import schema as schemas
-from .errors import ContentError, Problems
+from .editions import MANIFEST, record_edition
+from .errors import ContentError, PackError, Problems
 from .project import load_content, load_vocabularies
 from .render import TEMPLATES_DIR, render_pages
 from .scaffold import ScaffoldError, new_record
@@ -30,13 +31,16 @@ def _root(config: Path) -> Path:
     return config.resolve().parent
 
 
-def _load(root: Path):
+def _load(root: Path, strict: bool = False):
+    """Checked content; warnings are printed, and with `strict` they fail the command."""
     try:
         content = load_content(root)
     except ContentError as error:
         _fail(error.format())
     for warning in content.warnings:
         click.echo(str(warning), err=True)
+    if strict and content.warnings:
+        _fail(f"共有 {len(content.warnings)} 个警告；使用了 --strict，警告按错误处理。")
     return content
 
 
@@ -55,9 +59,10 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 @main.command()
 @config_option
-def check(config: Path) -> None:
-    """检查全部内容（YAML 语法、字段、引用）。没有问题时退出码为 0，否则为 1。"""
-    content = _load(_root(config))
+@click.option("--strict", is_flag=True, help="把警告（如超过复核期限的页面）也当作错误。")
+def check(config: Path, strict: bool) -> None:
+    """检查全部内容（YAML 语法、字段、引用、复核期限）。没有问题时退出码为 0，否则为 1。"""
+    content = _load(_root(config), strict)
     counts = "，".join(f"{k.label} {len(content.all(k.name))} 条" for k in schemas.kinds().values())
     click.echo(f"内容检查通过：{counts}。")
 
@@ -69,9 +74,11 @@ def check(config: Path) -> None:
 @click.option("--strict", is_flag=True, help="把 MkDocs 的警告（如失效链接）当作错误。")
 @click.option("--zip", "make_zip", is_flag=True, help="另外生成带日期的站点压缩包，便于交给内网服务器。")
 @click.option("--verbose", "-v", is_flag=True, help="显示 MkDocs 的详细日志。")
+@click.option("--record-edition", is_flag=True,
+              help=f"构建成功后把本版记入 {MANIFEST}（发布时使用，之后请提交该文件）。")
 @click.pass_context
 def build(ctx: click.Context, config: Path, site_dir: Path | None, strict: bool, make_zip: bool,
-          verbose: bool) -> None:
+          verbose: bool, record_edition: bool) -> None:
     """检查内容，然后把站点构建到 site/（失败时保留原来的 site/ 不变）。"""
     from mkdocs.exceptions import MkDocsException
 
@@ -86,14 +93,34 @@ def build(ctx: click.Context, config: Path, site_dir: Path | None, strict: bool,
     except (MkDocsException, OSError) as error:
         if ctx.obj["debug"]:
             raise
-        _fail(f"构建失败：{error}")
-    click.echo(f"站点已生成：{site}")
+        from mkdocs.exceptions import Abort
+
+        # MkDocs has already logged the reason above; its Abort text ("Aborted with a BuildError!") adds nothing.
+        reason = "原因见上方的错误信息" if isinstance(error, Abort) else str(error)
+        _fail(f"构建失败（原有的站点目录保持不变）：{reason}。")
+    click.echo(f"站点已生成：{site}（本版 {content.edition.name}）")
     report = index_report(site)
     if report:
         click.echo(str(report))
+    _edition(content, record_edition)
     if make_zip:
         archive = zip_site(site, site.parent)
         click.echo(f"压缩包已生成：{archive}")
+
+
+def _edition(content, record: bool) -> None:
+    """Record the edition only now, after the new site is in place: a failed build changes nothing."""
+    if record:
+        try:
+            added = record_edition(content)
+        except OSError as error:
+            _fail(f"站点已生成，但无法写入 {MANIFEST}：{error}。修复后重新运行即可记入本版。")
+        if added:
+            click.echo(f"已把本版记入 {MANIFEST}：请把它和内容一起提交。")
+        else:
+            click.echo(f"本版已在 {MANIFEST} 中，无需再次记入。")
+    elif (content.root / MANIFEST).is_file() and not content.edition.recorded:
+        click.echo(f"提示：内容有变化，本版尚未记入 {MANIFEST}；发布时请用 --record-edition。")
 
 
 @main.command()
@@ -119,15 +146,25 @@ def serve(config: Path, dev_addr: str) -> None:
 @config_option
 @click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False), required=True,
               help="输出目录：写入手写页面（docs/）和生成的 Markdown 页面。")
-def generate(config: Path, out: Path) -> None:
+@click.option("--downloads/--no-downloads", default=True, show_default=True,
+              help="是否同时生成培训课程讲义的 PDF 和 Word 文件。")
+def generate(config: Path, out: Path, downloads: bool) -> None:
     """把生成的 Markdown 连同 docs/ 写到磁盘，供其他静态站点引擎使用。"""
+    from .coursepack import course_files
+    from .render import DOWNLOAD_FORMATS
+
     root = _root(config)
     content = _load(root)
-    pages = render_pages(content, root / TEMPLATES_DIR)
+    formats = DOWNLOAD_FORMATS if downloads else ()
+    pages = render_pages(content, root / TEMPLATES_DIR, downloads=formats)
+    try:
+        files = course_files(content, pages, formats)
+    except PackError as error:
+        _fail(f"{error}\n（也可以加 --no-downloads，只写 Markdown。）")
     docs = root / "docs"
     if out.exists() and any(out.iterdir()) and not (out / GENERATED_MARK).exists():
         _fail(f"{out} 不是空目录，也不是 pilotguide 生成的目录：为避免覆盖，请换一个输出目录。")
-    clashes = [p for p in pages if (docs / p.partition("#")[0]).is_file()]
+    clashes = [p for p in [*pages, *files] if (docs / p.partition("#")[0]).is_file()]
     if clashes:
         _fail("\n".join(f"docs/{p}: 手写文件与生成的页面同名，请改名。" for p in clashes))
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -138,11 +175,16 @@ def generate(config: Path, out: Path) -> None:
         target = staging / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(markdown, encoding="utf-8")
+    for path, data in files.items():  # course handouts as PDF and DOCX, and their print CSS
+        target = staging / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
     (staging / GENERATED_MARK).write_text("pilotguide generate\n", encoding="utf-8")
     if out.exists():
         shutil.rmtree(out)
     staging.rename(out)
-    click.echo(f"已写入 {len(pages)} 个生成页面到 {out}。")
+    extra = f"和 {len(files)} 个课程文件" if files else ""
+    click.echo(f"已写入 {len(pages)} 个生成页面{extra}到 {out}。")
 
 
 @main.command()

@@ -55,3 +55,7 @@ class Problems:
     def raise_if_any(self) -> None:
         if self.errors:
             raise ContentError(self.items)
+
+
+class PackError(Exception):
+    """A course download (PDF, DOCX) cannot be made on this machine; the message says what to install."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,6 +69,8 @@ class Content:
     records: dict[str, list[Record]]  # kind -> records in reading order
     backlinks: dict[tuple[str, str], list[Record]] = field(default_factory=dict)
     warnings: list = field(default_factory=list)  # Problems that do not stop a build
+    today: dt.date = field(default_factory=dt.date.today)  # the build's date: review notices, edition
+    edition: Any = None  # editions.Edition of this build, when the project keeps editions
 
     def all(self, kind: str) -> list[Record]:
         return self.records.get(kind, [])

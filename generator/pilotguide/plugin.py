@@ -15,16 +15,20 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from .errors import ContentError
+from .coursepack import SITE_CSS, course_files
+from .errors import ContentError, PackError
 from .project import VOCABULARIES_FILE, load_content
 from .render import TEMPLATES_DIR, render_pages
+from .sanitize import clean_page, safe_title
 from .schema import kinds
 from .search import OfflineSearch
+from .site_extras import asset_files, configure
 
 # Markdown features the generated pages use; added when mkdocs.yml does not list them.
 REQUIRED_EXTENSIONS = ["tables", "attr_list", "admonition", "pymdownx.tasklist"]
 DEFAULT_NAV = [{"首页": "index.md"}, {"政策": "policies/index.md"}, {"培育步骤": "steps/index.md"},
-               {"试点案例": "case-studies/index.md"}, {"术语表": "glossary.md"}]
+               {"试点案例": "case-studies/index.md"}, {"找案例": "topics/index.md"}, {"统计": "statistics.md"},
+               {"培训课程": "courses/index.md"}, {"术语表": "glossary.md"}, {"更新记录": "changes.md"}]
 
 
 _preloaded: dict[Path, object] = {}
@@ -43,6 +47,10 @@ def preloaded(root: Path, content) -> Iterator[None]:
 class PilotguideConfig(Config):
     # Content folders (policies/, steps/ ...) sit beside mkdocs.yml: the project root.
     templates_dir = c.Type(str, default=TEMPLATES_DIR)  # template overrides, relative to the root
+    # Course handouts as downloads. PDF needs WeasyPrint's Pango and a free Chinese font; `pdf: false`
+    # builds a site without them (course pages then offer only what is made).
+    pdf = c.Type(bool, default=True)
+    docx = c.Type(bool, default=True)
 
 
 class ContentPluginError(PluginError):
@@ -58,6 +66,8 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
 
     def __init__(self) -> None:
         self.pages: dict[str, str] = {}
+        self.downloads: dict[str, bytes] = {}
+        self.terms = None
         self.root = Path(".")
         self.search = OfflineSearch()
 
@@ -74,19 +84,44 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
                 content = load_content(self.root)
             except ContentError as error:
                 raise ContentPluginError(error) from None
-        self.pages = render_pages(content, self.root / self.config.templates_dir)
+        formats = tuple(f for f in ("pdf", "docx") if self.config[f])
+        self.pages = render_pages(content, self.root / self.config.templates_dir, downloads=formats)
+        self.terms = configure(config, content)  # assets, glossary tooltips, edition stamp
+        try:
+            self.downloads = course_files(content, self.pages, formats)
+        except PackError as error:
+            raise PluginError(str(error)) from None
+        if SITE_CSS in self.downloads and SITE_CSS not in config.extra_css:
+            config.extra_css.append(SITE_CSS)
         self.search.on_config(config, content)
         return config
 
     def on_files(self, files: Files, config) -> Files:
-        for path, markdown in self.pages.items():
+        # Pages, then course downloads (PDF, DOCX) and their print CSS.
+        for path, data in {**self.pages, **self.downloads}.items():
             existing = files.get_file_from_path(path)
             if existing is not None and existing.generated_by is None:
                 raise PluginError(
                     f"生成的页面 `{path}` 与手写文件 `{Path(config.docs_dir).name}/{path}` 冲突："
                     "请改名或删除手写文件（生成的页面来自 YAML 内容）。")
-            files.append(File.generated(config, path, content=markdown))
+            files.append(File.generated(config, path, content=data))
+        for asset in asset_files(config):
+            files.append(asset)
         return files
+
+    def on_page_markdown(self, markdown, page, config, files):
+        self.terms.page = page.file.src_uri  # glossary links are relative to the page being converted
+        return markdown
+
+    @event_priority(100)  # first, so the search index and other plugins only ever see clean HTML
+    def on_page_content(self, html: str, page, config, files) -> str:
+        """Sanitise the HTML of generated pages (their text comes from content files).
+
+        Hand-written pages in docs/ are the publisher's own and pass untouched."""
+        if page.file.src_uri not in self.pages:
+            return html
+        page.title = safe_title(page.title)  # taken from the first heading, which holds content text
+        return clean_page(html)
 
     # Search and offline use (search.py): our worker, the local iframe-worker shim, a UTF-8 index.
     def on_post_page(self, output: str, page, config) -> str:

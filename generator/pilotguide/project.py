@@ -9,11 +9,13 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+from . import editions
 from . import schema as schemas
 from .errors import Problems
 from .load import Document, load_file, load_text
 from .model import Content, Record, fields
 from .resolve import check_ids, check_references, order_records
+from .review import build_date, overdue_warnings
 from .validate import validate
 
 VOCABULARIES_FILE = "vocabularies.yaml"
@@ -51,13 +53,18 @@ def load_vocabularies(root: Path, problems: Problems) -> dict[str, list[str]]:
     return {k: [str(t) for t in v] for k, v in data.items() if isinstance(v, list)}
 
 
-def load_records(root: Path, vocabularies: dict[str, list[str]], problems: Problems) -> dict[str, list[Record]]:
+def load_records(root: Path, vocabularies: dict[str, list[str]], problems: Problems,
+                 unreadable: dict[str, set[str]] | None = None) -> dict[str, list[Record]]:
+    """Every record that has a usable id; `unreadable` collects, per kind, the file names (likely
+    ids) of files that could not be read at all, so references to them are not reported twice."""
     records: dict[str, list[Record]] = {}
     for kind in schemas.kinds().values():
         found = records.setdefault(kind.name, [])
         for path in content_files(root, kind.folder):
             doc = load_file(path, shown_path(root, path), problems)
             if doc is None:
+                if unreadable is not None:
+                    unreadable.setdefault(kind.name, set()).add(path.stem)
                 continue
             refs = validate(doc, kind, vocabularies, problems)
             record = _record(kind.name, doc, refs)
@@ -79,11 +86,16 @@ def load_content(root: Path | str) -> Content:
     root = Path(root)
     problems = Problems()
     vocabularies = load_vocabularies(root, problems)
-    records = load_records(root, vocabularies, problems)
+    unreadable: dict[str, set[str]] = {}
+    records = load_records(root, vocabularies, problems, unreadable)
     check_ids([r for rs in records.values() for r in rs], problems)
     content = Content(root, vocabularies, records)
-    check_references(content, problems)
+    check_references(content, problems, unreadable)
+    manifest = editions.read_manifest(root, problems)
     problems.raise_if_any()
     order_records(content)
-    content.warnings = [p for p in problems.items if p.warning]
+    content.today = build_date()
+    everything = [r for rs in records.values() for r in rs]
+    content.warnings = [p for p in problems.items if p.warning] + overdue_warnings(everything, content.today)
+    content.edition = editions.current_edition(content, manifest)
     return content

@@ -61,7 +61,8 @@ def suggest(word: str, choices) -> str:
     return f"（是否指 `{close[0]}`？）" if close else ""
 
 
-def _field(path) -> str:
+def field_name(path) -> str:
+    """A path into a record as authors read it: `sessions[1].steps[0]`."""
     parts = [str(p) if isinstance(p, str) else f"[{p}]" for p in path]
     return ".".join(parts).replace(".[", "[") or "（整个文件）"
 
@@ -77,17 +78,17 @@ def _type_of(value: Any) -> str:
 def _message(error: ValidationError) -> tuple[str, tuple, bool]:
     """Chinese message for one schema error, the path it belongs to, and whether to point at a key."""
     path = tuple(error.absolute_path)
-    field = f"字段 `{_field(path)}`"
+    field = f"字段 `{field_name(path)}`"
     expected = error.schema.get("x-expected") if isinstance(error.schema, dict) else None
     kind = error.validator
     if kind == "required":
         missing = error.message.split("'")[1]
-        return f"缺少必填字段 `{_field(path + (missing,))}`。", path, False
+        return f"缺少必填字段 `{field_name(path + (missing,))}`。", path, False
     if kind == "additionalProperties":
         # One error per unknown key (see _split_extras), pointing at the key itself.
         allowed = list(schemas.properties(error.schema))
         key = next(k for k in error.instance if k not in allowed)
-        return f"未知字段 `{_field(path + (key,))}`{suggest(key, allowed)}；可用字段：{', '.join(allowed)}。", path + (key,), True
+        return f"未知字段 `{field_name(path + (key,))}`{suggest(key, allowed)}；可用字段：{', '.join(allowed)}。", path + (key,), True
     if kind == "x-vocabulary":
         terms = error.terms  # type: ignore[attr-defined]
         return (f"{field} 的值 `{error.instance}` 不在词表 `{error.validator_value}` 中"
@@ -126,6 +127,7 @@ def validate(doc: Document, kind: schemas.Kind, vocabularies: dict[str, list[str
     validator = cls(kind.schema, registry=schemas.registry(), format_checker=FormatChecker())
     refs: list[Reference] = []
     seen: set[tuple] = set()
+    invalid: set[tuple] = set()
     for error in validator.iter_errors(doc.data):
         if isinstance(error, _RefMarker):
             refs.append(Reference(error.ref_kind, error.instance, tuple(error.absolute_path)))  # type: ignore[attr-defined]
@@ -139,8 +141,10 @@ def validate(doc: Document, kind: schemas.Kind, vocabularies: dict[str, list[str
             seen.add((at, message))
             line, col = doc.where(at, key=key)
             problems.add(doc.path, line, col, message)
+            invalid.add(tuple(leaf.absolute_path))
     _placeholders(doc, doc.data, (), problems)
-    return refs
+    # A reference that is not even a well-formed id is reported once, by the schema, not again as missing.
+    return [r for r in refs if r.at not in invalid]
 
 
 def _leaves(error: ValidationError) -> Iterator[ValidationError]:
@@ -163,7 +167,7 @@ def _leaves(error: ValidationError) -> Iterator[ValidationError]:
 def _placeholders(doc: Document, value: Any, at: tuple, problems: Problems) -> None:
     if isinstance(value, str) and PLACEHOLDER in value:
         line, col = doc.where(at)
-        problems.add(doc.path, line, col, f"字段 `{_field(at)}` 仍是占位内容 {PLACEHOLDER}，请填写后再发布。")
+        problems.add(doc.path, line, col, f"字段 `{field_name(at)}` 仍是占位内容 {PLACEHOLDER}，请填写后再发布。")
     elif isinstance(value, dict):
         for k, v in value.items():
             _placeholders(doc, v, at + (k,), problems)

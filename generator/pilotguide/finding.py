@@ -1,0 +1,112 @@
+"""Pages and template helpers that help readers find and trust content.
+
+Taxonomy term pages, the "找案例" index with its cross tables, the statistics page and the
+更新记录 page, plus the data the filterable case table carries. Called from render.py; pure
+functions of the content, like the rest of rendering.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from typing import Any, Callable
+from urllib.parse import quote
+
+import jinja2
+
+from . import charts
+from .model import Content, Record
+from .review import is_overdue
+from .taxonomy import Facet, Term, case_facets, taxonomy, term_page
+
+# Cross tables on the topics index: the questions cadres ask most ("rural cases about mediation").
+STATUS_CLASSES = {"现行有效": "current", "已修订": "revised", "已废止": "repealed", "征求意见": "draft"}
+CROSSES = (("area", "role"), ("area", "activity"))
+FILTER_PREFIX = "filter:"  # the URL hash that presets the case table: #filter:area=农村社区&role=矛盾化解
+
+
+@dataclass
+class Cross:
+    rows: Facet
+    columns: Facet
+
+    @property
+    def any(self) -> bool:
+        """Whether any case carries a term of both facets (else the table would be all zeros)."""
+        return any(both(r, c) for r in self.rows.terms for c in self.columns.terms)
+
+
+def h(value: Any) -> str:
+    """HTML-escaped text, for content placed inside raw HTML."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def filter_spec(facets: list[Facet]) -> str:
+    """The facets and their options (used terms only, with counts), as JSON for filter.js."""
+    spec = [{"key": f.key, "label": f.label,
+             "options": [[t.key, t.label, t.depth, len(t.records)] for t in f.used()]}
+            for f in facets]
+    return json.dumps(spec, ensure_ascii=False, separators=(",", ":"))
+
+
+def filter_attrs(record: Record) -> str:
+    """` data-pg-role='["矛盾化解"]'` ...: the facets of one table row, for filter.js."""
+    parts = []
+    for key, values in case_facets(record).items():
+        data = json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+        parts.append(f' data-pg-{key}="{h(data)}"')
+    return "".join(parts)
+
+
+def filter_hash(selection: dict[str, str]) -> str:
+    """The URL hash that opens the case table with these filters already chosen."""
+    query = "&".join(f"{quote(k)}={quote(v, safe='')}" for k, v in selection.items())
+    return FILTER_PREFIX + query
+
+
+def both(a: Term, b: Term) -> int:
+    """How many cases carry both terms."""
+    ids = {r.id for r in a.records}
+    return sum(1 for r in b.records if r.id in ids)
+
+
+def crosses(facets: list[Facet]) -> list[Cross]:
+    by_key = {f.key: f for f in facets}
+    return [Cross(by_key[r], by_key[c]) for r, c in CROSSES if by_key[r].terms and by_key[c].terms]
+
+
+@jinja2.pass_context
+def record_link(context, change) -> str:
+    """A link to a changed record if it still exists; a removed record's title otherwise."""
+    try:
+        record = context["content"].get(change.kind, change.id)
+    except KeyError:
+        return " ".join(str(change.title).split())
+    return context.call(context["link"], record)
+
+
+def template_globals(content: Content) -> dict[str, Any]:
+    """What the templates of these pages (and the case index) may call."""
+    facets = taxonomy(content)
+    return dict(facets=facets, filter_spec=filter_spec, filter_attrs=filter_attrs,
+                filter_hash=filter_hash, both=both, term_page=term_page,
+                overdue=lambda record: is_overdue(record, content.today),
+                record_link=record_link,
+                status_class=lambda status: STATUS_CLASSES.get(status, "other"))
+
+
+def render_finding_pages(content: Content, render: Callable[..., None], pages: dict[str, str]) -> None:
+    """Add the topics, statistics and changes pages (and the chart SVGs) to `pages`."""
+    facets = taxonomy(content)
+    render("topics-index.md.j2", "topics/index.md", crosses=crosses(facets))
+    for f in facets:
+        for term in f.used():
+            render("topic.md.j2", term_page(f.key, term), facet=f, term=term)
+    figures = charts.figures(facets, len(content.all("case-study")))
+    render("statistics.md.j2", "statistics.md", figures=figures)
+    for figure in figures:
+        if figure.svg:
+            pages[figure.path] = figure.svg
+    if content.edition is not None:
+        render("changes.md.j2", "changes.md", edition=content.edition)

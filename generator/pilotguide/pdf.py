@@ -1,0 +1,66 @@
+"""Course handouts as PDF, with WeasyPrint and an embedded free Chinese font.
+
+WeasyPrint is imported only when a PDF is made: it needs the system's Pango library, and a
+machine without it should still be able to check content and build a site with `pdf: false`.
+"""
+
+from __future__ import annotations
+
+import logging
+from importlib.resources import files
+
+from .errors import PackError
+from .fonts import CJKFont
+
+PANGO_HINT = (
+    "无法加载 WeasyPrint（生成 PDF 所需）：{error}\n"
+    "WeasyPrint 需要系统中的 Pango 库。Debian/Ubuntu：apt-get install libpango-1.0-0 libpangoft2-1.0-0 "
+    "libharfbuzz-subset0；其他系统见 WeasyPrint 文档的安装一节。\n"
+    "或在 mkdocs.yml 的 pilotguide 插件下设置 `pdf: false`，不生成 PDF。"
+)
+
+
+def stylesheet(font: CJKFont) -> str:
+    """The handout print CSS, set in `font` (generic sans-serif only for what it lacks)."""
+    family = f'"{font.family}", sans-serif'
+    css = (files("pilotguide") / "assets" / "handout-pdf.css").read_text(encoding="utf-8")
+    # @page margin boxes do not inherit from html, so the page numbers name the font too.
+    return font.css() + css + f"html, h1, h2, h3, h4 {{ font-family: {family}; }}\n@page {{ font-family: {family}; }}\n"
+
+
+def _weasyprint():
+    try:
+        import weasyprint
+    except (OSError, ImportError) as error:  # OSError: cffi could not load libpango/libgobject
+        raise PackError(PANGO_HINT.format(error=error)) from None
+    return weasyprint
+
+
+def _fetcher_class(weasyprint):
+    class OnlyTheFont(weasyprint.URLFetcher):
+        """Fetch nothing but the font file: a handout never reaches the network or other files."""
+
+        def __init__(self, allowed: set[str]):
+            super().__init__(allowed_protocols=["file"], timeout=5)
+            self.allowed = allowed
+
+        def fetch(self, url, headers=None):
+            if url not in self.allowed:
+                raise ValueError(f"handouts load no external resources: {url}")
+            return super().fetch(url, headers)
+
+    return OnlyTheFont
+
+
+def pdf_bytes(html: str, font: CJKFont) -> bytes:
+    """Render a handout's HTML (already cleaned by coursepack) to PDF bytes."""
+    weasyprint = _weasyprint()
+    from weasyprint.text.fonts import FontConfiguration
+
+    fetcher = _fetcher_class(weasyprint)({font.path.as_uri()} if font.path else set())
+    font_config = FontConfiguration()
+    css = weasyprint.CSS(string=stylesheet(font), font_config=font_config, url_fetcher=fetcher)
+    # WeasyPrint logs every CSS property it ignores; only real errors matter to a build.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    document = weasyprint.HTML(string=html, url_fetcher=fetcher, media_type="print")
+    return document.write_pdf(stylesheets=[css], font_config=font_config)

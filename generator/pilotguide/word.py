@@ -1,0 +1,214 @@
+"""Course handouts as Word (DOCX), with python-docx: editable in Word and WPS.
+
+Built from the same cleaned HTML tree as the PDF, so both say the same thing. Trainers edit these
+files, so structure is real Word structure: heading styles (the navigation pane works), list
+styles with Word numbering, tables, and an East Asian font on every style we use.
+"""
+
+from __future__ import annotations
+
+import io
+from xml.etree.ElementTree import Element
+
+import docx
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm
+from docx.text.paragraph import Paragraph
+
+# Free (OFL) and what the PDF embeds; Word/WPS substitute an installed Chinese font without it.
+EAST_ASIAN_FONT = "Noto Sans CJK SC"
+BLOCKS = ("p", "div", "table", "blockquote", "pre", "ul", "ol")
+HEADINGS = {"h1": 0, "h2": 1, "h3": 2, "h4": 3, "h5": 4, "h6": 4}  # 0 is Word's Title style
+STYLED = ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Heading 4", "List Bullet",
+          "List Bullet 2", "List Bullet 3", "List Number", "List Number 2", "List Number 3",
+          "List Continue", "List Continue 2", "Quote", "Footer")
+
+
+def docx_bytes(root: Element, title: str, font: str = EAST_ASIAN_FONT) -> bytes:
+    """A DOCX of the handout whose HTML tree is `root` (an <html> element)."""
+    document = docx.Document()
+    _page_setup(document)
+    _east_asian_styles(document, font)
+    document.core_properties.title = title
+    document.core_properties.language = "zh-CN"
+    writer = _Writer(document)
+    body = root.find("body")
+    for element in (body if body is not None else root):
+        writer.block(element)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _page_setup(document) -> None:
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(2))
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run("第 ")
+    field = OxmlElement("w:fldSimple")  # Word fills in the page number when it lays out the page
+    field.set(qn("w:instr"), "PAGE")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    footer._p.append(field)
+    footer.add_run(" 页")
+
+
+def _east_asian_styles(document, font: str) -> None:
+    """Set the East Asian font (and zh-CN language) on the defaults and every style we use.
+
+    The default template's theme attributes (w:eastAsiaTheme) win over a named font, so they go."""
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    targets = [defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))]
+    targets += [document.styles[name].element.get_or_add_rPr() for name in STYLED]
+    for rpr in targets:
+        fonts = rpr.find(qn("w:rFonts"))
+        if fonts is None:
+            fonts = OxmlElement("w:rFonts")
+            rpr.insert(0, fonts)
+        fonts.attrib.pop(qn("w:eastAsiaTheme"), None)
+        fonts.set(qn("w:eastAsia"), font)
+        lang = rpr.find(qn("w:lang"))
+        if lang is None:
+            lang = OxmlElement("w:lang")
+            rpr.append(lang)
+        lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+class _Writer:
+    """Walks the HTML tree and appends the matching Word structure."""
+
+    def __init__(self, document):
+        self.document = document
+
+    def block(self, element: Element, list_level: int = 0, quote: bool = False) -> None:
+        tag = element.tag
+        if tag in HEADINGS:
+            heading = self.document.add_heading(level=HEADINGS[tag])
+            self.inline(heading, element)
+            if "pg-session" in element.get("class", "").split():
+                heading.paragraph_format.page_break_before = True  # a session per page, as in the PDF
+        elif tag == "p":
+            self.inline(self.document.add_paragraph(style="Quote" if quote else None), element)
+        elif tag in ("ul", "ol"):
+            self.list(element, list_level + 1)
+        elif tag == "table":
+            self.table(element)
+        elif tag == "blockquote":
+            for child in element:
+                self.block(child, list_level, quote=True)
+        elif tag in ("div", "section"):
+            for child in element:
+                if "admonition-title" in child.get("class", ""):
+                    self.inline(self.document.add_paragraph(), child, bold=True)
+                else:
+                    self.block(child, list_level)
+        elif tag == "pre":
+            paragraph = self.document.add_paragraph()
+            paragraph.add_run("".join(element.itertext())).font.name = "Courier New"
+        # hr, script and anything unknown: nothing (coursepack has removed unsafe elements)
+
+    def list(self, element: Element, level: int) -> None:
+        kind = "List Number" if element.tag == "ol" else "List Bullet"
+        style = kind if level == 1 else f"{kind} {min(level, 3)}"
+        num_id = _restart_numbering(self.document, style) if element.tag == "ol" else None
+        for item in element.findall("li"):
+            paragraph = self.document.add_paragraph(style=style)
+            if num_id is not None:
+                _set_num(paragraph, num_id)
+            self.list_item(paragraph, item, level)
+
+    def list_item(self, paragraph: Paragraph, item: Element, level: int) -> None:
+        """The item's own text goes in its list paragraph; blocks inside it follow, indented."""
+        self.inline_text(paragraph, item.text)
+        for child in item:
+            if child.tag in ("ul", "ol"):
+                self.list(child, level + 1)
+            elif child.tag == "p" and not paragraph.text:
+                self.inline(paragraph, child)  # a loose list: its first paragraph is the item's text
+            elif child.tag == "p":
+                more = "List Continue" if level == 1 else "List Continue 2"  # indented under the item
+                self.inline(self.document.add_paragraph(style=more), child)
+            elif child.tag in BLOCKS:
+                self.block(child, level)
+            else:
+                self.inline_child(paragraph, child, False, False)
+                self.inline_text(paragraph, child.tail)
+
+    def table(self, element: Element) -> None:
+        rows = [tr for tr in element.iter("tr")]
+        if not rows:
+            return
+        width = max(len(tr.findall("th") + tr.findall("td")) for tr in rows)
+        table = self.document.add_table(rows=len(rows), cols=width)
+        table.style = self.document.styles["Table Grid"]
+        for r, tr in enumerate(rows):
+            cells = [c for c in tr if c.tag in ("th", "td")]
+            for c, cell in enumerate(cells):
+                self.inline(table.cell(r, c).paragraphs[0], cell, bold=cell.tag == "th")
+            if all(c.tag == "th" for c in cells):
+                _repeat_header(table.rows[r])
+
+    def inline(self, paragraph: Paragraph, element: Element, bold: bool = False, italic: bool = False) -> None:
+        self.inline_text(paragraph, element.text, bold, italic)
+        for child in element:
+            self.inline_child(paragraph, child, bold, italic)
+            self.inline_text(paragraph, child.tail, bold, italic)
+
+    def inline_child(self, paragraph: Paragraph, child: Element, bold: bool, italic: bool) -> None:
+        if child.tag == "br":
+            paragraph.add_run().add_break()
+        elif child.tag in ("strong", "b"):
+            self.inline(paragraph, child, True, italic)
+        elif child.tag in ("em", "i"):
+            self.inline(paragraph, child, bold, True)
+        elif child.tag == "code":
+            paragraph.add_run("".join(child.itertext())).font.name = "Courier New"
+        else:  # a, span, label ...: their text, in the surrounding style
+            self.inline(paragraph, child, bold, italic)
+
+    @staticmethod
+    def inline_text(paragraph: Paragraph, text: str | None, bold: bool = False, italic: bool = False) -> None:
+        if not text:
+            return
+        # Whitespace from the HTML's line breaks is layout, not content; Chinese needs no spaces.
+        text = " ".join(text.split("\n"))
+        if not paragraph.runs:
+            text = text.lstrip()
+        if text:
+            run = paragraph.add_run(text)
+            run.bold = bold or None
+            run.italic = italic or None
+
+
+def _restart_numbering(document, style: str) -> int:
+    """A new Word numbering for one <ol>, so each numbered list starts again at 1."""
+    numbering = document.part.numbering_part.element
+    style_num = document.styles[style].element.pPr.numPr.numId.val
+    abstract = numbering.num_having_numId(style_num).abstractNumId.val
+    num = numbering.add_num(abstract)
+    num.add_lvlOverride(ilvl=0).add_startOverride(1)
+    return num.numId
+
+
+def _set_num(paragraph: Paragraph, num_id: int) -> None:
+    """Number `paragraph` in list `num_id` (level 0: each List Number style has its own list)."""
+    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+    num_pr.get_or_add_ilvl().val = 0
+    num_pr.get_or_add_numId().val = num_id
+
+
+def _repeat_header(row) -> None:
+    """Mark a header row to repeat at the top of each page a table runs over."""
+    tr_pr = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    tr_pr.append(header)
+
