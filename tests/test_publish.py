@@ -95,6 +95,7 @@ def published(shipped, monkeypatch, tmp_path):
     assert result.exit_code == 0, result.output
     archive = shipped / f"guide-site-{dt.date.today().isoformat()}.zip"
     assert f"压缩包已生成：{archive}" in result.output
+    assert re.search(r"搜索索引 search/search_index.json：[\d,]+ 字节，\d+ 页，每页约 [\d,]+ 字节", result.output)
     www = tmp_path / "www"
     with zipfile.ZipFile(archive) as zf:
         zf.extractall(www)

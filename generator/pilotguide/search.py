@@ -55,8 +55,8 @@ def user_terms(content) -> list[str]:
     return sorted(terms)
 
 
-def _base_tokenizer():
-    """jieba's default tokenizer, loaded once (about a second, from jieba's cache)."""
+def _jieba():
+    """The jieba module with its default dictionary loaded, once (about a second, from jieba's cache)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # jieba 0.42 imports the deprecated pkg_resources
         import jieba
@@ -81,7 +81,7 @@ def skip_material_segmenting() -> None:
 def tokenizer(terms: Iterable[str]):
     """A jieba tokenizer with `terms` as its user dictionary, leaving jieba's global one alone
     (Material cuts with the global one; one build's terms must not leak into the next)."""
-    jieba = _base_tokenizer()
+    jieba = _jieba()
     tk = jieba.Tokenizer()
     tk.FREQ, tk.total, tk.initialized = dict(jieba.dt.FREQ), jieba.dt.total, True
     for term in terms:
