@@ -52,6 +52,19 @@ def shipped(tmp_path) -> Path:
     return copy_shipped(tmp_path)
 
 
+@pytest.fixture
+def run(monkeypatch):
+    """run(root, *args): the `pilotguide` CLI invoked in `root` (click's CliRunner)."""
+    from click.testing import CliRunner
+
+    from pilotguide.cli import main
+
+    def invoke(root: Path, *args: str):
+        monkeypatch.chdir(root)
+        return CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return invoke
+
+
 def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")

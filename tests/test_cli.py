@@ -15,14 +15,6 @@ from pilotguide.cli import main
 from conftest import REPO
 
 
-@pytest.fixture
-def run(monkeypatch):
-    def invoke(root: Path, *args: str):
-        monkeypatch.chdir(root)
-        return CliRunner().invoke(main, list(args), catch_exceptions=False)
-    return invoke
-
-
 def test_check_passes_on_the_shipped_guide(run):
     result = run(REPO, "check")
     assert result.exit_code == 0, result.output

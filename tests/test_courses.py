@@ -32,14 +32,6 @@ def course_project(tmp_path) -> Path:
     return target
 
 
-@pytest.fixture
-def run(monkeypatch):
-    def invoke(root: Path, *args: str):
-        monkeypatch.chdir(root)
-        return CliRunner().invoke(main, list(args), catch_exceptions=False)
-    return invoke
-
-
 def test_a_course_that_references_a_missing_step_fails_check_located(run, shipped):
     course = shipped / "courses" / SHIPPED_COURSE.name
     text = course.read_text(encoding="utf-8")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import markdown
 import pytest
 
 from pilotguide.project import load_content
@@ -32,9 +33,12 @@ def test_golden_pages(update_golden, monkeypatch):
 
 
 def test_content_text_is_never_a_template(minimal):
+    # `{` is escaped in the Markdown (no attribute lists from content); readers see the braces.
     pages = render_pages(load_content(minimal))
-    assert "# 政策一 {{ 不是模板 }}" in pages["policies/p1.md"]
-    assert "[政策一 {{ 不是模板 }}](../policies/p1.md)" in pages["steps/s1.md"]
+    assert "# 政策一 \\{\\{ 不是模板 }}" in pages["policies/p1.md"]
+    assert "[政策一 \\{\\{ 不是模板 }}](../policies/p1.md)" in pages["steps/s1.md"]
+    html = markdown.markdown(pages["steps/s1.md"], extensions=["attr_list", "tables"])
+    assert '<a href="../policies/p1.md">政策一 {{ 不是模板 }}</a>' in html
 
 
 def test_project_templates_override_packaged_ones(minimal):

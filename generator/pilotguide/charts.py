@@ -68,8 +68,11 @@ def _clean(svg: str) -> str:
     return svg if svg.endswith("\n") else svg + "\n"
 
 
+XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # lxml refuses these in SVG text
+
+
 def _chart(key: str, title: str, rows: list[tuple[str, int]], horizontal: bool) -> str:
-    labels = [label for label, _ in rows]
+    labels = [XML_UNSAFE.sub("", label) for label, _ in rows]
     values = [count for _, count in rows]
     options = dict(style=STYLE, js=[], show_legend=False, width=WIDTH, truncate_label=-1,
                    print_values=True, print_zeroes=False, disable_xml_declaration=True, title=title,

@@ -82,6 +82,7 @@ def build(ctx: click.Context, config: Path, site_dir: Path | None, strict: bool,
     """检查内容，然后把站点构建到 site/（失败时保留原来的 site/ 不变）。"""
     from mkdocs.exceptions import MkDocsException
 
+    from .search import index_report
     from .site import build_site, zip_site
 
     if not config.is_file():
@@ -98,6 +99,9 @@ def build(ctx: click.Context, config: Path, site_dir: Path | None, strict: bool,
         reason = "原因见上方的错误信息" if isinstance(error, Abort) else str(error)
         _fail(f"构建失败（原有的站点目录保持不变）：{reason}。")
     click.echo(f"站点已生成：{site}（本版 {content.edition.name}）")
+    report = index_report(site)
+    if report:
+        click.echo(str(report))
     _edition(content, record_edition)
     if make_zip:
         archive = zip_site(site, site.parent)

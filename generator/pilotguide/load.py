@@ -91,6 +91,10 @@ def load_text(text: str, shown: str, problems: Problems) -> Document | None:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problems.add(shown, line, col, f"YAML 语法错误：{_yaml_reason(exc, text, line)}")
         return None
+    except yaml.reader.ReaderError as exc:
+        line, col = _position(text, exc.position)
+        problems.add(shown, line, col, f"文件中有不允许的控制字符 U+{exc.character:04X}：请删除它（常见于从别处复制的文字）。")
+        return None
     except yaml.YAMLError as exc:
         problems.add(shown, 1, 1, f"YAML 语法错误：{exc}")
         return None
@@ -127,12 +131,39 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+def _position(text: str, index: int) -> tuple[int, int]:
+    before = text[:index]
+    return before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1
+
+
+# libyaml's usual complaints, said in words an office editor can act on (matched by substring).
+YAML_REASONS = [
+    ("found undefined alias", "用了未定义的别名（`*名称`）：请先用 `&名称` 定义，或直接写出内容。"),
+    ("found another document", "一个文件只能有一条记录：请删除 `---` 之后的第二部分，或把它放进另一个文件。"),
+    ("mapping values are not allowed", ("这里不能出现“冒号+空格”：值里有冒号时请给整段文字加引号（如 \"目标: 先试点\"），"
+                                        "或检查上一行的缩进。")),
+    ("expected ',' or ']'", "方括号 `[...]` 列表没有闭合：缺少 `]`，或两项之间缺少逗号。"),
+    ("expected ',' or '}'", "花括号 `{...}` 映射没有闭合：缺少 `}`，或两项之间缺少逗号。"),
+    ("found unexpected end of stream", "引号没有闭合：文件结束了还没有找到配对的引号。"),
+    ("could not find expected ':'", "缺少冒号：每行应为 `字段: 值`（冒号后有一个空格），或多行文字的缩进不够。"),
+    ("did not find expected key", "缩进不一致：这一行与上面同一层的字段或列表项没有对齐。"),
+    ("did not find expected '-' indicator", "列表项缩进不一致：同一列表的每个 `- ` 应对齐。"),
+    ("cannot start any token", "值不能以 `@`、`` ` ``、`%` 开头：请给这段文字加引号。"),
+    ("found unknown escape character", "双引号中的反斜杠 `\\` 用法不对：请改用单引号，或把 `\\` 写成 `\\\\`。"),
+]
+
+
 def _yaml_reason(exc: yaml.MarkedYAMLError, text: str, line: int) -> str:
-    reason = exc.problem or exc.context or "无法解析"
     lines = text.splitlines()
     if 0 < line <= len(lines) and "\t" in lines[line - 1]:
         return "使用了制表符（Tab）缩进；YAML 只能用空格缩进，请把 Tab 换成空格。"
-    return f"{reason}（请检查缩进、冒号和引号）"
+    problem = exc.problem or exc.context or ""
+    reason = next((words for key, words in YAML_REASONS if key in problem),
+                  f"无法解析（{problem}）；请检查缩进、冒号和引号。")
+    start = exc.context_mark
+    if start is not None and exc.problem_mark is not None and start.line != exc.problem_mark.line:
+        reason = reason.rstrip("。") + f"（从第 {start.line + 1} 行第 {start.column + 1} 列开始）。"
+    return reason
 
 
 class _Builder:
@@ -144,6 +175,7 @@ class _Builder:
         self.count = 0
 
     def error(self, node: yaml.Node, message: str, at: Path_ | None = None) -> None:
+        message = message.replace(f"`{YAML_TAG}", "`!!")  # tags as they are written: !!python/...
         if at is not None:
             self.doc.broken.add(at)
         line, col = _mark(node)

@@ -12,7 +12,7 @@ from typing import Iterator
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from . import bigsearch
@@ -21,7 +21,9 @@ from .errors import ContentError, PackError
 from .incremental import MemoryBytecodeCache, PageMemo, PageStage, RecordCache, share_bytecode
 from .project import VOCABULARIES_FILE, load_content
 from .render import TEMPLATES_DIR, render_pages
+from .sanitize import clean_page, safe_title
 from .schema import kinds
+from .search import OfflineSearch
 from .site_extras import asset_files, configure
 
 # Markdown features the generated pages use; added when mkdocs.yml does not list them.
@@ -73,7 +75,8 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
         self.downloads: dict[str, bytes] = {}
         self.terms = None
         self.root = Path(".")
-        self.search = "material"
+        self.search = OfflineSearch()
+        self.backend = "material"  # or "pagefind" (bigsearch.py)
         # Under `mkdocs serve` the plugin lives across rebuilds (it has on_startup): these keep
         # what an edit did not touch (see incremental.py).
         self.cache: RecordCache | None = None
@@ -113,11 +116,12 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
             raise PluginError(str(error)) from None
         if SITE_CSS in self.downloads and SITE_CSS not in config.extra_css:
             config.extra_css.append(SITE_CSS)
+        self.search.on_config(config, content)
         if self.stage is not None:
             share_bytecode(config.theme, self.bytecode)
         else:  # a preview keeps Material's search: no indexing on every save
-            self.search = bigsearch.choose(self.config.search_backend, len(self.pages), self.config.pagefind_threshold)
-        if self.search == "pagefind":
+            self.backend = bigsearch.choose(self.config.search_backend, len(self.pages), self.config.pagefind_threshold)
+        if self.backend == "pagefind":
             bigsearch.disable_material_search(config)
         return config
 
@@ -146,11 +150,29 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
         self.terms.page = page.file.src_uri  # glossary links are relative to the page being converted
         return markdown
 
-    def on_post_page(self, output: str, page, config) -> str:
-        return bigsearch.mark_page(output, page.url) if self.search == "pagefind" else output
+    @event_priority(100)  # first, so the search index and other plugins only ever see clean HTML
+    def on_page_content(self, html: str, page, config, files) -> str:
+        """Sanitise the HTML of generated pages (their text comes from content files).
 
+        Hand-written pages in docs/ are the publisher's own and pass untouched."""
+        if page.file.src_uri not in self.pages:
+            return html
+        page.title = safe_title(page.title)  # taken from the first heading, which holds content text
+        return clean_page(html)
+
+    # Search and offline use (search.py): our worker, the local iframe-worker shim, a UTF-8 index.
+    # With the Pagefind backend (bigsearch.py), pages get its search box and the site its index.
+    def on_post_page(self, output: str, page, config) -> str:
+        output = self.search.on_post_page(output)
+        return bigsearch.mark_page(output, page.url) if self.backend == "pagefind" else output
+
+    def on_post_template(self, output_content: str, template_name: str, config) -> str:
+        return self.search.on_post_page(output_content)  # 404.html is a theme template, not a page
+
+    @event_priority(-50)  # after Material's search plugin writes the index, before `offline` copies it
     def on_post_build(self, config) -> None:
-        if self.search == "pagefind":
+        self.search.on_post_build(Path(config.site_dir))
+        if self.backend == "pagefind":
             bigsearch.index_site(config.site_dir)
 
     def on_serve(self, server, config, builder):

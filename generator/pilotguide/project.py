@@ -20,6 +20,7 @@ from .review import build_date, overdue_warnings
 from .validate import validate
 
 VOCABULARIES_FILE = "vocabularies.yaml"
+UNREADABLE = "unreadable"  # what loading a file that cannot be read gives (cached like a record)
 
 
 def content_files(root: Path, folder: str) -> list[Path]:
@@ -55,16 +56,26 @@ def load_vocabularies(root: Path, problems: Problems) -> dict[str, list[str]]:
 
 
 def load_records(root: Path, vocabularies: dict[str, list[str]], problems: Problems,
+                 unreadable: dict[str, set[str]] | None = None,
                  cache: RecordCache | None = None) -> dict[str, list[Record]]:
+    """Every record that has a usable id; `unreadable` collects, per kind, the file names (likely
+    ids) of files that could not be read at all, so references to them are not reported twice.
+    With a `cache` (kept by `pilotguide serve`), unchanged files are not read again."""
     records: dict[str, list[Record]] = {}
     for kind in schemas.kinds().values():
         found = records.setdefault(kind.name, [])
         for path in content_files(root, kind.folder):
-            def load(into: Problems, path=path, kind=kind) -> Record | None:
+            def load(into: Problems, path=path, kind=kind) -> Record | None | str:
                 doc = load_file(path, shown_path(root, path), into)
-                return None if doc is None else _record(kind.name, doc, validate(doc, kind, vocabularies, into))
+                if doc is None:
+                    return UNREADABLE
+                return _record(kind.name, doc, validate(doc, kind, vocabularies, into))
 
             record = load(problems) if cache is None else cache.get_or_load(path, kind.name, vocabularies, problems, load)
+            if record is UNREADABLE:
+                if unreadable is not None:
+                    unreadable.setdefault(kind.name, set()).add(path.stem)
+                continue
             if record is not None:
                 found.append(record)
     return records
@@ -85,10 +96,11 @@ def load_content(root: Path | str, cache: RecordCache | None = None) -> Content:
     root = Path(root)
     problems = Problems()
     vocabularies = load_vocabularies(root, problems)
-    records = load_records(root, vocabularies, problems, cache)
+    unreadable: dict[str, set[str]] = {}
+    records = load_records(root, vocabularies, problems, unreadable, cache)
     check_ids([r for rs in records.values() for r in rs], problems)
     content = Content(root, vocabularies, records)
-    check_references(content, problems)
+    check_references(content, problems, unreadable)
     manifest = editions.read_manifest(root, problems)
     problems.raise_if_any()
     order_records(content)

@@ -2,12 +2,15 @@
 
 Templates are Jinja2 with StrictUndefined. A project overrides any packaged template by putting a
 file of the same name in its own `templates/` folder. Content text is passed to templates as data
-and never compiled as a template, so `{{ }}` written in a YAML field appears literally.
+and never compiled as a template, so `{{ }}` written in a YAML field appears literally. The text
+filters (`inline`, `block`, `cell`, `autolink`) also make it inert (sanitize.py): raw HTML cleaned,
+unsafe links neutralised, so the Markdown is safe in any engine.
 """
 
 from __future__ import annotations
 
 import posixpath
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -16,7 +19,9 @@ import jinja2
 import jinja2.meta
 
 from . import finding
+from .errors import ContentError, Problem
 from .model import Content, Record
+from .sanitize import inert_markdown
 
 TEMPLATES_DIR = "templates"
 
@@ -72,19 +77,27 @@ def cell(value: Any) -> str:
         return ""
     if isinstance(value, (list, tuple)):
         value = "、".join(str(v) for v in value)
-    return " ".join(str(value).split()).replace("|", "\\|")
+    return " ".join(inert_markdown(str(value)).split()).replace("|", "\\|")
 
 
 def inline(value: Any) -> str:
     """One line of text, for list items and headings."""
-    return " ".join(str(value).split()) if value is not None else ""
+    return " ".join(inert_markdown(str(value)).split()) if value is not None else ""
 
 
 def block(value: Any, indent: int = 0) -> str:
     """Multi-line Markdown, indented to sit inside a list item or admonition."""
-    text = str(value).strip("\n") if value is not None else ""
+    text = inert_markdown(str(value)).strip("\n") if value is not None else ""
     pad = " " * indent
     return "\n".join((pad + line) if line.strip() else "" for line in text.splitlines())
+
+
+_NOT_IN_AUTOLINK = re.compile(r"[\x00-\x20<>\"'{}|\\^`\x7f]")
+
+
+def autolink(value: Any) -> str:
+    """A web address for an autolink `<...>`: characters that could end it are percent-encoded."""
+    return _NOT_IN_AUTOLINK.sub(lambda m: f"%{ord(m.group(0)):02X}", str(value))
 
 
 def place(location: dict | None) -> str:
@@ -121,7 +134,7 @@ def environment(project_templates: Path | None = None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(cell=cell, inline=inline, block=block, h=finding.h)
+    env.filters.update(cell=cell, inline=inline, block=block, autolink=autolink, h=finding.h)
     return env
 
 
@@ -184,6 +197,7 @@ def render_pages(content: Content, project_templates: Path | None = None,
     templates: dict[str, jinja2.Template] = {}
 
     def render(template: str, page: str, inputs: tuple | None = None, **context: Any) -> None:
+        _check_page_path(page, context.get("record"))
         key = (fixed, template, inputs)  # records compare by identity (Record is eq=False)
         if memo is not None and inputs is not None and (done := memo.get(page, key)) is not None:
             pages[page] = done
@@ -210,3 +224,15 @@ def render_pages(content: Content, project_templates: Path | None = None,
                 render(template, pattern.format(id=record.id), inputs, record=record, **extra)
     finding.render_finding_pages(content, render, pages)  # topics, statistics (with SVG files), changes
     return pages
+
+
+def _check_page_path(page: str, record: Record | None) -> None:
+    """A page path stays inside the output folder, whatever a (custom) id or template does.
+
+    Ids are slugs by schema, so this never fires for valid content; it is the last line of defence
+    before anything is written (by MkDocs or by `generate`)."""
+    normal = posixpath.normpath(page)
+    if normal == page and not page.startswith(("/", "../")) and page != ".." and "\\" not in page and ":" not in page:
+        return
+    where = (record.path, *record.doc.where(("id",))) if record is not None else ("(pilotguide)", 0, 0)
+    raise ContentError([Problem(*where, f"页面路径 `{page}` 会写到输出目录之外，已拒绝。")])

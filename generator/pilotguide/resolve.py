@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from .errors import Problems
 from .model import Content, Record
-from .schema import KIND_NAMES
+from .schema import KIND_NAMES, raw_schemas
 from .validate import field_name, suggest
+
+ID_PATTERN = re.compile(raw_schemas()["common.schema.json"]["definitions"]["id"]["pattern"])
 
 
 def check_ids(records: list[Record], problems: Problems) -> None:
@@ -22,14 +26,17 @@ def check_ids(records: list[Record], problems: Problems) -> None:
         else:
             first[key] = record
         stem = record.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-        if stem != record.id:
+        if stem != record.id and ID_PATTERN.fullmatch(record.id):  # a bad id is already an error
             line, col = record.doc.where(("id",))
             problems.add(record.path, line, col,
                          f"文件名 `{stem}` 与 id `{record.id}` 不一致；建议把文件改名为 `{record.id}.yaml`。", warning=True)
 
 
-def check_references(content: Content, problems: Problems) -> None:
-    """Every reference names an existing record; compute back-links as we go."""
+def check_references(content: Content, problems: Problems, unreadable: dict[str, set[str]] | None = None) -> None:
+    """Every reference names an existing record; compute back-links as we go.
+
+    A reference to the name of a file that could not be read is not reported: that file's own
+    error says what to fix, and the reference will resolve once it is fixed."""
     ids = {kind: {r.id for r in records} for kind, records in content.records.items()}
     backlinks: dict[tuple[str, str], list[Record]] = {}
     linked: set[tuple[str, str, int]] = set()  # (kind, id, citing record): a set, as lists grow with the guide
@@ -37,6 +44,8 @@ def check_references(content: Content, problems: Problems) -> None:
         for record in records:
             for ref in record.refs:
                 known = ids.get(ref.kind, set())
+                if ref.id not in known and ref.id in (unreadable or {}).get(ref.kind, ()):
+                    continue  # names a file that could not be read: its own error says what to fix
                 if ref.id not in known:
                     line, col = record.doc.where(ref.at)
                     field = field_name(ref.at)

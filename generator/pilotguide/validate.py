@@ -148,6 +148,7 @@ def validate_reference(doc: Document, kind: schemas.Kind, vocabularies: dict[str
     validator = cls(kind.schema, registry=schemas.registry(), format_checker=FormatChecker())
     refs: list[Reference] = []
     seen: set[tuple] = set()
+    invalid: set[tuple] = set()
     for error in validator.iter_errors(doc.data):
         if isinstance(error, _RefMarker):
             refs.append(Reference(error.ref_kind, error.instance, tuple(error.absolute_path)))  # type: ignore[attr-defined]
@@ -161,8 +162,10 @@ def validate_reference(doc: Document, kind: schemas.Kind, vocabularies: dict[str
             seen.add((at, message))
             line, col = doc.where(at, key=key)
             problems.add(doc.path, line, col, message)
+            invalid.add(tuple(leaf.absolute_path))
     _placeholders(doc, doc.data, (), problems)
-    return refs
+    # A reference that is not even a well-formed id is reported once, by the schema, not again as missing.
+    return [r for r in refs if r.at not in invalid]
 
 
 def _leaves(error: ValidationError) -> Iterator[ValidationError]:

@@ -1,0 +1,211 @@
+"""Chinese search that finds what cadres type, on a site that needs nothing from outside.
+
+Material for MkDocs cuts Chinese with jieba's accurate mode and joins the words with U+200B, so a
+part of a longer word (纠纷 in 邻里纠纷) is never found, and its worker segments queries its own
+way. Here the build side only prepares data; the browser side (assets/search/worker.js) cuts
+documents and queries with one and the same function:
+
+- `lexicon`: the words the browser cuts with: what jieba finds in the indexed text (accurate
+  mode, with a user dictionary of the guide's glossary terms, aliases, record titles and place
+  names), plus the dictionary words inside each of them, so compounds can be cut into parts.
+- `rewrite_index`: Material's search_index.json again, as UTF-8 (Material escapes every Chinese
+  character as \\uXXXX), with plain titles and text (no U+200B) and the lexicon; plus
+  search_index.js, which pages opened from file:// load instead of fetching the JSON.
+- `OfflineSearch`: the MkDocs side: the worker and the vendored iframe-worker shim (which runs
+  the worker from file://) are written into the site, so no page asks another host for anything.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import warnings
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Iterable
+
+log = logging.getLogger("mkdocs.plugins.pilotguide.search")
+
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")  # as HAN in worker.js
+ZWSP = "\u200b"
+TAG = re.compile(r"<[^>]*>")
+
+INDEX = "search/search_index.json"
+INDEX_SCRIPT = "search/search_index.js"  # what Material's pages load from file:// (no fetch there)
+WORKER = "assets/pilotguide/search-worker.js"
+VENDOR = "assets/pilotguide/vendor"  # third-party browser assets, with their licences (vendor.json)
+SHIM = f"{VENDOR}/iframe-worker/shim.js"
+MATERIAL_WORKER = re.compile(r'("search":\s*"[^"]*?)assets/javascripts/workers/(search\.[0-9a-f]+\.min\.js)"')
+UNPKG_SHIM = "https://unpkg.com/iframe-worker/shim"  # what Material's offline plugin would add
+
+
+def user_terms(content) -> list[str]:
+    """The guide's own words, kept whole by jieba: record titles, glossary aliases, place names."""
+    terms: set[str] = set()
+    for records in content.records.values():
+        for record in records:
+            texts = [record.title, *(record.data.get("aliases") or [])]
+            location = record.data.get("location")
+            if isinstance(location, dict):
+                texts += [v for v in location.values() if isinstance(v, str)]
+            for text in texts:
+                terms.update(run for run in HAN.findall(str(text)) if len(run) >= 2)
+    return sorted(terms)
+
+
+def _jieba():
+    """The jieba module with its default dictionary loaded, once (about a second, from jieba's cache)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # jieba 0.42 imports the deprecated pkg_resources
+        import jieba
+    jieba.setLogLevel(logging.WARNING)  # "Building prefix dict..." on every build otherwise
+    jieba.dt.check_initialized()
+    return jieba
+
+
+def skip_material_segmenting() -> None:
+    """Material cuts every page with jieba when it can import it, only for the worker to split
+    on U+200B; our index is cut in the browser and rewritten without U+200B, so that pass would
+    double the build's jieba time (jieba cuts about 130,000 characters a second). Only saves
+    time: should Material rename its `jieba` global, the index comes out the same."""
+    try:
+        from material.plugins.search import plugin as material_search
+    except ImportError:  # pragma: no cover - Material is a dependency
+        return
+    if getattr(material_search, "jieba", None) is not None:
+        material_search.jieba = None
+
+
+def tokenizer(terms: Iterable[str]):
+    """A jieba tokenizer with `terms` as its user dictionary, leaving jieba's global one alone
+    (Material cuts with the global one; one build's terms must not leak into the next)."""
+    jieba = _jieba()
+    tk = jieba.Tokenizer()
+    tk.FREQ, tk.total, tk.initialized = dict(jieba.dt.FREQ), jieba.dt.total, True
+    for term in terms:
+        tk.add_word(term)  # jieba picks a frequency high enough for the term to stay whole
+    return tk
+
+
+def parts(word: str, known) -> set[str]:
+    """Every shorter word (two characters or more) inside `word` that `known` contains."""
+    n = len(word)
+    return {word[i:j] for i in range(n) for j in range(i + 2, n + 1) if j - i < n and word[i:j] in known}
+
+
+def lexicon(texts: Iterable[str], terms: Iterable[str] = ()) -> list[str]:
+    """The words the browser cuts Chinese with, for `texts` (plain text, any language mixed)."""
+    terms = list(terms)
+    tk = tokenizer(terms)
+    words = set(terms)
+    runs = {run for text in texts for run in HAN.findall(text)}  # each distinct run cut once
+    for run in runs:
+        words.update(w for w in tk.cut(run) if len(w) >= 2)
+
+    class Known:  # a word jieba knows (frequency > 0: jieba also stores bare prefixes) or has cut
+        def __contains__(self, word: str) -> bool:
+            return word in words or bool(tk.FREQ.get(word))
+
+    known = Known()
+    for word in list(words):
+        words |= parts(word, known)
+    return sorted(words)
+
+
+@dataclass
+class IndexReport:
+    """The size of a built site's search index, for the build's output and for benchmarks."""
+
+    pages: int
+    entries: int
+    words: int
+    bytes: int
+
+    @property
+    def bytes_per_page(self) -> int:
+        return self.bytes // self.pages if self.pages else 0
+
+    def __str__(self) -> str:
+        return (f"搜索索引 {INDEX}：{self.bytes:,} 字节，{self.pages} 页，每页约 {self.bytes_per_page:,} 字节"
+                f"（{self.entries} 个条目，词表 {self.words} 个词）。")
+
+
+def index_report(site_dir: Path) -> IndexReport | None:
+    """Measure the search index of a built site; None when it has none."""
+    path = Path(site_dir) / INDEX
+    if not path.is_file():
+        return None
+    data = path.read_bytes()
+    index = json.loads(data)
+    docs = index.get("docs", [])
+    lexicon = index.get("config", {}).get("pilotguide", {}).get("lexicon", "")
+    pages = len({doc.get("location", "").partition("#")[0] for doc in docs})
+    return IndexReport(pages, len(docs), len(lexicon.split()), len(data))
+
+
+def rewrite_index(site_dir: Path, terms: Iterable[str] = ()) -> bool:
+    """Rewrite Material's index in place (see the module doc); False when there is no index."""
+    path = site_dir / INDEX
+    if not path.is_file():
+        return False
+    index = json.loads(path.read_text(encoding="utf-8"))
+    docs = index.get("docs", [])
+    for doc in docs:
+        for key in ("title", "text"):
+            if isinstance(doc.get(key), str):
+                doc[key] = doc[key].replace(ZWSP, "")
+    texts = (TAG.sub(" ", f"{doc.get('title', '')} {doc.get('text', '')}") for doc in docs)
+    index.setdefault("config", {})["pilotguide"] = {"lexicon": " ".join(lexicon(texts, terms))}
+    data = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+    path.write_text(data, encoding="utf-8")
+    (site_dir / INDEX_SCRIPT).write_text(f"var __index = {data}", encoding="utf-8")
+    return True
+
+
+def asset_text(name: str) -> str:
+    return (resources.files("pilotguide") / "assets" / name).read_text(encoding="utf-8")
+
+
+def vendored_files() -> list[str]:
+    """The shipped third-party files (paths under assets/vendor/), as vendor.json lists them."""
+    manifest = json.loads(asset_text("vendor/vendor.json"))
+    return [target for entry in manifest.values() for target in entry["files"]]
+
+
+class OfflineSearch:
+    """What the pilotguide plugin does for search and offline use, one method per MkDocs event."""
+
+    def __init__(self) -> None:
+        self.terms: list[str] = []
+        self.material_worker: str | None = None
+
+    def on_config(self, config, content) -> None:
+        self.terms = user_terms(content)
+        skip_material_segmenting()
+        # The shim lets Material start its worker from file://; shipped locally, Material's
+        # offline plugin (if listed) sees an iframe-worker polyfill and adds no CDN copy.
+        polyfills = [p for p in config.extra.get("polyfills", []) if str(p) != UNPKG_SHIM]
+        if not any("iframe-worker" in str(p) for p in polyfills):
+            polyfills.append(SHIM)
+        config.extra["polyfills"] = polyfills
+
+    def on_post_page(self, output: str) -> str:
+        """Point the page's search worker (`__config.search`) at ours, which loads Material's."""
+        def swap(match: re.Match) -> str:
+            self.material_worker = match.group(2)
+            return f'{match.group(1)}{WORKER}"'
+        return MATERIAL_WORKER.sub(swap, output, count=1)
+
+    def on_post_build(self, site_dir: Path) -> None:
+        for name in vendored_files():
+            target = site_dir / VENDOR / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(asset_text(f"vendor/{name}"), encoding="utf-8")
+        if self.material_worker:
+            worker = asset_text("search/worker.js").replace(
+                "__MATERIAL_WORKER__", f"../javascripts/workers/{self.material_worker}")
+            (site_dir / WORKER).write_text(worker, encoding="utf-8")
+        if rewrite_index(site_dir, self.terms):
+            log.info(str(index_report(site_dir)))
