@@ -95,14 +95,40 @@ def parts(word: str, known) -> set[str]:
     return {word[i:j] for i in range(n) for j in range(i + 2, n + 1) if j - i < n and word[i:j] in known}
 
 
+class _Cuts:
+    """jieba's cuts of each distinct run, kept for as long as the user dictionary is the same.
+
+    `pilotguide serve` rewrites the index on every save; without this it would cut the whole
+    guide's text again each time (about three seconds at 1,000 case studies)."""
+
+    def __init__(self) -> None:
+        self.terms: list[str] | None = None
+        self.tk = None
+        self.runs: dict[str, tuple[str, ...]] = {}
+
+    def tokenizer_for(self, terms: list[str]):
+        if terms != self.terms:
+            self.terms, self.tk, self.runs = terms, tokenizer(terms), {}
+        return self.tk
+
+    def cut(self, run: str) -> tuple[str, ...]:
+        words = self.runs.get(run)
+        if words is None:
+            words = self.runs[run] = tuple(w for w in self.tk.cut(run) if len(w) >= 2)
+        return words
+
+
+_CUTS = _Cuts()
+
+
 def lexicon(texts: Iterable[str], terms: Iterable[str] = ()) -> list[str]:
     """The words the browser cuts Chinese with, for `texts` (plain text, any language mixed)."""
     terms = list(terms)
-    tk = tokenizer(terms)
+    tk = _CUTS.tokenizer_for(terms)
     words = set(terms)
     runs = {run for text in texts for run in HAN.findall(text)}  # each distinct run cut once
     for run in runs:
-        words.update(w for w in tk.cut(run) if len(w) >= 2)
+        words.update(_CUTS.cut(run))
 
     class Known:  # a word jieba knows (frequency > 0: jieba also stores bare prefixes) or has cut
         def __contains__(self, word: str) -> bool:
