@@ -137,6 +137,7 @@ def serve(config: Path, dev_addr: str) -> None:
     _mkdocs_logging(verbose=False)
     try:
         # livereload passed explicitly: with click > 8.2.1 the mkdocs CLI flag defaults off (mkdocs#4032).
+        click.echo(f"预览地址：http://{dev_addr}/ （修改内容后页面自动刷新；按 Ctrl+C 停止）", err=True)
         mkdocs_serve(str(config), livereload=True, dev_addr=dev_addr)
     except MkDocsException as error:
         _fail(str(error))

@@ -14,7 +14,7 @@ from . import schema as schemas
 from .errors import Problems
 from .load import Document, load_file, load_text
 from .model import Content, Record, fields
-from .resolve import check_ids, check_references, order_records
+from .resolve import check_ids, check_references, check_step_order, order_records
 from .review import build_date, overdue_warnings
 from .validate import validate
 
@@ -91,6 +91,7 @@ def load_content(root: Path | str) -> Content:
     check_ids([r for rs in records.values() for r in rs], problems)
     content = Content(root, vocabularies, records)
     check_references(content, problems, unreadable)
+    check_step_order(content, problems)
     manifest = editions.read_manifest(root, problems)
     problems.raise_if_any()
     order_records(content)
