@@ -10,10 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from pilotguide import fonts
-from pilotguide.cli import main
 from pilotguide.coursepack import handout_tree
 from pilotguide.errors import PackError
 from pilotguide.project import load_content
