@@ -10,10 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from pilotguide import fonts
-from pilotguide.cli import main
 from pilotguide.coursepack import handout_tree
 from pilotguide.errors import PackError
 from pilotguide.project import load_content
@@ -94,7 +92,7 @@ def test_answers_are_only_in_the_trainers_version(course_project):
 
 def test_handouts_are_print_pages(course_project):
     handout = render_pages(load_content(course_project))["courses/k1-handout.md"]
-    assert handout.startswith("---\nhide:\n  - navigation\n  - toc\n---\n")
+    assert handout.startswith("---\nhide:\n  - navigation\n  - toc\nsearch:\n  exclude: true\n---\n")
     sessions = re.findall(r"^## (.+) \{: \.pg-session \}$", handout, re.M)
     assert sessions == ["第 1 节　政策先行（30 分钟）", "第 2 节　建立观察点（45 分钟）"]
     assert "- [ ] 已起草" in handout  # the step's checklist, to tick on paper
@@ -151,3 +149,30 @@ def test_missing_pango_is_a_clear_error(monkeypatch):
     with pytest.raises(PackError) as error:
         pdf.pdf_bytes("<html></html>", fonts.CJKFont("Noto Sans CJK SC", "fontconfig"))
     assert "libpango-1.0-0" in str(error.value) and "pdf: false" in str(error.value)
+
+
+def test_handouts_stay_out_of_search(shipped_site):
+    """Handouts repeat whole steps; search should lead to the steps and the lesson plan instead."""
+    import json
+
+    docs = json.loads((shipped_site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    pages = {d["location"].split("#")[0] for d in docs}
+    assert f"courses/{SHIPPED_COURSE.stem}.html" in pages
+    assert not [p for p in pages if p.endswith(("-handout.html", "-trainer.html"))]
+
+
+def test_docx_is_reproducible_and_carries_our_metadata(monkeypatch):
+    from xml.etree.ElementTree import fromstring
+
+    import docx as python_docx
+
+    from pilotguide.word import docx_bytes
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14
+    html = fromstring("<html><body><h1>课程</h1><p>内容</p></body></html>")
+    first, second = docx_bytes(html, "课程"), docx_bytes(html, "课程")
+    assert first == second
+    import io
+
+    props = python_docx.Document(io.BytesIO(first)).core_properties
+    assert (props.author, props.title, props.created.date().isoformat()) == ("pilotguide", "课程", "2023-11-14")

@@ -77,3 +77,17 @@ def test_gbk_file_is_a_clear_error_not_mojibake():
     (problem,) = problems.items
     assert (problem.line, problem.col) == (2, 8)
     assert "GBK" in problem.message and "UTF-8" in problem.message
+
+
+def test_an_over_indented_list_item_is_not_silently_merged():
+    _, problems = load("checklist:\n  - 第一项\n    - 第二项\n")
+    assert problems == ["x.yaml:3:5: 这一行像是新的列表项，但缩进比上一项深，被并进了上一项的文字："
+                        "请让这里的 `- ` 与上一项的 `- ` 对齐（若确是正文，请给整段文字加引号）。"]
+    doc, problems = load("body: |\n  - 第一项\n    - 子项\nnote: \"甲\n  - 乙\"\n")
+    assert problems == [] and doc.data["body"] == "- 第一项\n  - 子项\n"  # block and quoted text are fine
+
+
+def test_full_width_colon_is_named():
+    _, problems = load("id: a\ngoal：先试点\nsummary: s\n")
+    assert len(problems) == 1
+    assert "第 2 行的字段名后用了中文全角冒号“：”" in problems[0]

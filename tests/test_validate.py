@@ -95,3 +95,16 @@ def test_back_links(minimal):
     p1 = content.get("policy", "p1")
     assert [(r.kind, r.id) for r in content.cited_by(p1)] == [("step", "s1"), ("case-study", "c1")]
     assert content.cited_by(content.get("glossary", "g1")) == []  # a self-reference is no back-link
+
+
+def test_step_numbers_are_unique_and_follow_the_phases(minimal):
+    path = minimal / "steps" / "s2.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("order: 2", "order: 1"), encoding="utf-8")
+    assert problems_of(minimal) == ["steps/s2.yaml:5:8: 步骤序号 `order: 1` 重复：已在 steps/s1.yaml:5:8 使用。"]
+    text = path.read_text(encoding="utf-8").replace("order: 1", "order: 2")
+    path.write_text(text.replace("phase: 培育发展", "phase: 引导作用"), encoding="utf-8")
+    load_content(minimal)  # a later phase with a later number is fine
+    s1 = minimal / "steps" / "s1.yaml"
+    s1.write_text(s1.read_text(encoding="utf-8").replace("order: 1", "order: 3"), encoding="utf-8")
+    (problem,) = problems_of(minimal)
+    assert problem.startswith("steps/s1.yaml:5:8: 步骤序号 `order: 3` 属于阶段“培育发展”，却排在阶段“引导作用”的第 2 步")

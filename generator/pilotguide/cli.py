@@ -142,6 +142,7 @@ def serve(config: Path, dev_addr: str, full_rebuild: bool) -> None:
         click.echo("预览只重新生成受修改影响的页面；如导航或主题有变化，请重启预览或加 --full-rebuild。", err=True)
     try:
         # livereload passed explicitly: with click > 8.2.1 the mkdocs CLI flag defaults off (mkdocs#4032).
+        click.echo(f"预览地址：http://{dev_addr}/ （修改内容后页面自动刷新；按 Ctrl+C 停止）", err=True)
         # Dirty builds re-render only pages whose source changed: the plugin rewrites a generated
         # page only when its text changes, so one edited case re-renders a handful of pages.
         mkdocs_serve(str(config), livereload=True, dev_addr=dev_addr,

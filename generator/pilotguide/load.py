@@ -11,6 +11,7 @@ data ourselves, so that:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,7 +103,7 @@ def load_text(text: str, shown: str, problems: Problems) -> Document | None:
     if node is None:
         problems.add(shown, 1, 1, "文件是空的：应为一条记录（以 `id:`、`title:` 等字段组成的映射）。")
         return None
-    builder = _Builder(doc, problems)
+    builder = _Builder(doc, problems, text.splitlines())
     try:
         doc.data = builder.build(node, ())
     except _TooBig:
@@ -153,10 +154,17 @@ YAML_REASONS = [
 ]
 
 
+FULL_WIDTH_COLON = re.compile(r"^\s*(-\s+)?[A-Za-z_][\w-]*\s*：")
+
+
 def _yaml_reason(exc: yaml.MarkedYAMLError, text: str, line: int) -> str:
     lines = text.splitlines()
     if 0 < line <= len(lines) and "\t" in lines[line - 1]:
         return "使用了制表符（Tab）缩进；YAML 只能用空格缩进，请把 Tab 换成空格。"
+    # Chinese input methods type a full-width colon; libyaml then reports the line after it.
+    for number in (line, line - 1):
+        if 0 < number <= len(lines) and FULL_WIDTH_COLON.match(lines[number - 1]):
+            return f"第 {number} 行的字段名后用了中文全角冒号“：”：请改成英文冒号加空格“: ”。"
     problem = exc.problem or exc.context or ""
     reason = next((words for key, words in YAML_REASONS if key in problem),
                   f"无法解析（{problem}）；请检查缩进、冒号和引号。")
@@ -169,8 +177,8 @@ def _yaml_reason(exc: yaml.MarkedYAMLError, text: str, line: int) -> str:
 class _Builder:
     """Turns a node tree into plain data, recording positions and refusing anything unsafe."""
 
-    def __init__(self, doc: Document, problems: Problems):
-        self.doc, self.problems = doc, problems
+    def __init__(self, doc: Document, problems: Problems, lines: list[str]):
+        self.doc, self.problems, self.lines = doc, problems, lines
         self.constructor = SafeConstructor()
         self.count = 0
 
@@ -212,8 +220,10 @@ class _Builder:
         return out
 
     def scalar(self, node: yaml.ScalarNode, at: Path_ | None) -> Any:
-        if node.tag == STR_TAG:
-            return node.value  # what SafeConstructor returns for a string, without its dispatch
+        if node.tag == STR_TAG:  # what SafeConstructor returns for a string, without its dispatch
+            if not node.style and node.end_mark.line > node.start_mark.line:  # plain (unquoted) text
+                self._merged_list_item(node, at)
+            return node.value
         if node.tag not in SCALAR_TAGS:
             return self.error(node, f"不支持的 YAML 标签 `{node.tag}`：请去掉 `!!` 或 `!` 开头的标签，直接写文字。", at)
         try:
@@ -223,4 +233,16 @@ class _Builder:
             return self.error(node, f"`{node.value}` 不是有效的日期：应为 YYYY-MM-DD 格式的真实日期。", at)
         if isinstance(value, (dt.date, dt.datetime)):
             return value.isoformat()
+        if not node.style and node.end_mark.line > node.start_mark.line:  # plain (unquoted) text
+            self._merged_list_item(node, at)
         return value
+
+    def _merged_list_item(self, node: yaml.ScalarNode, at: Path_ | None) -> None:
+        """A `- item` indented deeper than its siblings folds silently into the item above: refuse it."""
+        for number in range(node.start_mark.line + 1, min(node.end_mark.line + 1, len(self.lines))):
+            if self.lines[number].lstrip().startswith("- "):
+                column = len(self.lines[number]) - len(self.lines[number].lstrip()) + 1
+                self.problems.add(self.doc.path, number + 1, column,
+                                  "这一行像是新的列表项，但缩进比上一项深，被并进了上一项的文字："
+                                  "请让这里的 `- ` 与上一项的 `- ` 对齐（若确是正文，请给整段文字加引号）。")
+                return

@@ -15,7 +15,7 @@ from .errors import Problems
 from .incremental import RecordCache
 from .load import Document, load_file, load_text
 from .model import Content, Record, fields
-from .resolve import check_ids, check_references, order_records
+from .resolve import check_ids, check_references, check_step_order, order_records
 from .review import build_date, overdue_warnings
 from .validate import validate
 
@@ -101,6 +101,7 @@ def load_content(root: Path | str, cache: RecordCache | None = None) -> Content:
     check_ids([r for rs in records.values() for r in rs], problems)
     content = Content(root, vocabularies, records)
     check_references(content, problems, unreadable)
+    check_step_order(content, problems)
     manifest = editions.read_manifest(root, problems)
     problems.raise_if_any()
     order_records(content)

@@ -67,3 +67,27 @@ def order_records(content: Content) -> None:
             records.sort(key=lambda r: (phases.get(r.data.get("phase"), len(phases)), r.data.get("order", 0), r.id))
         else:
             records.sort(key=lambda r: (str(r.title), r.id))
+
+
+def check_step_order(content: Content, problems: Problems) -> None:
+    """Step numbers are unique, and follow the phases: "第 N 步" must mean one step, in reading order."""
+    phases = {p: i for i, p in enumerate(content.vocabularies.get("phases", []))}
+    steps = [r for r in content.all("step") if isinstance(r.data.get("order"), int) and r.data.get("phase") in phases]
+    seen: dict[int, Record] = {}
+    for step in steps:
+        order = step.data["order"]
+        line, col = step.doc.where(("order",))
+        if order in seen:
+            other = seen[order]
+            oline, ocol = other.doc.where(("order",))
+            problems.add(step.path, line, col, f"步骤序号 `order: {order}` 重复：已在 {other.path}:{oline}:{ocol} 使用。")
+        else:
+            seen[order] = step
+    ordered = sorted(seen.values(), key=lambda r: r.data["order"])
+    for earlier, later in zip(ordered, ordered[1:]):
+        if phases[later.data["phase"]] < phases[earlier.data["phase"]]:
+            line, col = later.doc.where(("order",))
+            problems.add(later.path, line, col,
+                         f"步骤序号 `order: {later.data['order']}` 属于阶段“{later.data['phase']}”，却排在阶段"
+                         f"“{earlier.data['phase']}”的第 {earlier.data['order']} 步（{earlier.path}）之后："
+                         "序号应按 vocabularies.yaml 中阶段的顺序递增。")

@@ -65,9 +65,14 @@ def _validator_class(vocabularies_json: str):
     return validators.extend(Draft7Validator, {"x-ref": _x_ref, "x-vocabulary": x_vocabulary})
 
 
-def suggest(word: str, choices) -> str:
+# Chinese terms of one vocabulary share characters (农村社区/城市社区 score 0.5): only suggest a term
+# that is a near miss, not its opposite.
+TERM_CUTOFF = 0.6
+
+
+def suggest(word: str, choices, cutoff: float = 0.5) -> str:
     """'（是否指 `x`？）' when a close match exists, else ''."""
-    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.5)
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=cutoff)
     return f"（是否指 `{close[0]}`？）" if close else ""
 
 
@@ -102,13 +107,13 @@ def _message(error: ValidationError) -> tuple[str, tuple, bool]:
     if kind == "x-vocabulary":
         terms = error.terms  # type: ignore[attr-defined]
         return (f"{field} 的值 `{error.instance}` 不在词表 `{error.validator_value}` 中"
-                f"{suggest(error.instance, terms)}；可选：{'、'.join(terms)}。"), path, False
+                f"{suggest(error.instance, terms, TERM_CUTOFF)}；可选：{'、'.join(terms)}。"), path, False
     if kind == "type":
         want = expected or "、".join(TYPE_NAMES.get(t, t) for t in _as_list(error.validator_value))
         return f"{field} 应为{want}，实际是{_type_of(error.instance)}。", path, False
     if kind == "enum":
         options = "、".join(str(v) for v in error.validator_value)
-        return f"{field} 的值 `{error.instance}` 不可用{suggest(error.instance, error.validator_value)}；可选：{options}。", path, False
+        return f"{field} 的值 `{error.instance}` 不可用{suggest(error.instance, error.validator_value, TERM_CUTOFF)}；可选：{options}。", path, False
     if kind in ("minItems", "minLength") and not error.instance:
         return f"{field} 不能为空" + (f"：应为{expected}。" if expected else "。"), path, False
     if kind == "maxLength":

@@ -7,7 +7,9 @@ styles with Word numbering, tables, and an East Asian font on every style we use
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import zipfile
 from xml.etree.ElementTree import Element
 
 import docx
@@ -16,6 +18,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm
 from docx.text.paragraph import Paragraph
+
+from .review import build_date
 
 # Free (OFL) and what the PDF embeds; Word/WPS substitute an installed Chinese font without it.
 EAST_ASIAN_FONT = "Noto Sans CJK SC"
@@ -31,14 +35,36 @@ def docx_bytes(root: Element, title: str, font: str = EAST_ASIAN_FONT) -> bytes:
     document = docx.Document()
     _page_setup(document)
     _east_asian_styles(document, font)
-    document.core_properties.title = title
-    document.core_properties.language = "zh-CN"
+    _properties(document, title)
     writer = _Writer(document)
     body = root.find("body")
     for element in (body if body is not None else root):
         writer.block(element)
     out = io.BytesIO()
     document.save(out)
+    return _reproducible(out.getvalue())
+
+
+def _properties(document, title: str) -> None:
+    """Our own metadata, dated by the build: python-docx's template says "python-docx", 2013."""
+    stamp = dt.datetime.combine(build_date(), dt.time())
+    props = document.core_properties
+    props.title, props.language = title, "zh-CN"
+    props.author = props.last_modified_by = "pilotguide"
+    props.comments = ""
+    props.created = props.modified = stamp
+    props.revision = 1
+
+
+def _reproducible(data: bytes) -> bytes:
+    """Re-pack the DOCX with every member dated by the build, so the same content gives the same bytes."""
+    stamp = build_date().timetuple()[:6]
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=stamp)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(member, source.read(info.filename))
     return out.getvalue()
 
 
