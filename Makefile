@@ -39,6 +39,6 @@ $(VENV)/.installed-bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	touch $@
 
-# Not part of `make test`: several minutes. BENCH_ARGS=--big adds N = 10,000 (about half an hour).
+# Not part of `make test`: several minutes. BENCH_ARGS=--big adds N = 10,000 (about 20 minutes on 2 cores).
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)

@@ -129,6 +129,8 @@ def lexicon(texts: Iterable[str], terms: Iterable[str] = ()) -> list[str]:
     runs = {run for text in texts for run in HAN.findall(text)}  # each distinct run cut once
     for run in runs:
         words.update(_CUTS.cut(run))
+    if len(_CUTS.runs) > 2 * len(runs):  # a long preview session: forget text no longer in the guide
+        _CUTS.runs = {run: _CUTS.runs[run] for run in runs}
 
     class Known:  # a word jieba knows (frequency > 0: jieba also stores bare prefixes) or has cut
         def __contains__(self, word: str) -> bool:
