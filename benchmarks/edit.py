@@ -78,13 +78,19 @@ def measure(root: Path, case_id: str, edits: int = 3, full_rebuild: bool = False
             times.append(wait_for(urls, marker, saved + TIMEOUT) - saved)
     finally:
         path.write_text(original, encoding="utf-8")
-        os.killpg(server.pid, signal.SIGTERM)  # the server's own process group, started above
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        stop(server)
     return {"first_build": first_build, "edits": times, "median": statistics.median(times)}
+
+
+def stop(server: subprocess.Popen) -> None:
+    """Ctrl+C first, so MkDocs removes its temporary site folder; harder only if it will not stop."""
+    for sig, wait in ((signal.SIGINT, 15), (signal.SIGTERM, 10), (signal.SIGKILL, None)):
+        os.killpg(server.pid, sig)  # the server's own process group, started by measure()
+        try:
+            server.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
 
 
 if __name__ == "__main__":
