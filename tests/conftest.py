@@ -21,12 +21,17 @@ def update_golden(request) -> bool:
     return request.config.getoption("--update-golden")
 
 
+def copy_fixture(name: str, parent: Path, as_name: str = "project") -> Path:
+    """A writable copy of tests/fixtures/<name> at parent/<as_name>."""
+    target = parent / as_name
+    shutil.copytree(FIXTURES / name, target)
+    return target
+
+
 @pytest.fixture
 def minimal(tmp_path) -> Path:
     """A writable copy of tests/fixtures/minimal: a small valid project."""
-    target = tmp_path / "project"
-    shutil.copytree(FIXTURES / "minimal", target)
-    return target
+    return copy_fixture("minimal", tmp_path)
 
 
 SHIPPED_FILES = ("mkdocs.yml", "vocabularies.yaml")

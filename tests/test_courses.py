@@ -5,7 +5,6 @@ The files themselves (PDF, DOCX, LibreOffice, printing) are in test_coursepack.p
 from __future__ import annotations
 
 import re
-import shutil
 import sys
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from pilotguide.errors import PackError
 from pilotguide.project import load_content
 from pilotguide.render import render_pages
 
-from conftest import FIXTURES, REPO, write
+from conftest import copy_fixture, REPO, write
 
 SHIPPED_COURSE = REPO / "courses" / "guanchadian-fuzhi-tuiguang.yaml"
 
@@ -25,9 +24,7 @@ SHIPPED_COURSE = REPO / "courses" / "guanchadian-fuzhi-tuiguang.yaml"
 @pytest.fixture
 def course_project(tmp_path) -> Path:
     """A writable copy of tests/fixtures/course: the minimal project plus course k1."""
-    target = tmp_path / "project"
-    shutil.copytree(FIXTURES / "course", target)
-    return target
+    return copy_fixture("course", tmp_path, "project")
 
 
 def test_a_course_that_references_a_missing_step_fails_check_located(run, shipped):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import markdown
@@ -19,7 +18,7 @@ from pilotguide.project import load_content
 from pilotguide.render import render_pages
 from pilotguide.taxonomy import slugify, taxonomy
 
-from conftest import FIXTURES, write
+from conftest import copy_fixture, write
 
 PAST = "1767225600"  # 2026-01-01
 
@@ -27,9 +26,7 @@ PAST = "1767225600"  # 2026-01-01
 @pytest.fixture
 def finding(tmp_path) -> Path:
     """A writable copy of tests/fixtures/finding: six made-up cases across every facet."""
-    target = tmp_path / "finding"
-    shutil.copytree(FIXTURES / "finding", target)
-    return target
+    return copy_fixture("finding", tmp_path, "finding")
 
 
 def terms_of(content, key):

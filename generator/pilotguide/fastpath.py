@@ -22,7 +22,7 @@ import jsonschema_rs
 from jsonschema import FormatChecker
 
 from . import schema as schemas
-from .schema import Kind
+from .schema import Kind, with_enums
 
 if TYPE_CHECKING:
     from referencing._core import Resolver
@@ -47,24 +47,13 @@ def inline(node: Any, resolver: Resolver) -> Any:
     return {k: inline(v, resolver) for k, v in node.items()}
 
 
-def _with_enums(node: Any, vocabularies: dict[str, list[str]]) -> Any:
-    if isinstance(node, dict):
-        new = {k: _with_enums(v, vocabularies) for k, v in node.items()}
-        if node.get("x-vocabulary") in vocabularies:
-            new["enum"] = list(vocabularies[node["x-vocabulary"]])
-        return new
-    if isinstance(node, list):
-        return [_with_enums(v, vocabularies) for v in node]
-    return node
-
-
 @lru_cache(maxsize=32)
 def _compiled(kind: str, vocabularies_json: str) -> tuple[Any, dict]:
     """(compiled validator, self-contained schema) for a kind and a project's vocabularies."""
     root = schemas.kinds()[kind].schema
     resolver = schemas.registry().resolver(base_uri=root.get("$id", ""))
     flat = inline({k: v for k, v in root.items() if k != "$id"}, resolver)
-    flat = _with_enums(flat, json.loads(vocabularies_json))
+    flat = with_enums(flat, json.loads(vocabularies_json))
     validator = jsonschema_rs.validator_for(flat, formats={"date": _is_date}, validate_formats=True)
     return validator, flat
 

@@ -81,19 +81,20 @@ def write_schemas(out: Path, vocabularies: dict[str, list[str]] | None = None) -
     written = []
     for name, schema in sorted(raw_schemas().items()):
         if vocabularies:
-            schema = _with_enums(schema, vocabularies)
+            schema = with_enums(schema, vocabularies)
         target = out / name
         target.write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         written.append(target)
     return written
 
 
-def _with_enums(node: Any, vocabularies: dict[str, list[str]]) -> Any:
+def with_enums(node: Any, vocabularies: dict[str, list[str]]) -> Any:
+    """A schema with an `enum` beside every `x-vocabulary`, from the project's vocabularies."""
     if isinstance(node, dict):
-        new = {k: _with_enums(v, vocabularies) for k, v in node.items()}
+        new = {k: with_enums(v, vocabularies) for k, v in node.items()}
         if node.get("x-vocabulary") in vocabularies:
             new["enum"] = list(vocabularies[node["x-vocabulary"]])
         return new
     if isinstance(node, list):
-        return [_with_enums(v, vocabularies) for v in node]
+        return [with_enums(v, vocabularies) for v in node]
     return node
