@@ -173,3 +173,9 @@ def test_docx_is_reproducible_and_carries_our_metadata(monkeypatch):
 
     props = python_docx.Document(io.BytesIO(first)).core_properties
     assert (props.author, props.title, props.created.date().isoformat()) == ("pilotguide", "课程", "2023-11-14")
+    import zipfile
+
+    # Equal bytes from two quick calls could be luck (zip times have 2-second steps): the members
+    # themselves must carry the build date, not the clock's.
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        assert {info.date_time[:3] for info in archive.infolist()} == {(2023, 11, 14)}
