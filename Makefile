@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: site test check serve clean bench
+.PHONY: site test test-fast check serve clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -13,7 +13,7 @@ $(BIN)/python:
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e .
 	@# Course PDFs embed a free Chinese font: the system's (fonts-noto-cjk) if fontconfig has one, else a pip copy.
-	@$(BIN)/python -m pilotguide.fonts >/dev/null 2>&1 || $(BIN)/python -m pip install --quiet -e '.[fonts]'
+	@$(BIN)/python -m pilotguide.courses.fonts >/dev/null 2>&1 || $(BIN)/python -m pip install --quiet -e '.[fonts]'
 	touch $@
 
 $(VENV)/.installed-test: $(STAMP)
@@ -31,6 +31,10 @@ serve: $(STAMP)
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
+
+# The quick loop while editing: no browser, no whole-site builds (under a minute). CI runs `make test`.
+test-fast: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -m "not browser and not slow"
 
 clean:
 	rm -rf site $(VENV)

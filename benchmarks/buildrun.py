@@ -36,8 +36,9 @@ def timed(name: str, func):
 
 
 def instrument() -> None:
-    """Time the generator's phases where project.py and plugin.py call them."""
-    from pilotguide import plugin, project
+    """Time the generator's phases where content/gather.py and site/plugin.py call them."""
+    from pilotguide.content import gather as project
+    from pilotguide.site import plugin
 
     project.load_file = timed("load", project.load_file)
     project.validate = timed("validate", project.validate)
@@ -47,8 +48,8 @@ def instrument() -> None:
 
 
 def build_pilotguide(root: Path) -> None:
-    from pilotguide.project import load_content
-    from pilotguide.site import build_site
+    from pilotguide.content.gather import load_content
+    from pilotguide.site.build import build_site
 
     instrument()
     content = load_content(root)  # as `pilotguide build` does: check first, then build

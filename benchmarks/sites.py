@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+
 def markdown_project(project: Path, out: Path, full_nav: bool) -> Path:
     """Write the project's pages as a plain MkDocs project (no pilotguide plugin) into `out`."""
     if out.exists():

@@ -24,9 +24,9 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 
 def build_project(root: Path) -> Path:
     """Build a project's site with `pilotguide build`; return the site folder."""
-    from pilotguide.cli import main
-
     import os
+
+    from pilotguide.cli import main
     cwd = os.getcwd()
     os.chdir(root)
     try:

@@ -49,7 +49,7 @@ def cli(root: Path, *args: str, monkeypatch):
 @pytest.mark.slow
 @pytest.mark.parametrize("failure", FAILURES)
 def test_a_build_broken_midway_leaves_the_site_byte_for_byte(minimal, failure, monkeypatch, caplog):
-    from pilotguide.site import build_site
+    from pilotguide.site.build import build_site
 
     assert cli(minimal, "build", monkeypatch=monkeypatch).exit_code == 0
     write(minimal / "hooks" / "fail.py", HOOK.replace("{error}", FAILURES[failure]))

@@ -7,11 +7,10 @@ import re
 
 import pytest
 from click.testing import CliRunner
+from conftest import REPO
 from jsonschema import Draft7Validator
 
 from pilotguide.cli import main
-
-from conftest import REPO
 
 
 def test_check_passes_on_the_shipped_guide(run):

@@ -29,8 +29,8 @@ from click.testing import CliRunner
 from conftest import FIXTURES
 
 from pilotguide.cli import main
+from pilotguide.content.gather import load_content
 from pilotguide.errors import ContentError
-from pilotguide.project import load_content
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 CASES = sorted(p.name for p in CORPUS.iterdir() if (p / "expected.yaml").is_file())

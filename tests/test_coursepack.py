@@ -14,13 +14,13 @@ from pathlib import Path
 import docx
 import pytest
 from click.testing import CliRunner
+from conftest import FIXTURES, REPO
 from PIL import Image
 
-from pilotguide import coursepack, fonts
 from pilotguide.cli import main
-from pilotguide.project import load_content
-
-from conftest import FIXTURES, REPO
+from pilotguide.content.gather import load_content
+from pilotguide.courses import fonts
+from pilotguide.courses import pack as coursepack
 
 COURSE = "guanchadian-fuzhi-tuiguang"
 pytestmark = pytest.mark.slow
@@ -195,7 +195,7 @@ def test_generate_writes_the_downloads_too(tmp_path, monkeypatch):
 def test_a_font_file_is_embedded_and_nothing_else_is_fetched(tmp_path):
     """The pip fallback's path: a font loaded from a file with @font-face, through the fetcher
     that refuses every other URL (here an image on disk that raw HTML asks for)."""
-    from pilotguide.pdf import pdf_bytes
+    from pilotguide.courses.pdf import pdf_bytes
 
     listed = subprocess.run(["fc-list", ":lang=zh-cn", "file"], capture_output=True, text=True).stdout.split()
     files = [f.rstrip(":") for f in listed if "CJK" in f]

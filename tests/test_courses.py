@@ -9,14 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import REPO, copy_fixture, write
 
-from pilotguide import fonts
-from pilotguide.coursepack import handout_tree
+from pilotguide.content.gather import load_content
+from pilotguide.courses import fonts
+from pilotguide.courses.pack import handout_tree
 from pilotguide.errors import PackError
-from pilotguide.project import load_content
-from pilotguide.render import render_pages
-
-from conftest import copy_fixture, REPO, write
+from pilotguide.pages.render import render_pages
 
 SHIPPED_COURSE = REPO / "courses" / "guanchadian-fuzhi-tuiguang.yaml"
 
@@ -140,7 +139,7 @@ def test_pip_font_is_found_in_its_package(tmp_path, monkeypatch):
 
 
 def test_missing_pango_is_a_clear_error(monkeypatch):
-    from pilotguide import pdf
+    from pilotguide.courses import pdf
 
     monkeypatch.setitem(sys.modules, "weasyprint", None)  # import fails as without libpango
     with pytest.raises(PackError) as error:
@@ -163,7 +162,7 @@ def test_docx_is_reproducible_and_carries_our_metadata(monkeypatch):
 
     import docx as python_docx
 
-    from pilotguide.word import docx_bytes
+    from pilotguide.courses.word import docx_bytes
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14
     html = fromstring("<html><body><h1>课程</h1><p>内容</p></body></html>")

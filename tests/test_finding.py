@@ -10,15 +10,14 @@ from pathlib import Path
 import markdown
 import pytest
 from click.testing import CliRunner
-
-from pilotguide import charts
-from pilotguide.cli import main
-from pilotguide.glossary_terms import GlossaryTermsExtension, glossary_terms
-from pilotguide.project import load_content
-from pilotguide.render import render_pages
-from pilotguide.taxonomy import slugify, taxonomy
-
 from conftest import copy_fixture, write
+
+from pilotguide.cli import main
+from pilotguide.content.gather import load_content
+from pilotguide.pages import charts
+from pilotguide.pages.render import render_pages
+from pilotguide.pages.taxonomy import slugify, taxonomy
+from pilotguide.site.glossary_links import GlossaryTermsExtension, glossary_terms
 
 PAST = "1767225600"  # 2026-01-01
 

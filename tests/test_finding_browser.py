@@ -8,7 +8,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from browser import build_project
 from conftest import FIXTURES
 

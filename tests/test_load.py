@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
+from pilotguide.content.documents import decode, load_file, load_text
 from pilotguide.errors import Problems
-from pilotguide.load import decode, load_file, load_text
 
 
 def load(text: str):

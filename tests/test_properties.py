@@ -16,11 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from inert import dangers
 
+from pilotguide.content.documents import load_file, load_text
+from pilotguide.content.gather import load_content
 from pilotguide.errors import ContentError, Problems
-from pilotguide.load import load_file, load_text
-from pilotguide.project import load_content
-from pilotguide.render import render_pages
-from pilotguide.sanitize import clean_page, inert_markdown
+from pilotguide.pages.render import render_pages
+from pilotguide.pages.sanitize import clean_page, inert_markdown
 
 OTHER_ENGINE = ["tables", "attr_list", "admonition", "toc", "md_in_html", "pymdownx.tasklist"]
 MKDOCS_LIKE = ["tables", "attr_list", "admonition", "toc", "pymdownx.tasklist"]

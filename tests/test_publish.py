@@ -18,11 +18,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-from pilotguide.cli import main
-
 from conftest import REPO
 from site_search import RequestLog, relative, search
+
+from pilotguide.cli import main
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 README_ROOT = "/srv/www/"  # where the README's server block expects the unzipped archive

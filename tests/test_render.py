@@ -6,11 +6,10 @@ from pathlib import Path
 
 import markdown
 import pytest
-
-from pilotguide.project import load_content
-from pilotguide.render import cell, relative, render_pages
-
 from conftest import FIXTURES, write
+
+from pilotguide.content.gather import load_content
+from pilotguide.pages.render import cell, relative, render_pages
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 

@@ -9,10 +9,10 @@ import markdown
 import pytest
 from conftest import FIXTURES, REPO
 
+from pilotguide.content.gather import load_content
 from pilotguide.errors import ContentError
-from pilotguide.project import load_content
-from pilotguide.render import autolink, render_pages
-from pilotguide.sanitize import clean_page, inert_markdown, safe_title
+from pilotguide.pages.render import autolink, render_pages
+from pilotguide.pages.sanitize import clean_page, inert_markdown, safe_title
 
 
 @pytest.mark.parametrize("source,expected", [

@@ -11,15 +11,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pilotguide import schema as schemas
+from pilotguide.content import schemas
+from pilotguide.content.cache import RecordCache
+from pilotguide.content.documents import load_file
+from pilotguide.content.gather import content_files, load_content, load_vocabularies
+from pilotguide.content.quickcheck import quick_check
+from pilotguide.content.validate import validate_reference
 from pilotguide.errors import Problems
-from pilotguide.fastpath import quick_check
-from pilotguide.incremental import PageMemo, PageStage, RecordCache
-from pilotguide.load import load_file
-from pilotguide.project import content_files, load_content, load_vocabularies
-from pilotguide.render import render_pages
-from pilotguide.taxonomy import taxonomy
-from pilotguide.validate import validate_reference
+from pilotguide.pages.memo import PageMemo
+from pilotguide.pages.render import render_pages
+from pilotguide.pages.taxonomy import taxonomy
+from pilotguide.site.preview import PageStage
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # benchmarks/ is a top-level folder of the repository, not a package we ship

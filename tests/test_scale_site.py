@@ -7,11 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from browser import build_project
 from mkdocs.exceptions import PluginError
 
-from pilotguide import bigsearch
-
-from browser import build_project
+from pilotguide.site import pagefind_search
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -22,20 +21,20 @@ from benchmarks.sites import with_search_backend  # noqa: E402
 
 
 def test_backend_choice():
-    assert bigsearch.choose("material", 50_000, 2000) == "material"
-    assert bigsearch.choose("auto", 1999, 2000) == "material"
-    assert bigsearch.choose("auto", 2000, 2000) == ("pagefind" if bigsearch.pagefind_installed() else "material")
-    if bigsearch.pagefind_installed():
-        assert bigsearch.choose("pagefind", 1, 2000) == "pagefind"
+    assert pagefind_search.choose("material", 50_000, 2000) == "material"
+    assert pagefind_search.choose("auto", 1999, 2000) == "material"
+    assert pagefind_search.choose("auto", 2000, 2000) == ("pagefind" if pagefind_search.pagefind_installed() else "material")
+    if pagefind_search.pagefind_installed():
+        assert pagefind_search.choose("pagefind", 1, 2000) == "pagefind"
     else:
         with pytest.raises(PluginError, match="pagefind"):
-            bigsearch.choose("pagefind", 1, 2000)
+            pagefind_search.choose("pagefind", 1, 2000)
 
 
 def test_pages_are_marked_for_pagefind():
     html = ('<html lang="zh"><header class="md-header"><nav class="md-header__inner">标题</nav></header>'
             '<article class="md-content__inner md-typeset"><h1>案例</h1></article><nav>页脚</nav></html>')
-    out = bigsearch.mark_page(html, "case-studies/case-1.html")
+    out = pagefind_search.mark_page(html, "case-studies/case-1.html")
     assert '<article data-pagefind-body class="md-content__inner' in out
     header = out[out.index("<header"):out.index("</header>")]
     assert 'id="pilotguide-search"' in header and '../pagefind/pagefind-ui.js' in header
@@ -52,7 +51,7 @@ def test_editing_a_case_under_serve_updates_its_page_and_the_index(tmp_path):
 
 @pytest.fixture(scope="module")
 def pagefind_site(tmp_path_factory) -> Path:
-    if not bigsearch.pagefind_installed():
+    if not pagefind_search.pagefind_installed():
         pytest.skip("pagefind is not installed (pip install 'pilotguide[pagefind]')")
     work = tmp_path_factory.mktemp("pagefind")
     project = with_search_backend(generate(work / "guide", 1000, seed=11), work / "pf", "pagefind")

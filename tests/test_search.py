@@ -15,8 +15,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from pilotguide import search
-from pilotguide.project import load_content
+from pilotguide.content.gather import load_content
+from pilotguide.site import search
 
 ZWSP = "\u200b"
 

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import pytest
-
 from site_search import RequestLog, queries, relative, search, site_url
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from conftest import write
 from jsonschema import Draft7Validator
 
-from pilotguide import schema as schemas
+from pilotguide.content import schemas
+from pilotguide.content.gather import load_content
 from pilotguide.errors import ContentError
-from pilotguide.project import load_content
-
-from conftest import write
 
 
 def problems_of(root) -> list[str]:

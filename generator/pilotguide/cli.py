@@ -11,12 +11,12 @@ from pathlib import Path
 import click
 
 from . import __version__
-from . import schema as schemas
-from .editions import MANIFEST, record_edition
+from .content import schemas
+from .content.editions import MANIFEST, record_edition
+from .content.gather import load_content, load_vocabularies
+from .content.scaffold import ScaffoldError, new_record
 from .errors import ContentError, PackError, Problems
-from .project import load_content, load_vocabularies
-from .render import TEMPLATES_DIR, render_pages
-from .scaffold import ScaffoldError, new_record
+from .pages.render import TEMPLATES_DIR, render_pages
 
 CONFIG_HELP = "MkDocs 配置文件（默认：当前目录的 mkdocs.yml）。内容目录是它所在的目录。"
 GENERATED_MARK = ".pilotguide-generated"
@@ -82,8 +82,8 @@ def build(ctx: click.Context, config: Path, site_dir: Path | None, strict: bool,
     """检查内容，然后把站点构建到 site/（失败时保留原来的 site/ 不变）。"""
     from mkdocs.exceptions import MkDocsException
 
-    from .search import index_report
-    from .site import build_site, zip_site
+    from .site.build import build_site, zip_site
+    from .site.search import index_report
 
     if not config.is_file():
         _fail(f"找不到配置文件 {config}：请在项目根目录运行，或用 --config 指定。")
@@ -134,7 +134,7 @@ def serve(config: Path, dev_addr: str, full_rebuild: bool) -> None:
     from mkdocs.commands.serve import serve as mkdocs_serve
     from mkdocs.exceptions import MkDocsException
 
-    from .site import _mkdocs_logging, quiet_dirty_warning
+    from .site.build import _mkdocs_logging, quiet_dirty_warning
 
     _mkdocs_logging(verbose=False)
     if not full_rebuild:
@@ -159,8 +159,8 @@ def serve(config: Path, dev_addr: str, full_rebuild: bool) -> None:
               help="是否同时生成培训课程讲义的 PDF 和 Word 文件。")
 def generate(config: Path, out: Path, downloads: bool) -> None:
     """把生成的 Markdown 连同 docs/ 写到磁盘，供其他静态站点引擎使用。"""
-    from .coursepack import course_files
-    from .render import DOWNLOAD_FORMATS
+    from .courses.pack import course_files
+    from .pages.render import DOWNLOAD_FORMATS
 
     root = _root(config)
     content = _load(root)

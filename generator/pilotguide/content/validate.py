@@ -9,29 +9,22 @@ from __future__ import annotations
 
 import difflib
 import json
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterator
 
 from jsonschema import Draft7Validator, FormatChecker, ValidationError, validators
 
-from . import schema as schemas
-from .errors import Problems
-from .fastpath import quick_check
-from .load import Document
+from ..errors import Problems
+from . import schemas
+from .documents import Document
+from .model import Reference
+from .quickcheck import quick_check
 
 PLACEHOLDER = "【待填写】"
 TYPE_NAMES = {"string": "文字", "integer": "整数", "number": "数字", "boolean": "是/否",
               "array": "列表", "object": "映射（字段: 值）", "null": "空值"}
 
 
-@dataclass(frozen=True)
-class Reference:
-    """A reference by id from one record to another, with where it stands."""
-
-    kind: str  # kind of the record referred to
-    id: str
-    at: tuple  # path inside the document
 
 
 class _RefMarker(ValidationError):

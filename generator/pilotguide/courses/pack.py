@@ -19,10 +19,10 @@ from importlib.resources import files
 import markdown
 import tinyhtml5
 
+from ..content.model import Content
+from ..pages.render import DOWNLOAD_FORMATS, handout_paths
 from .fonts import cjk_font
-from .model import Content
 from .pdf import pdf_bytes
-from .render import DOWNLOAD_FORMATS, handout_paths
 from .word import docx_bytes
 
 SITE_CSS = "assets/pilotguide/course-print.css"  # print rules for handout pages in the browser

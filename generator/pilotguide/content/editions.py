@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import Problems
-from .schema import KIND_NAMES
+from ..errors import Problems
+from .schemas import KIND_NAMES
 
 MANIFEST = "editions.json"
 FORMAT = 1

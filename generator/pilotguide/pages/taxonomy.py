@@ -13,7 +13,7 @@ from typing import Callable
 
 from pypinyin import lazy_pinyin
 
-from .model import Content, Record
+from ..content.model import Content, Record
 
 REGION_LEVELS = ("province", "city", "district")  # deeper levels are too fine to browse by
 REGION_SEP = "/"

@@ -18,9 +18,9 @@ from typing import Any
 import jinja2
 import jinja2.meta
 
-from . import finding
-from .errors import ContentError, Problem
-from .model import Content, Record
+from ..content.model import Content, Record
+from ..errors import ContentError, Problem
+from . import topics
 from .sanitize import inert_markdown
 
 TEMPLATES_DIR = "templates"
@@ -41,7 +41,7 @@ RECORD_EXTRAS = {
     "course": (("course-handout.md.j2", "courses/{id}-handout.md", {"trainer": False}),
                ("course-handout.md.j2", "courses/{id}-trainer.md", {"trainer": True})),
 }
-DOWNLOAD_FORMATS = ("pdf", "docx")  # files made from each handout page (coursepack.py)
+DOWNLOAD_FORMATS = ("pdf", "docx")  # files made from each handout page (courses/pack.py)
 FORMAT_NAMES = {"pdf": "PDF", "docx": "Word"}
 
 
@@ -134,7 +134,7 @@ def environment(project_templates: Path | None = None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(cell=cell, inline=inline, block=block, autolink=autolink, h=finding.h)
+    env.filters.update(cell=cell, inline=inline, block=block, autolink=autolink, h=topics.h)
     return env
 
 
@@ -180,7 +180,7 @@ def render_pages(content: Content, project_templates: Path | None = None,
     """Every generated page of the guide, as {site-relative path: Markdown}.
 
     `downloads`: the formats of course handouts the build also writes, which pages link to.
-    `memo` (an incremental.PageMemo, kept by `pilotguide serve`) skips record pages whose inputs
+    `memo` (an pages.memo.PageMemo, kept by `pilotguide serve`) skips record pages whose inputs
     are the very same records as last time: packaged record templates read only their record, its
     references, back-links and neighbours. Index and finding pages are always rendered; with
     template overrides, which may read anything, every page is."""
@@ -190,7 +190,7 @@ def render_pages(content: Content, project_templates: Path | None = None,
     env.globals.update(link=_link, url=_url, content=content, place=place,
                        lookup=lambda kind, ids: [content.get(kind, i) for i in ids],
                        downloads=tuple(downloads), format_names=FORMAT_NAMES, handout_paths=handout_paths)
-    env.globals.update(finding.template_globals(content))
+    env.globals.update(topics.template_globals(content))
     fixed = (env, tuple(downloads), getattr(content, "today", None),
              tuple((k, tuple(v)) for k, v in sorted(content.vocabularies.items())))
     pages: dict[str, str] = {}
@@ -222,7 +222,7 @@ def render_pages(content: Content, project_templates: Path | None = None,
             render(f"{kind}.md.j2", page_of(record), inputs, record=record, previous=previous, next=following)
             for template, pattern, extra in RECORD_EXTRAS.get(kind, ()):
                 render(template, pattern.format(id=record.id), inputs, record=record, **extra)
-    finding.render_finding_pages(content, render, pages)  # topics, statistics (with SVG files), changes
+    topics.render_finding_pages(content, render, pages)  # topics, statistics (with SVG files), changes
     return pages
 
 

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 import jsonschema_rs
 from jsonschema import FormatChecker
 
-from . import schema as schemas
-from .schema import Kind, with_enums
+from . import schemas
+from .schemas import Kind, with_enums
 
 if TYPE_CHECKING:
     from referencing._core import Resolver

@@ -15,9 +15,9 @@ from urllib.parse import quote
 
 import jinja2
 
+from ..content.model import Content, Record
+from ..content.review import is_overdue
 from . import charts
-from .model import Content, Record
-from .review import is_overdue
 from .taxonomy import Facet, Term, case_facets, taxonomy, term_page
 
 # Cross tables on the topics index: the questions cadres ask most ("rural cases about mediation").

@@ -19,7 +19,7 @@ from importlib import util
 from importlib.resources import files
 from pathlib import Path
 
-from .errors import PackError
+from ..errors import PackError
 
 # Families we know to be free to embed, best first (Noto CJK and Source Han are the same design).
 FREE_FAMILIES = (

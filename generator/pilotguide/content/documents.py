@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 
-from .errors import Problems
+from ..errors import Problems
 
 try:  # libyaml's parser is several times faster; fall back to pure Python where it is missing.
     from yaml import CSafeLoader as _Loader

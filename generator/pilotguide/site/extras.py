@@ -11,7 +11,7 @@ from importlib import resources
 
 from mkdocs.structure.files import File
 
-from .glossary_terms import GlossaryTermsExtension, glossary_terms
+from .glossary_links import GlossaryTermsExtension, glossary_terms
 
 ASSET_DIR = "assets/pilotguide"
 STYLES = ["pilotguide.css"]

@@ -15,16 +15,18 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from . import bigsearch
-from .coursepack import SITE_CSS, course_files
-from .errors import ContentError, PackError
-from .incremental import MemoryBytecodeCache, PageMemo, PageStage, RecordCache, share_bytecode
-from .project import VOCABULARIES_FILE, load_content
-from .render import TEMPLATES_DIR, render_pages
-from .sanitize import clean_page, safe_title
-from .schema import kinds
+from . import pagefind_search
+from ..courses.pack import SITE_CSS, course_files
+from ..errors import ContentError, PackError
+from ..content.cache import RecordCache
+from ..pages.memo import PageMemo
+from .preview import MemoryBytecodeCache, PageStage, share_bytecode
+from ..content.gather import VOCABULARIES_FILE, load_content
+from ..pages.render import TEMPLATES_DIR, render_pages
+from ..pages.sanitize import clean_page, safe_title
+from ..content.schemas import kinds
 from .search import OfflineSearch
-from .site_extras import asset_files, configure
+from .extras import asset_files, configure
 
 # Markdown features the generated pages use; added when mkdocs.yml does not list them.
 REQUIRED_EXTENSIONS = ["tables", "attr_list", "admonition", "pymdownx.tasklist"]
@@ -76,9 +78,9 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
         self.terms = None
         self.root = Path(".")
         self.search = OfflineSearch()
-        self.backend = "material"  # or "pagefind" (bigsearch.py)
+        self.backend = "material"  # or "pagefind" (pagefind_search.py)
         # Under `mkdocs serve` the plugin lives across rebuilds (it has on_startup): these keep
-        # what an edit did not touch (see incremental.py).
+        # what an edit did not touch (content/cache.py, pages/memo.py, site/preview.py).
         self.cache: RecordCache | None = None
         self.stage: PageStage | None = None
         self.memo: PageMemo | None = None
@@ -120,9 +122,9 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
         if self.stage is not None:
             share_bytecode(config.theme, self.bytecode)
         else:  # a preview keeps Material's search: no indexing on every save
-            self.backend = bigsearch.choose(self.config.search_backend, len(self.pages), self.config.pagefind_threshold)
+            self.backend = pagefind_search.choose(self.config.search_backend, len(self.pages), self.config.pagefind_threshold)
         if self.backend == "pagefind":
-            bigsearch.disable_material_search(config)
+            pagefind_search.disable_material_search(config)
         return config
 
     def on_files(self, files: Files, config) -> Files:
@@ -161,10 +163,10 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
         return clean_page(html)
 
     # Search and offline use (search.py): our worker, the local iframe-worker shim, a UTF-8 index.
-    # With the Pagefind backend (bigsearch.py), pages get its search box and the site its index.
+    # With the Pagefind backend (pagefind_search.py), pages get its search box and the site its index.
     def on_post_page(self, output: str, page, config) -> str:
         output = self.search.on_post_page(output)
-        return bigsearch.mark_page(output, page.url) if self.backend == "pagefind" else output
+        return pagefind_search.mark_page(output, page.url) if self.backend == "pagefind" else output
 
     def on_post_template(self, output_content: str, template_name: str, config) -> str:
         return self.search.on_post_page(output_content)  # 404.html is a theme template, not a page
@@ -173,7 +175,7 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
     def on_post_build(self, config) -> None:
         self.search.on_post_build(Path(config.site_dir))
         if self.backend == "pagefind":
-            bigsearch.index_site(config.site_dir)
+            pagefind_search.index_site(config.site_dir)
 
     def on_serve(self, server, config, builder):
         for kind in kinds().values():

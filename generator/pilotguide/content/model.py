@@ -7,8 +7,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .load import Document
-from .validate import Reference
+from .documents import Document
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A reference by id from one record to another, with where it stands."""
+
+    kind: str  # kind of the record referred to
+    id: str
+    at: tuple  # path inside the document
 
 
 class Fields(dict):

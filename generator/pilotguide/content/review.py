@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from .errors import Problem
-from .schema import KIND_NAMES
+from ..errors import Problem
+from .schemas import KIND_NAMES
 
 
 def build_date() -> dt.date:

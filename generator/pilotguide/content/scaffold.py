@@ -8,7 +8,7 @@ import re
 from importlib import resources
 from pathlib import Path
 
-from . import schema as schemas
+from . import schemas
 
 ID_PATTERN = re.compile(schemas.raw_schemas()["common.schema.json"]["definitions"]["id"]["pattern"])
 

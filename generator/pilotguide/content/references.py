@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from .errors import Problems
+from ..errors import Problems
 from .model import Content, Record
-from .schema import KIND_NAMES, raw_schemas
+from .schemas import KIND_NAMES, raw_schemas
 from .validate import field_name, suggest
 
 ID_PATTERN = re.compile(raw_schemas()["common.schema.json"]["definitions"]["id"]["pattern"])

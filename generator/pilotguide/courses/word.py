@@ -19,7 +19,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm
 from docx.text.paragraph import Paragraph
 
-from .review import build_date
+from ..content.review import build_date
 
 # Free (OFL) and what the PDF embeds; Word/WPS substitute an installed Chinese font without it.
 EAST_ASIAN_FONT = "Noto Sans CJK SC"
@@ -139,7 +139,7 @@ class _Writer:
         elif tag == "pre":
             paragraph = self.document.add_paragraph()
             paragraph.add_run("".join(element.itertext())).font.name = "Courier New"
-        # hr, script and anything unknown: nothing (coursepack has removed unsafe elements)
+        # hr, script and anything unknown: nothing (pack.py has removed unsafe elements)
 
     def list(self, element: Element, level: int) -> None:
         kind = "List Number" if element.tag == "ol" else "List Bullet"

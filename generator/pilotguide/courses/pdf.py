@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from importlib.resources import files
 
-from .errors import PackError
+from ..errors import PackError
 from .fonts import CJKFont
 
 PANGO_HINT = (
@@ -53,7 +53,7 @@ def _fetcher_class(weasyprint):
 
 
 def pdf_bytes(html: str, font: CJKFont) -> bytes:
-    """Render a handout's HTML (already cleaned by coursepack) to PDF bytes."""
+    """Render a handout's HTML (already cleaned by pack.py) to PDF bytes."""
     weasyprint = _weasyprint()
     from weasyprint.text.fonts import FontConfiguration
 

@@ -9,13 +9,12 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from . import editions
-from . import schema as schemas
-from .errors import Problems
-from .incremental import RecordCache
-from .load import Document, load_file, load_text
+from ..errors import Problems
+from . import editions, schemas
+from .cache import RecordCache
+from .documents import Document, load_file, load_text
 from .model import Content, Record, fields
-from .resolve import check_ids, check_references, check_step_order, order_records
+from .references import check_ids, check_references, check_step_order, order_records
 from .review import build_date, overdue_warnings
 from .validate import validate
 
