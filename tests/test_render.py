@@ -9,7 +9,11 @@ import pytest
 from conftest import FIXTURES, write
 
 from pilotguide.content.gather import load_content
+from pilotguide.errors import ContentError
+from pilotguide.courses.formats import FORMATS
 from pilotguide.pages.render import cell, relative, render_pages
+
+DOWNLOADS = tuple(FORMATS.values())  # the course pages link to every download format
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
@@ -20,7 +24,7 @@ def test_golden_pages(update_golden, monkeypatch):
     Run `pytest --update-golden` after an intended change, and review the diff."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01: edition and review dates are fixed
     for expected_dir in sorted(p for p in GOLDEN.iterdir() if p.is_dir()):
-        pages = render_pages(load_content(FIXTURES / expected_dir.name))
+        pages = render_pages(load_content(FIXTURES / expected_dir.name), downloads=DOWNLOADS)
         if update_golden:
             for path, markdown in pages.items():
                 write(expected_dir / path, markdown)
@@ -48,11 +52,11 @@ def test_project_templates_override_packaged_ones(minimal):
 
 
 def test_a_template_typo_fails_loudly(minimal):
-    import jinja2
-
-    write(minimal / "templates" / "glossary-index.md.j2", "{{ no_such_variable }}\n")
-    with pytest.raises(jinja2.UndefinedError):
+    write(minimal / "templates" / "glossary-index.md.j2", "# 术语\n\n{{ no_such_variable }}\n")
+    with pytest.raises(ContentError) as info:
         render_pages(load_content(minimal), minimal / "templates")
+    assert "templates/glossary-index.md.j2:3:" in info.value.format()
+    assert "no_such_variable" in info.value.format()
 
 
 @pytest.mark.parametrize("target,page,expected", [

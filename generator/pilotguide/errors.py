@@ -59,3 +59,8 @@ class Problems:
 
 class PackError(Exception):
     """A course download (PDF, DOCX) cannot be made on this machine; the message says what to install."""
+
+
+class SetupError(Exception):
+    """The project or a command's arguments are not usable as given (an output folder that is not
+    ours, a missing configuration file). The message is Chinese and says what to do."""

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Problems
-from .schemas import KIND_NAMES
+from .schemas import label
 
 MANIFEST = "editions.json"
 FORMAT = 1
@@ -48,7 +48,7 @@ class Change:
 
     @property
     def kind_label(self) -> str:
-        return KIND_NAMES.get(self.kind, self.kind)
+        return label(self.kind)
 
 
 @dataclass

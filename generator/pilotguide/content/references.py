@@ -6,7 +6,7 @@ import re
 
 from ..errors import Problems
 from .model import Content, Record
-from .schemas import KIND_NAMES, raw_schemas
+from .schemas import label, raw_schemas
 from .validate import field_name, suggest
 
 ID_PATTERN = re.compile(raw_schemas()["common.schema.json"]["definitions"]["id"]["pattern"])
@@ -22,7 +22,7 @@ def check_ids(records: list[Record], problems: Problems) -> None:
             line, col = record.doc.where(("id",))
             oline, ocol = other.doc.where(("id",))
             problems.add(record.path, line, col,
-                         f"{KIND_NAMES[record.kind]} id `{record.id}` 重复：已在 {other.path}:{oline}:{ocol} 使用。")
+                         f"{label(record.kind)} id `{record.id}` 重复：已在 {other.path}:{oline}:{ocol} 使用。")
         else:
             first[key] = record
         stem = record.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
@@ -50,7 +50,7 @@ def check_references(content: Content, problems: Problems, unreadable: dict[str,
                     line, col = record.doc.where(ref.at)
                     field = field_name(ref.at)
                     problems.add(record.path, line, col,
-                                 f"字段 `{field}` 引用了不存在的{KIND_NAMES[ref.kind]} `{ref.id}`{suggest(ref.id, sorted(known))}。")
+                                 f"字段 `{field}` 引用了不存在的{label(ref.kind)} `{ref.id}`{suggest(ref.id, sorted(known))}。")
                     continue
                 if (ref.kind, ref.id, id(record)) in linked or (ref.kind, ref.id) == (record.kind, record.id):
                     continue
