@@ -92,7 +92,7 @@ def test_answers_are_only_in_the_trainers_version(course_project):
 def test_handouts_are_print_pages(course_project):
     handout = render_pages(load_content(course_project), downloads=DOWNLOADS)["courses/k1-handout.md"]
     assert handout.startswith("---\nhide:\n  - navigation\n  - toc\nsearch:\n  exclude: true\n---\n")
-    sessions = re.findall(r"^## (.+) \{: \.pg-session \}$", handout, re.M)
+    sessions = re.findall(r"^## (.+) \{: \.pg-session #session-\d+ \}$", handout, re.M)
     assert sessions == ["第 1 节　政策先行（30 分钟）", "第 2 节　建立观察点（45 分钟）"]
     assert "- [ ] 已起草" in handout  # the step's checklist, to tick on paper
 

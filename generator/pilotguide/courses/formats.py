@@ -2,7 +2,10 @@
 pages' download links, `pilotguide generate` and the CLI help read.
 
 Adding a format is one module with a `build(handout) -> bytes` function and one row in FORMATS;
-nothing else changes (see the README, "How it works").
+nothing else changes (see the README, "How it works"). A row's `scope` says what one file is made
+from: each handout page (`handout`: the participants' and the trainer's version of each course),
+each course (`course`: its slides) or the whole guide (`guide`: the book). Rows may share one
+plugin switch (`switch`): `book: false` turns off both `guide.pdf` and `guide.docx`.
 """
 
 from __future__ import annotations
@@ -11,47 +14,75 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 from xml.etree.ElementTree import Element
 
-from . import pdf, word
+from . import book, pdf, slides, word
 
 if TYPE_CHECKING:
     from ..content.model import Content, Record
+    from ..pages.paths import SiteAddress
     from .fonts import CJKFont
+
+SCOPES = ("handout", "course", "guide")
 
 
 @dataclass(frozen=True)
 class Handout:
-    """One handout page (the participants' or the trainer's), ready for a format's builder."""
+    """One source document, ready for a format's builder: a handout page (the participants' or the
+    trainer's), a course (scope `course`: the trainer's page) or the whole guide (the book)."""
 
-    path: str  # site path without suffix: courses/<id>-handout
+    path: str  # site path without suffix: courses/<id>-handout, courses/<id>, guide
     source: str  # the page's Markdown: the single source of every format
     tree: Element  # its cleaned HTML tree (<html lang="zh-CN">), see pack.handout_tree
     title: str
-    record: Record  # the course
+    record: Record | None  # the course (None for the whole guide)
     content: Content  # the whole guide: content.today dates the files
     font: CJKFont | None = None  # the embedded Chinese font, for formats that set type themselves
     trainer: bool = False  # the trainer's version (answers, teaching notes)
+    site: SiteAddress | None = None  # where the guide is published: QR codes, the closing slide
 
 
 @dataclass(frozen=True)
 class Format:
     name: str  # the registry key and the plugin switch in mkdocs.yml (`pdf: false`)
     label: str  # shown in download links: "PDF", "Word"
-    suffix: str  # of the file beside the handout page: ".pdf"
+    suffix: str  # appended to the scope's base path: ".pdf" beside a handout, "-slides.pptx", ...
     build: Callable[[Handout], bytes]
     needs_font: bool = False  # find the free CJK font before any work (a clear error if missing)
     default: bool = True  # whether the plugin switch is on when mkdocs.yml does not say
     description: str = ""  # what the plugin switch does, in Chinese, for docs and help
+    scope: str = "handout"  # one of SCOPES: what one file is made from
+    switch: str = ""  # the plugin switch that turns it on and off; empty: `name`
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def option(self) -> str:
+        return self.switch or self.name
 
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("pdf", "PDF", ".pdf", pdf.build, needs_font=True,
            description="课程讲义的 PDF（A4，可直接打印；需要 WeasyPrint 和中文字体）"),
     Format("docx", "Word", ".docx", word.build, description="课程讲义的 Word 文件（可在 Word、WPS 中编辑）"),
+    Format("slides", "幻灯片", "-slides.pptx", slides.build, scope="course",
+           description="每门课程的幻灯片（PPTX，可在 PowerPoint、WPS 演示中修改、套用本单位模板）"),
+    Format("book-pdf", "PDF", ".pdf", book.build_pdf, needs_font=True, scope="guide", switch="book",
+           description="整本指南的读本：site 根目录下的 guide.pdf 和 guide.docx（含目录和页码）"),
+    Format("book-docx", "Word", ".docx", book.build_docx, scope="guide", switch="book"),
 )}
 
 
+def switches() -> dict[str, Format]:
+    """One plugin switch per option name (the first row that uses it describes it)."""
+    out: dict[str, Format] = {}
+    for f in FORMATS.values():
+        out.setdefault(f.option, f)
+    return out
+
+
 def selected(names) -> tuple[Format, ...]:
-    """The formats named in `names`, in registry order."""
+    """The formats whose switch (or name) is in `names`, in registry order."""
     wanted = set(names)
-    return tuple(f for f in FORMATS.values() if f.name in wanted)
+    return tuple(f for f in FORMATS.values() if f.option in wanted or f.name in wanted)
+
+
+def of_scope(formats, scope: str) -> tuple[Format, ...]:
+    return tuple(f for f in formats if f.scope == scope)

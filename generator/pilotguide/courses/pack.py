@@ -11,8 +11,10 @@ adds them to the site as generated files (so links to them are checked like any 
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
+from dataclasses import replace
 import xml.etree.ElementTree as ET
 from importlib.resources import files
 
@@ -20,9 +22,11 @@ import markdown
 import tinyhtml5
 
 from ..content.model import Content
-from ..pages.paths import handout_paths
+from ..pages import qr
+from ..pages.paths import SiteAddress, handout_paths
+from ..pages.templates import Templates
 from .fonts import cjk_font
-from .formats import FORMATS, Format, Handout
+from .formats import FORMATS, Format, Handout, of_scope
 
 SITE_CSS = "assets/pilotguide/course-print.css"  # print rules for handout pages in the browser
 # What the handout Markdown uses (the MkDocs plugin makes sure the site has the same extensions).
@@ -30,6 +34,7 @@ MARKDOWN_EXTENSIONS = ["tables", "attr_list", "admonition", "pymdownx.tasklist"]
 # Elements that could fetch something, run something or restyle the page: never in a handout file.
 UNSAFE = {"script", "style", "link", "meta", "img", "iframe", "object", "embed", "svg", "video",
           "audio", "source", "form", "button", "textarea", "select", "base", "template", "math"}
+URL = re.compile(r"https?://\S+")
 FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
 
 
@@ -52,25 +57,43 @@ class DownloadCache:
 
 
 def course_files(content: Content, pages: dict[str, str], formats: tuple[Format, ...] = tuple(FORMATS.values()),
-                 cache: DownloadCache | None = None) -> dict[str, bytes]:
-    """{site path: bytes} of every course download in `formats`, plus the handouts' print CSS.
+                 cache: DownloadCache | None = None, templates: Templates | None = None,
+                 site: SiteAddress | None = None) -> dict[str, bytes]:
+    """{site path: bytes} of every download in `formats`, plus the handouts' print CSS: per handout
+    page (PDF, DOCX), per course (slides) and for the whole guide (the book, from `book.md.j2`
+    rendered with `templates`). `site` (where the guide is published) puts QR codes on paper.
 
-    Raises PackError (what to install) when a PDF cannot be made with a Chinese font."""
-    courses = content.all("course")
-    if not courses:
-        return {}
-    out = {SITE_CSS: (files("pilotguide") / "assets" / "course-print.css").read_bytes()}
+    Raises PackError (what to install) when a PDF cannot be made with a Chinese font, ContentError
+    for a broken book template."""
     font = cjk_font() if any(f.needs_font for f in formats) else None  # fail before any work
-    for record in courses:
+    out: dict[str, bytes] = {}
+    for scope, handout in _sources(content, pages, formats, templates, site, font):
+        for fmt in of_scope(formats, scope):
+            key = (fmt.name, handout.source, repr(font) if fmt.needs_font else None, content.today, site)
+            out[handout.path + fmt.suffix] = _make(cache, key, lambda fmt=fmt, h=handout: fmt.build(h))
+    if content.all("course") and of_scope(formats, "handout"):
+        out[SITE_CSS] = (files("pilotguide") / "assets" / "course-print.css").read_bytes()
+    return out
+
+
+def _sources(content, pages, formats, templates, site, font):
+    """(scope, Handout) for every source document the selected formats need."""
+    scopes = {f.scope for f in formats}
+    for record in content.all("course") if scopes & {"handout", "course"} else ():
         for role, base in handout_paths(record).items():
             source = pages[base + ".md"]
             tree = handout_tree(source)
             handout = Handout(base, source, tree, _title(tree) or record.title, record, content, font,
-                              trainer=role == "trainer")
-            for fmt in formats:
-                key = (fmt.name, source, repr(font) if fmt.needs_font else None, content.today)
-                out[base + fmt.suffix] = _make(cache, key, lambda fmt=fmt: fmt.build(handout))
-    return out
+                              trainer=role == "trainer", site=site)
+            yield "handout", handout
+            if role == "trainer":  # the slides come from the trainer's page: notes and answers included
+                yield "course", replace(handout, path=f"courses/{record.id}")
+    if "guide" in scopes:
+        source = (templates or Templates()).render("book.md.j2", page="guide.md", content=content,
+                                                   lookup=lambda kind, ids: [content.get(kind, i) for i in ids],
+                                                   site=site)
+        tree = handout_tree(source)
+        yield "guide", (Handout("guide", source, tree, _title(tree), None, content, font, site=site))
 
 
 def _make(cache: DownloadCache | None, key: tuple, make) -> bytes:
@@ -84,6 +107,7 @@ def handout_tree(source: str) -> ET.Element:
     page = f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"></head><body>{body}</body></html>'
     root = tinyhtml5.parse(page, namespace_html_elements=False)
     _clean(root)
+    _qr_images(root)
     head = root.find("head")
     title = ET.SubElement(head, "title")
     title.text = _title(root)
@@ -91,20 +115,40 @@ def handout_tree(source: str) -> ET.Element:
 
 
 def _clean(element: ET.Element) -> None:
-    """Drop unsafe elements, unlink links (a PDF or DOCX cannot follow the site's relative
-    links) and turn checklist boxes into a printable □."""
+    """Drop unsafe elements, unlink links to other pages (a PDF or DOCX cannot follow the site's
+    relative links) and turn checklist boxes into a printable □."""
     for child in list(element):
         if child.tag in UNSAFE or not isinstance(child.tag, str):
             _remove(element, child)
             continue
         if child.tag == "a":
+            # Links to the site cannot be followed from paper; links inside the document (the
+            # book's cross-references, `#step-<id>`) become page references and internal links.
+            keep = {k: v for k, v in child.attrib.items() if k == "class" or (k == "href" and v.startswith("#"))}
             child.attrib.clear()
+            if "href" in keep:
+                child.attrib.update(keep)
         elif child.tag == "input":
             tail = child.tail
             child.clear()
             child.tag, child.text, child.tail = "span", "□", tail
             child.set("class", "checkbox")
         _clean(child)
+
+
+def _qr_images(root: ET.Element) -> None:
+    """Put the QR code image back into each `p.pg-qr` (templates print one beside each session
+    when the guide has a site_url): a PNG made here from the address printed in the paragraph,
+    inside the file, so the PDF and the DOCX need nothing from outside."""
+    for paragraph in root.iter("p"):
+        if "pg-qr" not in paragraph.get("class", "").split():
+            continue
+        found = URL.search("".join(paragraph.itertext()))
+        if found:
+            data = base64.b64encode(qr.png(found.group(0))).decode("ascii")
+            image = ET.Element("img", {"class": "pg-qr-code", "alt": "二维码", "src": f"data:image/png;base64,{data}"})
+            image.tail, paragraph.text = paragraph.text, None
+            paragraph.insert(0, image)
 
 
 def _remove(parent: ET.Element, child: ET.Element) -> None:

@@ -25,10 +25,10 @@ PANGO_HINT = (
 )
 
 
-def stylesheet(font: CJKFont) -> str:
-    """The handout print CSS, set in `font` (generic sans-serif only for what it lacks)."""
+def stylesheet(font: CJKFont, extra_css: str = "") -> str:
+    """The handout print CSS (plus `extra_css`), set in `font` (generic sans-serif only for what it lacks)."""
     family = f'"{font.family}", sans-serif'
-    css = (files("pilotguide") / "assets" / "handout-pdf.css").read_text(encoding="utf-8")
+    css = (files("pilotguide") / "assets" / "handout-pdf.css").read_text(encoding="utf-8") + extra_css
     # @page margin boxes do not inherit from html, so the page numbers name the font too.
     return font.css() + css + f"html, h1, h2, h3, h4 {{ font-family: {family}; }}\n@page {{ font-family: {family}; }}\n"
 
@@ -46,10 +46,12 @@ def _fetcher_class(weasyprint):
         """Fetch nothing but the font file: a handout never reaches the network or other files."""
 
         def __init__(self, allowed: set[str]):
-            super().__init__(allowed_protocols=["file"], timeout=5)
+            super().__init__(allowed_protocols=["file", "data"], timeout=5)
             self.allowed = allowed
 
         def fetch(self, url, headers=None):
+            if url.startswith("data:image/png;base64,"):  # QR codes pack.py made, inside the document
+                return super().fetch(url, headers)
             if url not in self.allowed:
                 raise ValueError(f"handouts load no external resources: {url}")
             return super().fetch(url, headers)
@@ -57,14 +59,14 @@ def _fetcher_class(weasyprint):
     return OnlyTheFont
 
 
-def pdf_bytes(html: str, font: CJKFont) -> bytes:
+def pdf_bytes(html: str, font: CJKFont, extra_css: str = "") -> bytes:
     """Render a handout's HTML (already cleaned by pack.py) to PDF bytes."""
     weasyprint = _weasyprint()
     from weasyprint.text.fonts import FontConfiguration
 
     fetcher = _fetcher_class(weasyprint)({font.path.as_uri()} if font.path else set())
     font_config = FontConfiguration()
-    css = weasyprint.CSS(string=stylesheet(font), font_config=font_config, url_fetcher=fetcher)
+    css = weasyprint.CSS(string=stylesheet(font, extra_css), font_config=font_config, url_fetcher=fetcher)
     # WeasyPrint logs every CSS property it ignores; only real errors matter to a build.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     document = weasyprint.HTML(string=html, url_fetcher=fetcher, media_type="print")

@@ -7,6 +7,7 @@ styles with Word numbering, tables, and an East Asian font on every style we use
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import io
 import zipfile
@@ -20,14 +21,18 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm
 from docx.text.paragraph import Paragraph
 
+from . import links
+
 if TYPE_CHECKING:
     from .formats import Handout
 
 # Free (OFL) and what the PDF embeds; Word/WPS substitute an installed Chinese font without it.
 EAST_ASIAN_FONT = "Noto Sans CJK SC"
+PNG_DATA = "data:image/png;base64,"
 BLOCKS = ("p", "div", "table", "blockquote", "pre", "ul", "ol")
 HEADINGS = {"h1": 0, "h2": 1, "h3": 2, "h4": 3, "h5": 4, "h6": 4}  # 0 is Word's Title style
-STYLED = ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Heading 4", "List Bullet",
+BOOK_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}  # the book: parts are Heading 1
+STYLED = ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Heading 4", "Heading 5", "Heading 6", "List Bullet",
           "List Bullet 2", "List Bullet 3", "List Number", "List Number 2", "List Number 3",
           "List Continue", "List Continue 2", "Quote", "Footer")
 
@@ -37,19 +42,23 @@ def build(handout: Handout) -> bytes:
     return docx_bytes(handout.tree, handout.title, handout.content.today)
 
 
-def docx_bytes(root: Element, title: str, today: dt.date, font: str = EAST_ASIAN_FONT) -> bytes:
-    """A DOCX of the handout whose HTML tree is `root` (an <html> element), dated `today`."""
+def docx_bytes(root: Element, title: str, today: dt.date, font: str = EAST_ASIAN_FONT,
+               internal_links: bool = False) -> bytes:
+    """A DOCX of the handout whose HTML tree is `root` (an <html> element), dated `today`.
+
+    `internal_links` (the book): headings with an id get a bookmark, links to `#id` become
+    internal hyperlinks, and the list after the `#toc` heading becomes a contents field."""
     document = docx.Document()
     _page_setup(document)
     _east_asian_styles(document, font)
     _properties(document, title, today)
-    writer = _Writer(document)
+    writer = _Writer(document, links.Links(document) if internal_links else None)
     body = root.find("body")
     for element in (body if body is not None else root):
         writer.block(element)
     out = io.BytesIO()
     document.save(out)
-    return _reproducible(out.getvalue(), today)
+    return reproducible(out.getvalue(), today)
 
 
 def _properties(document, title: str, today: dt.date) -> None:
@@ -63,7 +72,7 @@ def _properties(document, title: str, today: dt.date) -> None:
     props.revision = 1
 
 
-def _reproducible(data: bytes, today: dt.date) -> bytes:
+def reproducible(data: bytes, today: dt.date) -> bytes:
     """Re-pack the DOCX with every member dated by the build, so the same content gives the same bytes."""
     stamp = today.timetuple()[:6]
     out = io.BytesIO()
@@ -118,16 +127,24 @@ def _east_asian_styles(document, font: str) -> None:
 class _Writer:
     """Walks the HTML tree and appends the matching Word structure."""
 
-    def __init__(self, document):
+    def __init__(self, document, links=None):
         self.document = document
+        self.links = links  # links.Links for the book; None: links are plain text
+        self.levels = HEADINGS if links is None else BOOK_HEADINGS
 
     def block(self, element: Element, list_level: int = 0, quote: bool = False) -> None:
         tag = element.tag
         if tag in HEADINGS:
-            heading = self.document.add_heading(level=HEADINGS[tag])
+            heading = self.document.add_heading(level=self.levels[tag])
             self.inline(heading, element)
             if "pg-session" in element.get("class", "").split():
                 heading.paragraph_format.page_break_before = True  # a session per page, as in the PDF
+            if self.links is not None:
+                self.links.heading(heading, element, tag)
+        elif self.links is not None and self.links.takes(element):
+            self.links.contents(element, self)
+        elif tag == "p" and "pg-book-title" in element.get("class", ""):
+            self.inline(self.document.add_paragraph(style="Title"), element)  # the book's cover
         elif tag == "p":
             self.inline(self.document.add_paragraph(style="Quote" if quote else None), element)
         elif tag in ("ul", "ol"):
@@ -204,6 +221,13 @@ class _Writer:
             self.inline(paragraph, child, bold, True)
         elif child.tag == "code":
             paragraph.add_run("".join(child.itertext())).font.name = "Courier New"
+        elif child.tag == "img" and child.get("src", "").startswith(PNG_DATA):
+            # Only images pack.py made (QR codes): pack.py removes every image from content.
+            data = base64.b64decode(child.get("src")[len(PNG_DATA):])
+            paragraph.add_run().add_picture(io.BytesIO(data), width=Cm(2.5))
+            paragraph.add_run("　")
+        elif child.tag == "a" and self.links is not None and child.get("href", "").startswith("#"):
+            self.links.link(paragraph, child.get("href")[1:], lambda: self.inline(paragraph, child, bold, italic))
         else:  # a, span, label ...: their text, in the surrounding style
             self.inline(paragraph, child, bold, italic)
 

@@ -45,6 +45,16 @@ def place(location: dict | None) -> str:
     return "".join(str(location[p]) for p in parts if location.get(p))
 
 
+def demote(markdown: str, levels: int = 1) -> str:
+    """Headings in a block of Markdown pushed `levels` deeper (a record's body inside the book)."""
+    out, fenced = [], False
+    for line in markdown.splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        out.append("#" * levels + line if not fenced and re.match(r"#{1,6}\s", line) else line)
+    return "\n".join(out)
+
+
 def squeeze(markdown: str) -> str:
     """Collapse the blank lines that optional sections leave behind (never inside code fences)."""
     out: list[str] = []

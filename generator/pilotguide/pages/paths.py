@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from dataclasses import dataclass
 from functools import lru_cache
 
 import jinja2
@@ -18,6 +19,31 @@ PAGES = {
     "glossary": ("glossary.md", "glossary.md#{id}"),
     "course": ("courses/index.md", "courses/{id}.md"),
 }
+
+
+@dataclass(frozen=True)
+class SiteAddress:
+    """Where the built guide is published: MkDocs' `site_name`, `site_url` (None when unset) and
+    `use_directory_urls`. Paper (QR codes, the slides' closing slide) points readers back here."""
+
+    name: str = ""
+    url: str | None = None
+    directory_urls: bool = False
+
+    def page(self, md_path: str, anchor: str = "") -> str | None:
+        """The full URL of a generated page (`steps/x.md`), or None without a `site_url`."""
+        if not self.url:
+            return None
+        path = md_path[:-3] if md_path.endswith(".md") else md_path
+        if self.directory_urls:
+            path = "" if path == "index" else (path[:-len("index")] if path.endswith("/index") else path + "/")
+        else:
+            path += ".html"
+        return self.url.rstrip("/") + "/" + path + (f"#{anchor}" if anchor else "")
+
+    def file(self, path: str) -> str | None:
+        """The full URL of a site file that is not a page (`guide.pdf`), or None."""
+        return self.url.rstrip("/") + "/" + path if self.url else None
 
 
 def handout_paths(record: Record) -> dict[str, str]:

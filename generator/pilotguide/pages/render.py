@@ -15,9 +15,9 @@ from typing import Any
 
 from ..content.model import Content, Record
 from ..errors import ContentError, Problem
-from . import topics
+from . import qr, topics
 from .filters import autolink, block, cell, inline, place, squeeze  # noqa: F401 - re-exported
-from .paths import PAGES, handout_paths, page_of, relative  # noqa: F401 - re-exported
+from .paths import PAGES, SiteAddress, handout_paths, page_of, relative  # noqa: F401 - re-exported
 from .taxonomy import taxonomy
 from .templates import Templates
 
@@ -33,7 +33,7 @@ RECORD_EXTRAS = {
 
 
 def render_pages(content: Content, templates: Templates | Path | None = None,
-                 downloads: tuple = (), memo=None) -> dict[str, str]:
+                 downloads: tuple = (), memo=None, site: SiteAddress | None = None) -> dict[str, str | bytes]:
     """Every generated page of the guide, as {site-relative path: Markdown}.
 
     `templates`: a Templates (kept by `pilotguide serve` between rebuilds) or the project's
@@ -44,6 +44,9 @@ def render_pages(content: Content, templates: Templates | Path | None = None,
     references, back-links and neighbours. Index and finding pages are always rendered; with
     template overrides, which may read anything, every page is.
 
+    `site` (where the guide is published): with a `site_url`, step and handout pages print a QR
+    code of their own address (an SVG beside the page, qr.py), shown only on paper.
+
     Raises ContentError for bad content paths and for any template mistake (located)."""
     if not isinstance(templates, Templates):
         templates = Templates(templates)
@@ -51,8 +54,9 @@ def render_pages(content: Content, templates: Templates | Path | None = None,
         memo = None
     facets = taxonomy(content)
     guide = dict(content=content, lookup=lambda kind, ids: [content.get(kind, i) for i in ids],
-                 downloads=tuple(downloads), **topics.template_globals(content, facets))
-    fixed = (templates.key, tuple(f.name for f in downloads), content.today,
+                 downloads=tuple(downloads), site=site, qr=qr.code_for(site),
+                 **topics.template_globals(content, facets))
+    fixed = (templates.key, tuple(f.name for f in downloads), content.today, site,
              tuple((k, tuple(v)) for k, v in sorted(content.vocabularies.items())))
     pages: dict[str, str] = {}
 
@@ -82,6 +86,7 @@ def render_pages(content: Content, templates: Templates | Path | None = None,
             for template, pattern, extra in RECORD_EXTRAS.get(kind, ()):
                 render(template, pattern.format(id=record.id), inputs, record=record, **extra)
     topics.render_finding_pages(content, facets, render, pages)  # topics, statistics (SVG files), changes
+    pages.update(qr.files(content, site))
     return pages
 
 

@@ -23,7 +23,7 @@ import jinja2.meta
 from ..content.model import Fields, Record
 from ..content.validate import suggest
 from ..errors import ContentError, Problem
-from .filters import autolink, block, cell, inline, place
+from .filters import autolink, block, cell, demote, inline, place
 from .paths import handout_paths, link, url
 from .topics import h
 
@@ -58,7 +58,7 @@ def environment(project_templates: Path | None = None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(cell=cell, inline=inline, block=block, autolink=autolink, h=h)
+    env.filters.update(cell=cell, inline=inline, block=block, autolink=autolink, h=h, demote=demote)
     # Helpers that are the same for every guide; per-guide values are passed to each render.
     env.globals.update(link=link, url=url, place=place, handout_paths=handout_paths)
     return env

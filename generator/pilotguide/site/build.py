@@ -25,7 +25,9 @@ from mkdocs.config import load_config  # noqa: E402
 from ..courses.formats import FORMATS, Format  # noqa: E402
 from ..courses.pack import course_files  # noqa: E402
 from ..errors import ContentError, Problem, SetupError  # noqa: E402
+from ..pages.paths import SiteAddress  # noqa: E402
 from ..pages.render import TEMPLATES_DIR, render_pages  # noqa: E402
+from ..pages.templates import Templates  # noqa: E402
 
 GENERATED_MARK = ".pilotguide-generated"  # marks a folder `generate` wrote, which it may replace
 
@@ -92,13 +94,20 @@ def clash_problems(docs: Path, paths) -> list[Problem]:
             for p in dict.fromkeys(q.partition("#")[0] for q in paths) if (docs / p).is_file()]
 
 
+def site_address(config) -> SiteAddress:
+    """Where a loaded MkDocs config says the guide is published (QR codes, slides, the book)."""
+    return SiteAddress(config.site_name or "", config.site_url or None, bool(config.use_directory_urls))
+
+
 def generate(content, out: Path, formats: tuple[Format, ...] = tuple(FORMATS.values()),
-             templates_dir: str = TEMPLATES_DIR) -> tuple[int, int]:
+             templates_dir: str = TEMPLATES_DIR, site: SiteAddress | None = None) -> tuple[int, int]:
     """Write docs/ plus the generated Markdown (and course downloads) to `out`, for any Markdown
-    engine. `out` must be empty, missing, or an earlier output of this function. Returns the
-    number of pages and of other files written. Raises ContentError, PackError or SetupError."""
-    pages = render_pages(content, content.root / templates_dir, downloads=formats)
-    files = course_files(content, pages, formats)
+    engine. `out` must be empty, missing, or an earlier output of this function. `site`: where
+    the guide will be published (QR codes). Returns the number of pages and of other files
+    written. Raises ContentError, PackError or SetupError."""
+    templates = Templates(content.root / templates_dir)
+    pages = render_pages(content, templates, downloads=formats, site=site)
+    files = course_files(content, pages, formats, templates=templates, site=site)
     docs = content.root / "docs"
     if out.exists() and any(out.iterdir()) and not (out / GENERATED_MARK).exists():
         raise SetupError(f"{out} 不是空目录，也不是 pilotguide 生成的目录：为避免覆盖，请换一个输出目录。")

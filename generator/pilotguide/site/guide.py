@@ -18,15 +18,16 @@ from ..content.cache import RecordCache
 from ..content.gather import VOCABULARIES_FILE, load_content
 from ..content.model import Content
 from ..content.schemas import kinds
-from ..courses.formats import FORMATS, Format, selected
+from ..courses.formats import Format, selected, switches
 from ..courses.pack import DownloadCache, course_files
 from ..errors import ContentError, PackError
 from ..pages.memo import PageMemo
+from ..pages.paths import SiteAddress
 from ..pages.render import render_pages
 from ..pages.sanitize import clean_page, safe_title
 from ..pages.templates import Templates
 from . import pagefind_search
-from .build import clash_problems
+from .build import clash_problems, site_address
 from .extras import asset_files, configure_mkdocs
 from .glossary_links import GlossaryTermsExtension
 from .preview import MemoryBytecodeCache, PageStage
@@ -64,13 +65,14 @@ class GuideBuild:
                  session: PreviewSession | None = None):
         self.root, self.options, self.session = root, options, session
         self.content = content if content is not None else self._load()
-        self.formats: tuple[Format, ...] = selected(name for name in FORMATS if options.get(name))
+        self.formats: tuple[Format, ...] = selected(name for name in switches() if options.get(name))
         self.search = session.search if session is not None else OfflineSearch()
         # A preview keeps Material's search: no Pagefind indexing on every save.
         self.backend = "material" if session is not None else None
         self.pages: dict[str, str] = {}
         self.downloads: dict[str, bytes] = {}
         self.terms: GlossaryTermsExtension | None = None
+        self.site: SiteAddress | None = None  # from MkDocs' config, in prepare()
 
     def _load(self) -> Content:
         try:
@@ -81,16 +83,20 @@ class GuideBuild:
     def prepare(self, config) -> None:
         """Render every page and download, then make every change the guide needs to `config`."""
         templates = self._templates()
+        self.site = site_address(config)
         try:
             self.pages = render_pages(self.content, templates, downloads=self.formats,
-                                      memo=self.session.memo if self.session else None)
+                                      memo=self.session.memo if self.session else None, site=self.site)
         except ContentError as error:
             raise ContentPluginError(error, "页面生成失败：") from None
         try:
             self.downloads = course_files(self.content, self.pages, self.formats,
-                                          cache=self.session.downloads if self.session else None)
+                                          cache=self.session.downloads if self.session else None,
+                                          templates=templates, site=self.site)
         except PackError as error:
             raise PluginError(str(error)) from None
+        except ContentError as error:
+            raise ContentPluginError(error, "下载文件生成失败：") from None
         if self.backend is None:
             self.backend = pagefind_search.choose(self.options.search_backend, len(self.pages),
                                                   self.options.pagefind_threshold)

@@ -13,7 +13,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.plugins import BasePlugin, event_priority
 
-from ..courses.formats import FORMATS
+from ..courses.formats import switches
 from ..pages.render import TEMPLATES_DIR
 from .guide import ContentPluginError, GuideBuild, PreviewSession
 
@@ -27,7 +27,8 @@ _OPTIONS = dict(
     search_backend=c.Choice(("material", "pagefind", "auto"), default="material"),
     pagefind_threshold=c.Type(int, default=2000),  # generated pages; used by `auto`
     # One switch per download format (courses/formats.py): `pdf: false` builds without WeasyPrint.
-    **{f.name: c.Type(bool, default=f.default) for f in FORMATS.values()},
+    # Formats may share a switch (`book` makes guide.pdf and guide.docx).
+    **{name: c.Type(bool, default=f.default) for name, f in switches().items()},
 )
 PilotguideConfig = type("PilotguideConfig", (Config,), _OPTIONS)
 
