@@ -13,7 +13,7 @@ from .content import schemas
 from .content.editions import MANIFEST, record_edition
 from .content.gather import load_content, load_vocabularies
 from .content.scaffold import ScaffoldError, new_record
-from .courses.formats import FORMATS
+from .courses.formats import FORMATS, switches
 from .errors import ContentError, PackError, Problems, SetupError
 
 CONFIG_HELP = "MkDocs 配置文件（默认：当前目录的 mkdocs.yml）。内容目录是它所在的目录。"
@@ -153,21 +153,23 @@ def serve(config: Path, dev_addr: str, full_rebuild: bool) -> None:
 @click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False), required=True,
               help="输出目录：写入手写页面（docs/）和生成的 Markdown 页面。")
 @click.option("--downloads/--no-downloads", default=True, show_default=True,
-              help=f"是否同时生成培训课程讲义的下载文件（{'、'.join(f.label for f in FORMATS.values())}）。")
+              help="是否同时生成下载文件（" + "；".join(f"{f.option}：{f.description}" for f in switches().values()) + "）。")
 def generate(config: Path, out: Path, downloads: bool) -> None:
     """把生成的 Markdown 连同 docs/ 写到磁盘，供其他静态站点引擎使用。"""
     from .site.build import generate as generate_files
+    from .site.build import site_address_of
 
     content = _load(_root(config))
     try:
-        pages, files = generate_files(content, out, tuple(FORMATS.values()) if downloads else ())
+        pages, files = generate_files(content, out, tuple(FORMATS.values()) if downloads else (),
+                                      site=site_address_of(config))
     except PackError as error:
         _fail(f"{error}\n（也可以加 --no-downloads，只写 Markdown。）")
     except ContentError as error:
         _fail(error.format())
     except SetupError as error:
         _fail(str(error))
-    extra = f"和 {files} 个课程文件" if files else ""
+    extra = f"和 {files} 个下载文件" if files else ""
     click.echo(f"已写入 {pages} 个生成页面{extra}到 {out}。")
 
 

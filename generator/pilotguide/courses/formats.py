@@ -64,9 +64,11 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("docx", "Word", ".docx", word.build, description="课程讲义的 Word 文件（可在 Word、WPS 中编辑）"),
     Format("slides", "幻灯片", "-slides.pptx", slides.build, scope="course",
            description="每门课程的幻灯片（PPTX，可在 PowerPoint、WPS 演示中修改、套用本单位模板）"),
-    Format("book-pdf", "PDF", ".pdf", book.build_pdf, needs_font=True, scope="guide", switch="book",
-           description="整本指南的读本：site 根目录下的 guide.pdf 和 guide.docx（含目录和页码）"),
-    Format("book-docx", "Word", ".docx", book.build_docx, scope="guide", switch="book"),
+    # Off unless mkdocs.yml says `book: true` (the shipped guide does): a big guide's book costs
+    # build time, and docs/ pages that link guide.pdf must exist only where it is made.
+    Format("book-pdf", "PDF", ".pdf", book.build_pdf, needs_font=True, scope="guide", switch="book", default=False,
+           description="整本指南的读本：站点根目录下的 guide.pdf 和 guide.docx（含目录和页码）"),
+    Format("book-docx", "Word", ".docx", book.build_docx, scope="guide", switch="book", default=False),
 )}
 
 

@@ -20,6 +20,7 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's banner about MkD
 
 from mkdocs.commands.build import build as mkdocs_build  # noqa: E402
 from mkdocs.config import load_config  # noqa: E402
+from mkdocs.exceptions import ConfigurationError  # noqa: E402
 
 
 from ..courses.formats import FORMATS, Format  # noqa: E402
@@ -97,6 +98,14 @@ def clash_problems(docs: Path, paths) -> list[Problem]:
 def site_address(config) -> SiteAddress:
     """Where a loaded MkDocs config says the guide is published (QR codes, slides, the book)."""
     return SiteAddress(config.site_name or "", config.site_url or None, bool(config.use_directory_urls))
+
+
+def site_address_of(config_file: Path) -> SiteAddress | None:
+    """The SiteAddress of a project's mkdocs.yml, or None when it cannot be read as a config."""
+    try:
+        return site_address(load_config(str(config_file)))
+    except (ConfigurationError, OSError):  # `generate` works without MkDocs' view of the project
+        return None
 
 
 def generate(content, out: Path, formats: tuple[Format, ...] = tuple(FORMATS.values()),
