@@ -35,6 +35,16 @@ def run_build(kind: str, root: Path) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def run_book(root: Path) -> dict:
+    """The whole-guide book of `root`, timed by phase in a fresh process (benchmarks/book.py)."""
+    started = time.perf_counter()
+    out = subprocess.run([sys.executable, "-m", "benchmarks.book", str(root)], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parent.parent)
+    if out.returncode != 0:
+        raise SystemExit(f"book of {root} failed:\n{out.stderr[-3000:]}")
+    return {**json.loads(out.stdout.strip().splitlines()[-1]), "wall": time.perf_counter() - started}
+
+
 def pages_of(site: Path) -> int:
     """HTML pages made from Markdown (not 404.html, not Pagefind's or the theme's files)."""
     return sum(1 for p in site.rglob("*.html") if p.name != "404.html" and "pagefind" not in p.parts)
@@ -143,6 +153,7 @@ def main() -> None:
     parser.add_argument("--naive-max", type=int, default=1000, help="largest N for the naive site (default 1000)")
     parser.add_argument("--edit-n", type=int, default=1000, help="N for the serve edit test (0: skip)")
     parser.add_argument("--search-n", type=int, default=0, help="N for first-query bytes (default: largest N; -1: skip)")
+    parser.add_argument("--book-n", type=int, default=1000, help="N for the whole-guide book (guide.pdf/.docx; 0: skip)")
     parser.add_argument("--work", type=Path, help="working folder (default: a temporary one, removed)")
     parser.add_argument("--json", type=Path, help="also write all figures to this JSON file")
     args = parser.parse_args()
@@ -156,6 +167,12 @@ def main() -> None:
         extra["edit"] = {"n": args.edit_n, **edit.measure(project, "case-00005")}
         extra["edit_body"] = edit.measure(project, "case-00005", field="body")
         print(f"   serve edits: {extra['edit']['edits']} / body only {extra['edit_body']['edits']}", flush=True)
+    if args.book_n:
+        project = work / f"guide-{args.book_n}"
+        if not project.is_dir():
+            corpus.generate(project, args.book_n, seed=args.seed)
+        extra["book"] = run_book(project)
+        print(f"   book: {extra['book']['wall']:.1f} s", flush=True)
     search_n = args.search_n or sizes[-1]
     if search_n > 0:
         project = work / f"guide-{search_n}"
@@ -184,6 +201,11 @@ def main() -> None:
               f"Material {s['material']['bytes'] / 1e6:.2f} MB / {s['material']['gzip'] / 1e6:.2f} MB in {s['material']['requests']} requests; "
               f"Pagefind {s['pagefind']['bytes'] / 1e6:.2f} MB / {s['pagefind']['gzip'] / 1e6:.2f} MB in {s['pagefind']['requests']} requests "
               f"(Pagefind build {extra['pagefind_build']['wall']:.1f} s).")
+    if "book" in extra:
+        b = extra["book"]
+        print(f"\nWhole-guide book at N = {b['cases']:,} cases: {b['pages']:,} A4 pages, PDF {b['pdf_bytes'] / 1e6:.1f} MB, "
+              f"DOCX {b['docx_bytes'] / 1e6:.1f} MB, {b['wall']:.1f} s in all (peak {b['peak_mib']:.0f} MiB); phases (s): "
+              + ", ".join(f"{k} {v:.1f}" for k, v in b["phases"].items()))
     print("\nTargets (" + TARGETS + "):")
     for line in verdict(rows, extra):
         print("- " + line)

@@ -131,11 +131,23 @@ class _Writer:
         self.document = document
         self.links = links  # links.Links for the book; None: links are plain text
         self.levels = HEADINGS if links is None else BOOK_HEADINGS
+        self.style_ids: dict[str, str] = {}
+
+    def paragraph(self, style: str | None = None) -> Paragraph:
+        """A new paragraph in `style`. python-docx looks a style name up by scanning every style
+        (twice) on each call, which made a 150-page book take seconds; the ids are looked up once."""
+        paragraph = self.document.add_paragraph()
+        if style is not None:
+            if style not in self.style_ids:
+                self.style_ids[style] = self.document.styles[style].style_id
+            paragraph._p.style = self.style_ids[style]
+        return paragraph
 
     def block(self, element: Element, list_level: int = 0, quote: bool = False) -> None:
         tag = element.tag
         if tag in HEADINGS:
-            heading = self.document.add_heading(level=self.levels[tag])
+            level = self.levels[tag]
+            heading = self.paragraph("Title" if level == 0 else f"Heading {level}")
             self.inline(heading, element)
             if "pg-session" in element.get("class", "").split():
                 heading.paragraph_format.page_break_before = True  # a session per page, as in the PDF
@@ -144,9 +156,9 @@ class _Writer:
         elif self.links is not None and self.links.takes(element):
             self.links.contents(element, self)
         elif tag == "p" and "pg-book-title" in element.get("class", ""):
-            self.inline(self.document.add_paragraph(style="Title"), element)  # the book's cover
+            self.inline(self.paragraph("Title"), element)  # the book's cover
         elif tag == "p":
-            self.inline(self.document.add_paragraph(style="Quote" if quote else None), element)
+            self.inline(self.paragraph("Quote" if quote else None), element)
         elif tag in ("ul", "ol"):
             self.list(element, list_level + 1)
         elif tag == "table":
@@ -170,7 +182,7 @@ class _Writer:
         style = kind if level == 1 else f"{kind} {min(level, 3)}"
         num_id = _restart_numbering(self.document, style) if element.tag == "ol" else None
         for item in element.findall("li"):
-            paragraph = self.document.add_paragraph(style=style)
+            paragraph = self.paragraph(style)
             if num_id is not None:
                 _set_num(paragraph, num_id)
             self.list_item(paragraph, item, level)
@@ -185,7 +197,7 @@ class _Writer:
                 self.inline(paragraph, child)  # a loose list: its first paragraph is the item's text
             elif child.tag == "p":
                 more = "List Continue" if level == 1 else "List Continue 2"  # indented under the item
-                self.inline(self.document.add_paragraph(style=more), child)
+                self.inline(self.paragraph(more), child)
             elif child.tag in BLOCKS:
                 self.block(child, level)
             else:
