@@ -205,7 +205,7 @@ def main() -> None:
         b = extra["book"]
         print(f"\nWhole-guide book at N = {b['cases']:,} cases: {b['pages']:,} A4 pages, PDF {b['pdf_bytes'] / 1e6:.1f} MB, "
               f"DOCX {b['docx_bytes'] / 1e6:.1f} MB, {b['wall']:.1f} s in all (peak {b['peak_mib']:.0f} MiB); phases (s): "
-              + ", ".join(f"{k} {v:.1f}" for k, v in b["phases"].items()))
+              + ", ".join(f"{k} {v:.1f} (CPU {b['cpu'][k]:.1f})" for k, v in b["phases"].items()))
     print("\nTargets (" + TARGETS + "):")
     for line in verdict(rows, extra):
         print("- " + line)

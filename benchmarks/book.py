@@ -28,14 +28,15 @@ def measure(root: Path) -> dict:
     from pilotguide.pages.paths import SiteAddress
     from pilotguide.pages.templates import Templates
 
-    phases: dict[str, float] = {}
-    t = time.perf_counter()
+    phases: dict[str, float] = {}  # wall seconds
+    cpu: dict[str, float] = {}  # CPU seconds of this process (the machine may be shared)
+    t, c = time.perf_counter(), time.process_time()
 
     def lap(name: str) -> None:
-        nonlocal t
-        now = time.perf_counter()
-        phases[name] = now - t
-        t = now
+        nonlocal t, c
+        now, now_cpu = time.perf_counter(), time.process_time()
+        phases[name], cpu[name] = now - t, now_cpu - c
+        t, c = now, now_cpu
 
     content = load_content(root)
     lap("load")
@@ -60,7 +61,7 @@ def measure(root: Path) -> dict:
     docx_data = word.docx_bytes(tree, "guide", content.today, internal_links=True)
     lap("docx")
     return {"cases": len(content.all("case-study")), "pages": len(document.pages), "pdf_bytes": len(data),
-            "docx_bytes": len(docx_data), "markdown_chars": len(source), "phases": phases,
+            "docx_bytes": len(docx_data), "markdown_chars": len(source), "phases": phases, "cpu": cpu,
             "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 

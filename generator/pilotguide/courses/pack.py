@@ -93,7 +93,7 @@ def _sources(content, pages, formats, templates, site, font):
                                                    lookup=lambda kind, ids: [content.get(kind, i) for i in ids],
                                                    site=site)
         tree = handout_tree(source)
-        yield "guide", (Handout("guide", source, tree, _title(tree), None, content, font, site=site))
+        yield "guide", Handout("guide", source, tree, _title(tree), None, content, font, site=site)
 
 
 def _make(cache: DownloadCache | None, key: tuple, make) -> bytes:

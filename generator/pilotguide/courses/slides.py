@@ -10,6 +10,7 @@ answers go in the speaker notes, never on a slide. Long lists continue on a furt
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import TYPE_CHECKING
 
@@ -18,10 +19,11 @@ from pptx.enum.text import MSO_AUTO_SIZE
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
+from ..pages.filters import place
+from ..pages.qr import png
 from . import fit
 from .plain import paragraphs, plain
 from .word import reproducible
-from ..pages.qr import png
 
 if TYPE_CHECKING:
     from ..content.model import Record
@@ -140,8 +142,6 @@ def _policy_items(policy) -> list[tuple[str, int]]:
 
 
 def _case_items(case) -> list[tuple[str, int]]:
-    from ..pages.filters import place
-
     items = [(f"地点：{plain(place(case.location))}", 0), ("做法", 0), (plain(case.summary), 1)]
     if case.outcomes:
         items += [("成效", 0)] + [(plain(o), 1) for o in case.outcomes]
@@ -209,7 +209,5 @@ def _notes(slide, text: str) -> None:
         _run(paragraph, line)
 
 
-def _stamp(today):
-    import datetime as dt
-
+def _stamp(today: dt.date) -> dt.datetime:
     return dt.datetime.combine(today, dt.time())
