@@ -81,7 +81,7 @@ class Links:
         entries = [(a, depth) for a, depth in _entries(element)]
         paragraphs = []
         for a, depth in entries:
-            paragraph = self.document.add_paragraph()
+            paragraph = writer.paragraph()
             paragraph.paragraph_format.left_indent = Cm(1.2 * depth)
             self.link(paragraph, a.get("href", "#")[1:], lambda a=a, p=paragraph: writer.inline(p, a, bold=depth == 0))
             paragraphs.append(paragraph)
