@@ -362,3 +362,16 @@ def test_book_docx_has_heading_styles_and_working_internal_links(book, content, 
     converted = squash(pdftotext(soffice_pdf(source, tmp_path)))
     for step in content.all("step"):
         assert squash(plain(step.title)) in converted
+
+
+def test_generate_reads_site_url_from_mkdocs_yml(tmp_path, run):
+    root = copy_shipped(tmp_path)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("# site_url: http://server/guide/",
+                                                                 "site_url: http://intranet.example/guide/"),
+                      encoding="utf-8")
+    result = run(root, "generate", "--out", str(tmp_path / "out"), "--no-downloads")
+    assert result.exit_code == 0, result.output
+    step = (tmp_path / "out" / "steps" / "zhengce-xianxing.md").read_text(encoding="utf-8")
+    assert "http://intranet.example/guide/steps/zhengce-xianxing.html" in step
+    assert (tmp_path / "out" / "steps" / "zhengce-xianxing-qr.svg").read_bytes().startswith(b"<svg")
