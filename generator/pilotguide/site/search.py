@@ -167,9 +167,9 @@ def pinyin_words(content) -> list[str]:
     """The words pinyin finds: words of record titles, glossary terms and aliases, synonym terms."""
     texts = [str(r.title) for kind, rs in content.records.items() for r in rs
              if kind != "case-study" or len(rs) <= PINYIN_CASE_TITLES]
-    for term in content.all("glossary"):
+    for term in content.records.get("glossary", []):
         texts += [str(a) for a in (term.data.get("aliases") or [])]
-    texts += list(getattr(content, "synonyms", {}).values())
+    texts += list((getattr(content, "synonyms", None) or {}).values())
     words: set[str] = set()
     for text in texts:
         for run in HAN.findall(text):
@@ -261,7 +261,7 @@ class OfflineSearch:
 
     def on_config(self, config, content) -> None:
         self.terms = user_terms(content)
-        self.synonyms = dict(content.synonyms)
+        self.synonyms = dict(getattr(content, "synonyms", None) or {})
         self.pinyin_from = pinyin_words(content)
         skip_material_segmenting()
         # The shim lets Material start its worker from file://; shipped locally, Material's
