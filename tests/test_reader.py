@@ -36,6 +36,20 @@ def test_shipped_policy_pages_state_only_what_the_record_says():
         assert "现行有效" not in page or data["status"] == "现行有效", record.id
 
 
+def test_shipped_step_pages_state_only_what_the_record_says():
+    content = load_content(REPO)
+    pages = render_pages(content)
+    for record in content.all("step"):
+        data = yaml.safe_load((REPO / "steps" / f"{record.id}.yaml").read_text(encoding="utf-8"))
+        page = pages[f"steps/{record.id}.md"]
+        time_frame = re.search(r"\*\*用时\*\*：(.*)$", page, re.M).group(1).strip()
+        assert time_frame == (data.get("time_frame") or "来源未说明"), record.id
+        rows = re.findall(r"^\| (?!做什么|---)(.*?) \| (.*?) \| (.*?) \|$", page.split("## 任务")[1].split("##")[0], re.M)
+        assert len(rows) == len(data["tasks"]), record.id
+        for (_, who, _), task in zip(rows, data["tasks"]):
+            assert who == (task.get("who") or "来源未说明"), record.id
+
+
 def test_the_six_provincial_measures_are_proposals_without_a_document():
     content = load_content(REPO)
     measures = [r for r in content.all("policy") if r.id.startswith("hlj-")]

@@ -204,7 +204,12 @@ def pdf_pages(pdf: bytes, tmp_path: Path, name: str) -> list[dict]:
     pages = []
     for page in re.findall(r"<page [^>]*>(.*?)</page>", bbox, re.S):
         words = re.findall(r'yMax="([\d.]+)"[^>]*>([^<]*)</word>', page)
-        pages.append({"text": "".join(w for _, w in words), "bottom": max((float(y) for y, _ in words), default=0)})
+        lines: dict[int, str] = {}
+        for y, w in words:
+            lines[round(float(y))] = lines.get(round(float(y)), "") + w
+        body = [text for _, text in sorted(lines.items()) if not re.fullmatch(r"第\d+页(/共\d+页)?", text)]
+        pages.append({"text": "".join(w for _, w in words), "bottom": max((float(y) for y, _ in words), default=0),
+                      "lines": len(lines), "last": body[-1] if body else ""})
     return pages
 
 
@@ -221,6 +226,7 @@ def test_step_pages_print_without_a_half_blank_page_or_a_split_checklist(browser
         if len(pages) > 1:
             assert fills[0] >= 0.75, (step, fills)  # page 1 is not left half blank
         assert any(all(i in p["text"] for i in items) for p in pages), step  # the checklist on one page
+        assert min(p["lines"] for p in pages) >= 3, (step, [p["lines"] for p in pages])  # no stranded line
     print("\nstep pages (pages, fill per page):", report)
     context.close()
 
@@ -242,7 +248,11 @@ def test_handout_printed_from_the_browser_keeps_checklists_whole(browser, served
     page.goto(served + "courses/guanchadian-fuzhi-tuiguang-handout.html")
     lists = page.eval_on_selector_all(
         "article ul.task-list", "ls => ls.map(l => [...l.querySelectorAll('li')].map(li => li.textContent))")
+    headings = {re.sub(r"\s", "", h) for h in page.locator("article h2, article h3, article h4").all_inner_texts()}
     pages = pdf_pages(page.pdf(format="A4"), tmp_path, "handout")
+    assert min(p["lines"] for p in pages) >= 4, [p["lines"] for p in pages]  # no line alone (+ page number)
+    # no heading, nor a label that introduces a list ("检查清单："), stranded at a page foot
+    assert [p["last"] for p in pages[:-1] if p["last"] in headings or p["last"].endswith("：")] == []
     for items in lists:
         items = [re.sub(r"\s", "", i) for i in items]
         assert any(all(i in p["text"] for i in items) for p in pages), items[0]
@@ -316,6 +326,8 @@ def test_handout_pdf_splits_no_checklist(shipped_site, tmp_path):
     assert lists
     pdf = (shipped_site / "courses" / "guanchadian-fuzhi-tuiguang-handout.pdf").read_bytes()
     pages = pdf_pages(pdf, tmp_path, "weasy")
+    assert min(p["lines"] for p in pages) >= 4, [p["lines"] for p in pages]  # header and footer + 2 lines at least
+    assert [p["last"] for p in pages[:-1] if p["last"].endswith("：")] == []  # no list label at a page foot
     for block in lists:
         items = [re.sub(r"\s|<[^>]*>", "", html_lib.unescape(li)) for li in re.findall(r"<li[^>]*>(.*?)</li>", block, re.S)]
         assert any(all(i in p["text"] for i in items) for p in pages), items[0]

@@ -159,6 +159,9 @@ class _Writer:
         """One paragraph per item in the Checklist style: the item's □ and no bullet; the items
         keep together on one page (keep-with-next on all but the last, as the heading has)."""
         style = _checklist_style(self.document)
+        paragraphs = self.document.paragraphs
+        if paragraphs:  # the checklist's label ("检查清单：") or heading stays with its first item
+            paragraphs[-1].paragraph_format.keep_with_next = True
         items = element.findall("li")
         for i, item in enumerate(items):
             paragraph = self.document.add_paragraph(style=style)

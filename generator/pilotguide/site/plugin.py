@@ -22,6 +22,7 @@ from ..content.cache import RecordCache
 from ..pages.memo import PageMemo
 from .preview import MemoryBytecodeCache, PageStage, share_bytecode
 from ..content.gather import VOCABULARIES_FILE, load_content
+from ..content.synonyms import SYNONYMS_FILE
 from ..pages.render import TEMPLATES_DIR, render_pages
 from ..pages.sanitize import clean_page, safe_title
 from ..content.schemas import kinds
@@ -181,7 +182,7 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
         for kind in kinds().values():
             if (self.root / kind.folder).is_dir():
                 server.watch(str(self.root / kind.folder))
-        for extra in (VOCABULARIES_FILE, self.config.templates_dir):
+        for extra in (VOCABULARIES_FILE, SYNONYMS_FILE, self.config.templates_dir):
             if (self.root / extra).exists():
                 server.watch(str(self.root / extra))
         return server
