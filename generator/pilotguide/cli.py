@@ -183,7 +183,8 @@ def new(config: Path, kind: str, record_id: str) -> None:
         path = new_record(root, kind, record_id, vocabularies)
     except ScaffoldError as error:
         _fail(str(error))
-    click.echo(f"已创建 {path.relative_to(root).as_posix()}：请把所有【待填写】换成真实内容，然后运行 pilotguide check。")
+    click.echo(f"已创建 {path.relative_to(root).as_posix()}："
+               "请把所有【待填写】换成真实内容，然后运行 pilotguide check。")
 
 
 @main.command()

@@ -70,7 +70,10 @@ def load_records(root: Path, vocabularies: dict[str, list[str]], problems: Probl
                     return UNREADABLE
                 return _record(kind, doc, validate(doc, kind, vocabularies, into))
 
-            record = load(problems) if cache is None else cache.get_or_load(path, kind.name, vocabularies, problems, load)
+            if cache is None:
+                record = load(problems)
+            else:
+                record = cache.get_or_load(path, kind.name, vocabularies, problems, load)
             if record is UNREADABLE:
                 if unreadable is not None:
                     unreadable.setdefault(kind.name, set()).add(path.stem)

@@ -21,6 +21,7 @@ import jinja2
 import jinja2.meta
 
 from ..content.model import Fields, Record
+from ..content.schemas import label
 from ..content.validate import suggest
 from ..errors import ContentError, Problem
 from .filters import autolink, block, cell, inline, place
@@ -30,19 +31,22 @@ from .topics import h
 PACKAGED = "(pilotguide)/templates"  # how packaged templates are named in messages
 
 
-class FieldUndefined(jinja2.StrictUndefined):
-    """StrictUndefined that keeps what was asked for, so the error can suggest a field."""
-
-    __slots__ = ()
-
-    def _fail_with_undefined_error(self, *args: Any, **kwargs: Any):
-        raise TemplateNameError(self._undefined_name, self._undefined_obj, self._undefined_message)
-
-
 class TemplateNameError(jinja2.UndefinedError):
+    """An undefined name used by a template, with the object it was asked of (for suggestions)."""
+
     def __init__(self, name: str | None, obj: Any, message: str):
         self.name, self.obj = name, obj
         super().__init__(message)
+
+
+class FieldUndefined(jinja2.StrictUndefined):
+    """StrictUndefined whose error keeps what was asked for, so the message can suggest a field."""
+
+    __slots__ = ()
+
+    def __init__(self, hint: str | None = None, obj: Any = jinja2.utils.missing, name: str | None = None,
+                 exc: type = jinja2.UndefinedError):
+        super().__init__(hint, obj, name, lambda message: TemplateNameError(name, obj, message))
 
 
 def environment(project_templates: Path | None = None) -> jinja2.Environment:
@@ -119,6 +123,7 @@ class Templates:
         retitling a case, which moves it in title order, then leaves its neighbours' pages alone)."""
         key = (name, frozenset(variables))
         if key not in self._reads:
+            self.get(name)  # a broken template is reported, located, before it is parsed here
             source = self.env.loader.get_source(self.env, name)[0]  # type: ignore[union-attr]
             self._reads[key] = bool(variables & jinja2.meta.find_undeclared_variables(self.env.parse(source)))
         return self._reads[key]
@@ -129,7 +134,8 @@ class Templates:
             return Problem(self.shown(error.filename, error.name or name), error.lineno or 0, 0,
                            f"模板语法错误：{error.message}。请对照 Jinja 模板语法修改这一行。")
         if isinstance(error, jinja2.TemplateNotFound):
-            return Problem(self.shown(None, name), 0, 0, f"找不到模板 `{error.name}`：请检查文件名或 include/import 语句。")
+            return Problem(self.shown(None, name), 0, 0,
+                           f"找不到模板 `{error.name}`：请检查文件名或 include/import 语句。")
         filename, line = _template_frame(error)
         where = self.shown(filename, name)
         if isinstance(error, TemplateNameError):
@@ -163,7 +169,7 @@ def _name_message(error: TemplateNameError) -> str:
     allowed: frozenset[str] | None = None
     if isinstance(obj, Record):
         allowed = (obj.data._allowed if isinstance(obj.data, Fields) else None)
-        what = f"{obj.kind} 记录"
+        what = f"{label(obj.kind)}记录"
         allowed = (allowed or frozenset()) | {"title", "path", "kind", "id"}
     elif isinstance(obj, Fields):
         allowed, what = obj._allowed, f"字段 `{obj._what}`" if obj._what else "这一组字段"
@@ -172,4 +178,4 @@ def _name_message(error: TemplateNameError) -> str:
                 f"可用的有：{', '.join(sorted(allowed))}。请改正模板中的名字。")
     if obj is jinja2.utils.missing:
         return f"模板变量 `{name}` 未定义{suggest(name, [])}。请检查拼写，或查看 README 中模板可用的变量。"
-    return f"模板读取了不存在的属性 `{name}`（{error}）。请检查拼写。"
+    return f"模板读取了不存在的属性或键 `{name}`。请检查拼写。"

@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 import os
 import shutil
+import sys
 import tempfile
 import zipfile
 from pathlib import Path
@@ -30,10 +31,22 @@ from ..pages.render import TEMPLATES_DIR, render_pages  # noqa: E402
 GENERATED_MARK = ".pilotguide-generated"  # marks a folder `generate` wrote, which it may replace
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is when a message comes (a test runner may swap it)."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:
+        pass
+
+
 def _mkdocs_logging(verbose: bool) -> None:
     logger = logging.getLogger("mkdocs")
     if not any(getattr(h, "_pilotguide", False) for h in logger.handlers):
-        handler = logging.StreamHandler()
+        handler = _StderrHandler()
         handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
         handler._pilotguide = True  # type: ignore[attr-defined]
         logger.addHandler(handler)
