@@ -105,7 +105,10 @@ def test_top_level_is_the_documented_layout():
 def _module_names(tree: ast.Module) -> set[str]:
     names = set()
     for node in tree.body:
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        else:
+            targets = [node.target] if isinstance(node, ast.AnnAssign) else []
         names |= {t.id for t in targets if isinstance(t, ast.Name)}
     return names
 
@@ -134,7 +137,8 @@ def test_no_module_level_state(path):
                 for t in targets:
                     if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and t.value.id in module_names:
                         problems.append(f"line {node.lineno}: {t.value.id}[...] changes module state")
-                    if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Attribute) and t.value.attr == "__dict__":
+                    stash = isinstance(t, ast.Subscript) and isinstance(t.value, ast.Attribute)
+                    if stash and t.value.attr == "__dict__":
                         problems.append(f"line {node.lineno}: stores into __dict__")
         for deco in func.decorator_list:
             name = deco.func if isinstance(deco, ast.Call) else deco

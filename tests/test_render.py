@@ -112,7 +112,8 @@ def test_template_mistakes_are_located_problems(minimal, template, line, words):
 
 def test_optional_fields_still_read_as_empty(minimal):
     """A field the schema has but the record leaves out is None, not an error."""
-    write(minimal / "templates" / "case-study.md.j2", "# {{ record.title }}{{ record.area or '' }}{{ record.lessons or '' }}\n")
+    write(minimal / "templates" / "case-study.md.j2",
+          "# {{ record.title }}{{ record.area or '' }}{{ record.lessons or '' }}\n")
     pages = render_pages(load_content(minimal), minimal / "templates")
     assert pages["case-studies/c1.md"].startswith("# 高潮村")
 

@@ -1,8 +1,9 @@
 """What the MkDocs site adds around the generated pages: the scripts and styles shipped in this
 package (case filter, checklist printing, badges), glossary tooltips and the edition stamp.
 
-`configure_mkdocs` is the one function that changes MkDocs' config (plugin.py only forwards events). Assets are copied from the
-package into the site: no CDN, so the guide works on a sealed intranet and from file://.
+`configure_mkdocs` is the one function that changes MkDocs' config (plugin.py only forwards
+events). Assets are copied from the package into the site: no CDN, so the guide works on a sealed
+intranet and from file://.
 """
 
 from __future__ import annotations
