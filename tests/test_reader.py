@@ -3,6 +3,7 @@ vocabulary is checked, pinyin keys, and the DOCX checklist and table styles read
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 
@@ -108,7 +109,7 @@ def test_docx_checklist_is_one_box_no_bullet_and_kept_together():
     from pilotguide.courses.word import docx_bytes
 
     source = "# 讲义\n\n## 检查清单\n\n- [ ] 第0项\n- [ ] 第1项\n- [ ] 第2项\n\n| 甲 |\n|---|\n| 乙 |\n"
-    document = python_docx.Document(io.BytesIO(docx_bytes(handout_tree(source), "课程")))
+    document = python_docx.Document(io.BytesIO(docx_bytes(handout_tree(source), "课程", dt.date(2026, 1, 1))))
     items = [p for p in document.paragraphs if "项" in p.text]
     assert len(items) == 3
     for i, p in enumerate(items):

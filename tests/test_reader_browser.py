@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from browser import build_project
-from conftest import copy_fixture, copy_shipped
+from conftest import build_project, copy_fixture, copy_shipped
 from site_search import relative, search, site_url
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -101,7 +100,8 @@ def test_search_shows_results_without_a_keyup(browser, shipped_site, served, mod
         box.focus()
         page.keyboard.insert_text("纠纷")
     elif route == "paste-event":  # paste from a context menu: value set, one input event
-        box.evaluate("b => { b.value = '纠纷'; b.dispatchEvent(new InputEvent('input', {bubbles: true, inputType: 'insertFromPaste'})); }")
+        box.evaluate("b => { b.value = '纠纷'; "
+                     "b.dispatchEvent(new InputEvent('input', {bubbles: true, inputType: 'insertFromPaste'})); }")
     else:  # an input method: composing input events, then the commit
         box.evaluate("""b => {
             b.dispatchEvent(new CompositionEvent('compositionstart', {bubbles: true}));
@@ -329,5 +329,6 @@ def test_handout_pdf_splits_no_checklist(shipped_site, tmp_path):
     assert min(p["lines"] for p in pages) >= 4, [p["lines"] for p in pages]  # header and footer + 2 lines at least
     assert [p["last"] for p in pages[:-1] if p["last"].endswith("：")] == []  # no list label at a page foot
     for block in lists:
-        items = [re.sub(r"\s|<[^>]*>", "", html_lib.unescape(li)) for li in re.findall(r"<li[^>]*>(.*?)</li>", block, re.S)]
+        items = [re.sub(r"\s|<[^>]*>", "", html_lib.unescape(li))
+                 for li in re.findall(r"<li[^>]*>(.*?)</li>", block, re.S)]
         assert any(all(i in p["text"] for i in items) for p in pages), items[0]
