@@ -3,7 +3,7 @@
  * Below 600 px pilotguide.css shows each row of a table[data-pg-facets] as a card; each cell
  * then needs its column's name, which this script copies from the header into data-pg-label
  * (also for rows added later, e.g. a page of rows drawn from a data file). The filter form that
- * filter.js builds is wrapped in a <details> ("筛选条件"), closed on a phone, open elsewhere.
+ * filter.js builds (now or later) is wrapped in a <details> ("筛选条件"), closed on a phone, open elsewhere.
  */
 (function () {
   "use strict";
@@ -34,15 +34,21 @@
     if (count) details.parentNode.insertBefore(count, details.nextSibling);  // the count stays in view
   }
 
-  function setup() {
-    Array.prototype.forEach.call(document.querySelectorAll("table[data-pg-facets]"), function (table) {
-      label(table);
-      if (!table.pgObserved && window.MutationObserver) {
-        table.pgObserved = true;
-        new MutationObserver(function () { label(table); }).observe(table, { childList: true, subtree: true });
-      }
-    });
+  function update() {
+    Array.prototype.forEach.call(document.querySelectorAll("table[data-pg-facets]"), label);
     Array.prototype.forEach.call(document.querySelectorAll("form.pg-filter"), fold);
+  }
+
+  /* Rows or the form may arrive after this script runs (rows drawn from a data file): watch the
+     article holding the table. label() and fold() change nothing the second time. */
+  function setup() {
+    update();
+    var table = document.querySelector("table[data-pg-facets]");
+    var article = table && table.closest("article");
+    if (article && !article.pgObserved && window.MutationObserver) {
+      article.pgObserved = true;
+      new MutationObserver(update).observe(article, { childList: true, subtree: true });
+    }
   }
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
