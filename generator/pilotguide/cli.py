@@ -13,7 +13,7 @@ from .content import schemas
 from .content.editions import MANIFEST, record_edition
 from .content.gather import load_content, load_vocabularies
 from .content.scaffold import ScaffoldError, new_record
-from .courses.formats import FORMATS, switches
+from .courses.formats import switches
 from .errors import ContentError, PackError, Problems, SetupError
 
 CONFIG_HELP = "MkDocs 配置文件（默认：当前目录的 mkdocs.yml）。内容目录是它所在的目录。"
@@ -157,12 +157,10 @@ def serve(config: Path, dev_addr: str, full_rebuild: bool) -> None:
 def generate(config: Path, out: Path, downloads: bool) -> None:
     """把生成的 Markdown 连同 docs/ 写到磁盘，供其他静态站点引擎使用。"""
     from .site.build import generate as generate_files
-    from .site.build import site_address_of
 
     content = _load(_root(config))
     try:
-        pages, files = generate_files(content, out, tuple(FORMATS.values()) if downloads else (),
-                                      site=site_address_of(config))
+        pages, files = generate_files(config, content, out, downloads)
     except PackError as error:
         _fail(f"{error}\n（也可以加 --no-downloads，只写 Markdown。）")
     except ContentError as error:
@@ -185,7 +183,8 @@ def new(config: Path, kind: str, record_id: str) -> None:
         path = new_record(root, kind, record_id, vocabularies)
     except ScaffoldError as error:
         _fail(str(error))
-    click.echo(f"已创建 {path.relative_to(root).as_posix()}：请把所有【待填写】换成真实内容，然后运行 pilotguide check。")
+    click.echo(f"已创建 {path.relative_to(root).as_posix()}："
+               "请把所有【待填写】换成真实内容，然后运行 pilotguide check。")
 
 
 @main.command()

@@ -20,7 +20,7 @@ class Problem:
     warning: bool = False
 
     def __str__(self) -> str:
-        where = self.path if self.line <= 0 else f"{self.path}:{self.line}:{self.col}"
+        where = self.path if self.line <= 0 else f"{self.path}:{self.line}" + (f":{self.col}" if self.col > 0 else "")
         prefix = "警告：" if self.warning else ""
         return f"{where}: {prefix}{self.message}"
 

@@ -16,6 +16,7 @@ from .documents import Document, load_file, load_text
 from .model import Content, Record, fields
 from .references import check_ids, check_references, check_step_order, order_records
 from .review import build_date, overdue_warnings
+from .synonyms import load_synonyms
 from .validate import validate
 
 VOCABULARIES_FILE = "vocabularies.yaml"
@@ -70,7 +71,10 @@ def load_records(root: Path, vocabularies: dict[str, list[str]], problems: Probl
                     return UNREADABLE
                 return _record(kind, doc, validate(doc, kind, vocabularies, into))
 
-            record = load(problems) if cache is None else cache.get_or_load(path, kind.name, vocabularies, problems, load)
+            if cache is None:
+                record = load(problems)
+            else:
+                record = cache.get_or_load(path, kind.name, vocabularies, problems, load)
             if record is UNREADABLE:
                 if unreadable is not None:
                     unreadable.setdefault(kind.name, set()).add(path.stem)
@@ -98,13 +102,13 @@ def load_content(root: Path | str, cache: RecordCache | None = None) -> Content:
     unreadable: dict[str, set[str]] = {}
     records = load_records(root, vocabularies, problems, unreadable, cache)
     check_ids([r for rs in records.values() for r in rs], problems)
-    content = Content(root, vocabularies, records)
+    content = Content(root, vocabularies, records, today=build_date())
     check_references(content, problems, unreadable)
     check_step_order(content, problems)
+    content.synonyms = load_synonyms(root, problems)
     manifest = editions.read_manifest(root, problems)
     problems.raise_if_any()
     order_records(content)
-    content.today = build_date()
     everything = [r for rs in records.values() for r in rs]
     content.warnings = [p for p in problems.items if p.warning] + overdue_warnings(everything, content.today)
     content.edition = editions.current_edition(content, manifest)

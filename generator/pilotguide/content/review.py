@@ -44,6 +44,7 @@ def overdue_warnings(records, today: dt.date) -> list[Problem]:
             line, col = record.doc.where(("review_by",))
             name = label(record.kind)
             problems.append(Problem(record.path, line, col,
-                                    f"{name}「{record.title}」应于 {record.data['review_by']} 前复核，已过期：请核实内容后更新 `reviewed` 和 `review_by`。",
+                                    f"{name}「{record.title}」应于 {record.data['review_by']} 前复核，已过期："
+                                    "请核实内容后更新 `reviewed` 和 `review_by`。",
                                     warning=True))
     return problems

@@ -10,8 +10,8 @@ plugin switch (`switch`): `book: false` turns off both `guide.pdf` and `guide.do
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
 from xml.etree.ElementTree import Element
 
 from . import book, pdf, slides, word
@@ -51,7 +51,6 @@ class Format:
     description: str = ""  # what the plugin switch does, in Chinese, for docs and help
     scope: str = "handout"  # one of SCOPES: what one file is made from
     switch: str = ""  # the plugin switch that turns it on and off; empty: `name`
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def option(self) -> str:

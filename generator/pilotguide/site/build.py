@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 import os
 import shutil
+import sys
 import tempfile
 import zipfile
 from pathlib import Path
@@ -20,10 +21,9 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's banner about MkD
 
 from mkdocs.commands.build import build as mkdocs_build  # noqa: E402
 from mkdocs.config import load_config  # noqa: E402
-from mkdocs.exceptions import ConfigurationError  # noqa: E402
 
 
-from ..courses.formats import FORMATS, Format  # noqa: E402
+from ..courses.formats import selected, switches  # noqa: E402
 from ..courses.pack import course_files  # noqa: E402
 from ..errors import ContentError, Problem, SetupError  # noqa: E402
 from ..pages.paths import SiteAddress  # noqa: E402
@@ -33,10 +33,22 @@ from ..pages.templates import Templates  # noqa: E402
 GENERATED_MARK = ".pilotguide-generated"  # marks a folder `generate` wrote, which it may replace
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is when a message comes (a test runner may swap it)."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:
+        pass
+
+
 def _mkdocs_logging(verbose: bool) -> None:
     logger = logging.getLogger("mkdocs")
     if not any(getattr(h, "_pilotguide", False) for h in logger.handlers):
-        handler = logging.StreamHandler()
+        handler = _StderrHandler()
         handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
         handler._pilotguide = True  # type: ignore[attr-defined]
         logger.addHandler(handler)
@@ -100,26 +112,23 @@ def site_address(config) -> SiteAddress:
     return SiteAddress(config.site_name or "", config.site_url or None, bool(config.use_directory_urls))
 
 
-def site_address_of(config_file: Path) -> SiteAddress | None:
-    """The SiteAddress of a project's mkdocs.yml, or None when it cannot be read as a config."""
-    try:
-        return site_address(load_config(str(config_file)))
-    except (ConfigurationError, OSError):  # `generate` works without MkDocs' view of the project
-        return None
-
-
-def generate(content, out: Path, formats: tuple[Format, ...] = tuple(FORMATS.values()),
-             templates_dir: str = TEMPLATES_DIR, site: SiteAddress | None = None) -> tuple[int, int]:
+def generate(config_file: Path, content, out: Path, downloads: bool = True) -> tuple[int, int]:
     """Write docs/ plus the generated Markdown (and course downloads) to `out`, for any Markdown
-    engine. `out` must be empty, missing, or an earlier output of this function. `site`: where
-    the guide will be published (QR codes). Returns the number of pages and of other files
-    written. Raises ContentError, PackError or SetupError."""
-    templates = Templates(content.root / templates_dir)
+    engine, as `mkdocs.yml` sets it up (docs_dir, site_url for QR codes; the pilotguide plugin's
+    templates_dir and format switches). `out` must be empty, missing, or an earlier output of this
+    function. Returns the number of pages and of other files written. Raises ContentError,
+    PackError or SetupError."""
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / GENERATED_MARK).exists())):
+        raise SetupError(f"{out} 不是空目录，也不是 pilotguide 生成的目录：为避免覆盖，请换一个输出目录。")
+    config = load_config(str(Path(config_file).resolve()))
+    plugin = config.plugins.get("pilotguide")
+    options = plugin.config if plugin is not None else {}
+    formats = selected(n for n, f in switches().items() if options.get(n, f.default)) if downloads else ()
+    site = site_address(config)
+    templates = Templates(content.root / options.get("templates_dir", TEMPLATES_DIR))
     pages = render_pages(content, templates, downloads=formats, site=site)
     files = course_files(content, pages, formats, templates=templates, site=site)
-    docs = content.root / "docs"
-    if out.exists() and any(out.iterdir()) and not (out / GENERATED_MARK).exists():
-        raise SetupError(f"{out} 不是空目录，也不是 pilotguide 生成的目录：为避免覆盖，请换一个输出目录。")
+    docs = Path(config.docs_dir)
     problems = clash_problems(docs, [*pages, *files])
     if problems:
         raise ContentError(problems)
@@ -133,7 +142,10 @@ def generate(content, out: Path, formats: tuple[Format, ...] = tuple(FORMATS.val
             target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
         (staging / GENERATED_MARK).write_text("pilotguide generate\n", encoding="utf-8")
 
-    write_atomically(out, fill)
+    try:
+        write_atomically(out, fill)
+    except OSError as error:
+        raise SetupError(f"无法写入 {out}：{error.strerror or error}。请检查目录权限和磁盘空间。") from None
     return len(pages), len(files)
 
 

@@ -16,6 +16,7 @@ from mkdocs.structure.files import File, Files
 
 from ..content.cache import RecordCache
 from ..content.gather import VOCABULARIES_FILE, load_content
+from ..content.synonyms import SYNONYMS_FILE
 from ..content.model import Content
 from ..content.schemas import kinds
 from ..courses.formats import Format, selected, switches
@@ -129,6 +130,10 @@ class GuideBuild:
         # On disk, rewritten only when changed: dirty rebuilds then skip the pages an edit left alone.
         return File.generated(config, path, abs_src_path=self.session.stage.path(path))
 
+    def start_page(self, src_uri: str) -> None:
+        """The page about to be converted: glossary links are made relative to it."""
+        self.terms.page = src_uri
+
     def clean(self, html: str, page) -> str:
         """Sanitise the HTML of generated pages (their text comes from content files).
 
@@ -150,7 +155,7 @@ class GuideBuild:
             pagefind_search.index_site(site_dir)
 
     def watched(self) -> list[Path]:
-        """What `serve` watches beside docs/ and mkdocs.yml: content folders, vocabularies, templates."""
+        """What `serve` watches beside docs/ and mkdocs.yml: content folders, vocabularies, synonyms, templates."""
         paths = [self.root / kind.folder for kind in kinds().values()]
-        paths += [self.root / VOCABULARIES_FILE, self.root / self.options.templates_dir]
+        paths += [self.root / VOCABULARIES_FILE, self.root / SYNONYMS_FILE, self.root / self.options.templates_dir]
         return [p for p in paths if p.exists()]
