@@ -10,7 +10,7 @@ import pytest
 
 from pilotguide.content import schemas
 from pilotguide.content.editions import FIELD_LABELS
-from pilotguide.courses.formats import FORMATS
+from pilotguide.courses.formats import FORMATS, SCOPES, switches
 from pilotguide.site.plugin import PilotguideConfig
 
 PACKAGE = Path(__file__).resolve().parent.parent / "generator" / "pilotguide"
@@ -165,6 +165,7 @@ def test_kinds_come_from_the_schemas():
 
 def test_every_format_has_a_plugin_switch_and_a_builder():
     options = dict(PilotguideConfig._schema)
-    for fmt in FORMATS.values():
-        assert fmt.name in options and options[fmt.name].default == fmt.default
+    for fmt in FORMATS.values():  # rows may share a switch (`book`: guide.pdf and guide.docx)
+        assert fmt.option in options and options[fmt.option].default == switches()[fmt.option].default
         assert callable(fmt.build) and fmt.suffix.startswith((".", "-")) and fmt.label
+        assert fmt.scope in SCOPES

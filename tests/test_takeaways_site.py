@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 import zxingcpp
-from browser import build_project
-from conftest import copy_shipped
+from conftest import build_project, copy_shipped
 from PIL import Image
 
 COURSE = "guanchadian-fuzhi-tuiguang"
