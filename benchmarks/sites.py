@@ -59,7 +59,12 @@ def with_search_backend(project: Path, out: Path, backend: str) -> Path:
         shutil.rmtree(out)
     shutil.copytree(project, out, ignore=shutil.ignore_patterns("site"))
     config = (out / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("  - pilotguide\n", f"  - pilotguide:\n      search_backend: {backend}\n")
+    option = f"      search_backend: {backend}\n"
+    if "  - pilotguide:\n" in config:  # the plugin already has options (the shipped guide: `book: true`)
+        config = config.replace("  - pilotguide:\n", "  - pilotguide:\n" + option)
+    else:
+        config = config.replace("  - pilotguide\n", "  - pilotguide:\n" + option)
+    assert f"search_backend: {backend}" in config, "mkdocs.yml lists the pilotguide plugin in an unknown form"
     (out / "mkdocs.yml").write_text(config, encoding="utf-8")
     return out
 

@@ -270,7 +270,7 @@ def test_pages_print_qr_codes_only_with_site_url(content):
     step = pages["steps/zhengce-xianxing.md"]
     assert "![本页二维码](zhengce-xianxing-qr.svg){: .pg-qr-code }" in step
     assert "http://intranet.example/guide/steps/zhengce-xianxing.html" in step
-    assert pages["steps/zhengce-xianxing-qr.svg"].startswith(b"<svg")
+    assert pages["steps/zhengce-xianxing-qr.svg"].startswith("<svg")
     assert len([p for p in pages if p.endswith("-qr.svg") or "-qr-" in p]) == len(content.all("step")) + 2 * sum(
         len(c.sessions) for c in content.all("course"))
     plain_pages = render_pages(content)

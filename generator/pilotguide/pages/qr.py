@@ -15,12 +15,13 @@ import segno
 from .paths import SiteAddress, handout_paths, page_of, relative
 
 
-def svg(url: str, title: str = "本页二维码") -> bytes:
-    """A standalone SVG of `url`'s QR code (black modules on white, 4-module quiet zone)."""
+def svg(url: str, title: str = "本页二维码") -> str:
+    """A standalone SVG of `url`'s QR code (black modules on white, 4-module quiet zone); text,
+    like every other generated page and chart."""
     out = io.BytesIO()
     segno.make(url, error="m", micro=False).save(out, kind="svg", scale=4, border=4, title=title,
-                                                  xmldecl=False, svgns=True, nl=True)
-    return out.getvalue()
+                                                  xmldecl=False, svgns=True, nl=True, encoding="utf-8")
+    return out.getvalue().decode("utf-8")
 
 
 def png(url: str, scale: int = 4) -> bytes:
@@ -54,7 +55,7 @@ def image_path(page: str, number: int | None = None) -> str:
     return f"{base}-qr{'' if number is None else f'-{number}'}.svg"
 
 
-def files(content, site: SiteAddress | None) -> dict[str, bytes]:
+def files(content, site: SiteAddress | None) -> dict[str, str]:
     return {path: svg(url) for path, url in code_paths(content, site).items()}
 
 

@@ -36,7 +36,7 @@ RECORD_EXTRAS = {
 
 
 def render_pages(content: Content, templates: Templates | Path | None = None,
-                 downloads: tuple = (), memo=None, site: SiteAddress | None = None) -> dict[str, str | bytes]:
+                 downloads: tuple = (), memo=None, site: SiteAddress | None = None) -> dict[str, str]:
     """Every generated page of the guide, as {site-relative path: Markdown}.
 
     `templates`: a Templates (kept by `pilotguide serve` between rebuilds) or the project's

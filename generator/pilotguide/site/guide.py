@@ -8,7 +8,7 @@ and passes in. No module keeps state.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -84,7 +84,9 @@ class GuideBuild:
     def prepare(self, config) -> None:
         """Render every page and download, then make every change the guide needs to `config`."""
         templates = self._templates()
-        self.site = site_address(config)
+        # `mkdocs serve` replaces site_url with the preview's own address: paper made from a
+        # preview would lead to 127.0.0.1, so a preview makes no QR codes.
+        self.site = site_address(config) if self.session is None else replace(site_address(config), url=None)
         try:
             self.pages = render_pages(self.content, templates, downloads=self.formats,
                                       memo=self.session.memo if self.session else None, site=self.site)
