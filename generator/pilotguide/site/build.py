@@ -19,17 +19,12 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's banner about MkD
 from mkdocs.commands.build import build as mkdocs_build  # noqa: E402
 from mkdocs.config import load_config  # noqa: E402
 
+from . import mkdocs_log  # noqa: E402
 from .plugin import preloaded  # noqa: E402
 
 
-def _mkdocs_logging(verbose: bool) -> None:
-    logger = logging.getLogger("mkdocs")
-    if not any(getattr(h, "_pilotguide", False) for h in logger.handlers):
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
-        handler._pilotguide = True  # type: ignore[attr-defined]
-        logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
+def _mkdocs_logging(verbose: bool, docs: str = "docs") -> None:
+    mkdocs_log.setup(verbose, docs)  # each message once, in Chinese where known
 
 
 class _DropDirtyWarning(logging.Filter):

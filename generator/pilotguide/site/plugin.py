@@ -5,6 +5,7 @@ Only adapts MkDocs events; the logic lives in project (load) and render (pages).
 
 from __future__ import annotations
 
+import logging
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -20,7 +21,7 @@ from ..courses.pack import SITE_CSS, course_files
 from ..errors import ContentError, PackError
 from ..content.cache import RecordCache
 from ..pages.memo import PageMemo
-from .preview import MemoryBytecodeCache, PageStage, share_bytecode
+from .preview import MemoryBytecodeCache, PageStage, error_page, share_bytecode
 from ..content.gather import VOCABULARIES_FILE, load_content
 from ..pages.render import TEMPLATES_DIR, render_pages
 from ..pages.sanitize import clean_page, safe_title
@@ -36,6 +37,7 @@ DEFAULT_NAV = [{"首页": "index.md"}, {"政策": "policies/index.md"}, {"培育
 
 
 _preloaded: dict[Path, object] = {}
+log = logging.getLogger("mkdocs.plugins.pilotguide")
 
 
 @contextmanager
@@ -84,6 +86,7 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
         self.cache: RecordCache | None = None
         self.stage: PageStage | None = None
         self.memo: PageMemo | None = None
+        self.problems: list | None = None  # under serve: content errors, shown as a page until fixed
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         if command == "serve":
@@ -108,7 +111,10 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
             try:
                 content = load_content(self.root, cache=self.cache)
             except ContentError as error:
-                raise ContentPluginError(error) from None
+                if self.stage is None:
+                    raise ContentPluginError(error) from None
+                return self._paused(config, error)
+        self.problems = None
         formats = tuple(f for f in ("pdf", "docx") if self.config[f])
         self.pages = render_pages(content, self.root / self.config.templates_dir, downloads=formats, memo=self.memo)
         self.terms = configure(config, content)  # assets, glossary tooltips, edition stamp
@@ -127,7 +133,19 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
             pagefind_search.disable_material_search(config)
         return config
 
+    def _paused(self, config, error: ContentError):
+        """Under serve, bad content becomes a page in the browser (and the terminal), instead of a
+        failed rebuild that leaves the browser waiting; the next good save brings the guide back."""
+        self.problems = error.problems
+        for line in error.format().splitlines():
+            log.error(line)
+        self.pages, self.downloads = {}, {}
+        config.nav = []  # no entries pointing at the generated pages that are not there
+        return config
+
     def on_files(self, files: Files, config) -> Files:
+        if self.problems:
+            return files
         if self.stage is not None:
             self.stage.update(self.pages)
         # Pages, then course downloads (PDF, DOCX) and their print CSS.
@@ -149,7 +167,8 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
         return File.generated(config, path, abs_src_path=self.stage.path(path))
 
     def on_page_markdown(self, markdown, page, config, files):
-        self.terms.page = page.file.src_uri  # glossary links are relative to the page being converted
+        if self.terms is not None:
+            self.terms.page = page.file.src_uri  # glossary links are relative to the page being converted
         return markdown
 
     @event_priority(100)  # first, so the search index and other plugins only ever see clean HTML
@@ -165,14 +184,20 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
     # Search and offline use (search.py): our worker, the local iframe-worker shim, a UTF-8 index.
     # With the Pagefind backend (pagefind_search.py), pages get its search box and the site its index.
     def on_post_page(self, output: str, page, config) -> str:
+        if self.problems:
+            return error_page(self.problems)
         output = self.search.on_post_page(output)
         return pagefind_search.mark_page(output, page.url) if self.backend == "pagefind" else output
 
     def on_post_template(self, output_content: str, template_name: str, config) -> str:
+        if self.problems:
+            return error_page(self.problems)
         return self.search.on_post_page(output_content)  # 404.html is a theme template, not a page
 
     @event_priority(-50)  # after Material's search plugin writes the index, before `offline` copies it
     def on_post_build(self, config) -> None:
+        if self.problems:
+            return
         self.search.on_post_build(Path(config.site_dir))
         if self.backend == "pagefind":
             pagefind_search.index_site(config.site_dir)
