@@ -29,12 +29,14 @@ def _fail(message: str) -> None:
     sys.exit(1)
 
 
-def _project(config: Path | None):
-    """The project of this run (site/project.py): found or refused with a Chinese message."""
-    from .site.project import ProjectError, find_project
+def _project(config: Path | None, all_problems: bool = False):
+    """The project of this run (site/project.py): found or refused with a Chinese message.
+
+    `all_problems`: mkdocs.yml's problems are reported later, with the content's (check, build)."""
+    from .site.project import ProjectError, find_config, find_project, load_project
 
     try:
-        return find_project(config)
+        return load_project(find_config(config)) if all_problems else find_project(config)
     except ProjectError as error:
         _fail(str(error))
     except ContentError as error:
@@ -81,7 +83,7 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--strict", is_flag=True, help="把警告（如超过复核期限的页面）也当作错误。")
 def check(config: Path | None, strict: bool) -> None:
     """检查全部内容（YAML 语法、字段、引用、复核期限）。没有问题时退出码为 0，否则为 1。"""
-    content = _load(_project(config), strict)
+    content = _load(_project(config, all_problems=True), strict)
     counts = "，".join(f"{k.label} {len(content.all(k.name))} 条" for k in schemas.kinds().values())
     click.echo(f"内容检查通过：{counts}。")
 
@@ -105,7 +107,7 @@ def build(ctx: click.Context, config: Path | None, site_dir: Path | None, strict
     from .site.project import zip_warning
     from .site.search import index_report
 
-    project = _project(config)
+    project = _project(config, all_problems=True)
     content = _load(project)  # mkdocs.yml and content: every problem, located, before MkDocs runs
     if make_zip and (warning := zip_warning(project)) is not None:
         click.echo(str(warning), err=True)
@@ -194,7 +196,7 @@ def generate(config: Path | None, out: Path, downloads: bool) -> None:
     from .courses.pack import course_files
     from .pages.render import DOWNLOAD_FORMATS
 
-    project = _project(config)
+    project = _project(config, all_problems=True)
     root = project.root
     content = _load(project)
     formats = DOWNLOAD_FORMATS if downloads else ()
