@@ -145,7 +145,7 @@ def test_mkdocs_messages_are_translated_located_and_deduplicated(capsys):
     log.warning(message)
     logging.getLogger("mkdocs.config").warning("Config value 'site_ulr': Unrecognised configuration name: site_ulr")
     err = capsys.readouterr().err
-    assert err == "docs/index.md: 警告：链接 `nope.md` 指向的 `nope.md` 不存在：请改正链接，或补上这个页面。\n"
+    assert err == "docs/index.md: 警告：链接 `nope.md` 指向的页面不存在：请改正链接，或补上这个页面。\n"
 
 
 # -- 6. files and scaffolds -----------------------------------------------------------------------
@@ -167,9 +167,9 @@ def test_yml_files_are_accepted(run, minimal):
 
 
 @pytest.mark.parametrize("kind", list(schemas.kinds()))
-def test_scaffold_lists_every_field_and_an_unedited_file_fails(run, shipped, kind):
-    assert run(shipped, "new", kind, "demo").exit_code == 0
-    path = shipped / schemas.kinds()[kind].folder / "demo.yaml"
+def test_scaffold_lists_every_field_and_an_unedited_file_fails(run, minimal, kind):
+    assert run(minimal, "new", kind, "demo").exit_code == 0
+    path = minimal / schemas.kinds()[kind].folder / "demo.yaml"
     text = path.read_text(encoding="utf-8")
     for field in schemas.properties(schemas.kinds()[kind].schema):
         assert re.search(rf"^(# )?{field}:.*  # \S", text, re.M), (kind, field)  # listed, with a description
@@ -181,12 +181,12 @@ def test_scaffold_lists_every_field_and_an_unedited_file_fails(run, shipped, kin
             assert value.split(": ", 1)[1] == "【待填写】", line
         elif value and not value.endswith(":"):
             assert value == "【待填写】", line
-    result = run(shipped, "check")
+    result = run(minimal, "check")
     assert result.exit_code == 1 and "仍是占位内容" in result.output
     # uncommenting an optional field without editing it still fails
     uncommented = re.sub(r"^# ((?:reviewed|body): )", r"\1", text, flags=re.M)
     path.write_text(uncommented, encoding="utf-8")
-    assert "字段 `reviewed`" in run(shipped, "check").output
+    assert "字段 `reviewed`" in run(minimal, "check").output
 
 
 def test_case_study_scaffold_mentions_the_fields_users_missed(run, minimal):
@@ -252,3 +252,44 @@ def test_every_command_is_in_the_readme():
     from pilotguide.cli import main
     for name in main.commands:
         assert f"pilotguide {name}" in readme, name
+
+
+# -- 3. the command that works in the user's shell ------------------------------------------------
+
+def test_hint_names_python_m_when_started_that_way(monkeypatch):
+    import sys
+
+    from pilotguide import cli_text
+
+    monkeypatch.setattr(sys, "argv", [str(REPO / "generator" / "pilotguide" / "__main__.py"), "new"])
+    assert cli_text.invocation("check").endswith("-m pilotguide check")
+
+
+def test_hint_names_the_script_path_when_it_is_not_on_path(monkeypatch, tmp_path):
+    import sys
+
+    from pilotguide import cli_text
+
+    script = tmp_path / ".venv" / "bin" / "pilotguide"
+    script.parent.mkdir(parents=True)
+    script.write_text("#!/bin/sh\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PATH", "")
+    monkeypatch.setattr(sys, "argv", [".venv/bin/pilotguide", "new"])
+    assert cli_text.invocation("check") == ".venv/bin/pilotguide check"
+    monkeypatch.setenv("PATH", str(script.parent))
+    script.chmod(0o755)
+    monkeypatch.setattr(sys, "argv", [str(script), "new"])
+    assert cli_text.invocation("check") == "pilotguide check"
+
+
+@pytest.mark.slow
+def test_mkdocs_warnings_reach_the_user_once_in_chinese_with_their_file(run, minimal):
+    write(minimal / "docs" / "index.md", "# 首页\n\n见[说明](nope.md)。\n")
+    result = run(minimal, "build")
+    assert result.exit_code == 0, result.output
+    message = "docs/index.md: 警告：链接 `nope.md` 指向的页面不存在"
+    assert result.output.count(message) == 1, result.output
+    assert "WARNING" not in result.output and "Doc file" not in result.output
+    strict = run(minimal, "build", "--strict")
+    assert strict.exit_code == 1 and message in strict.output and "构建失败（原有的站点目录保持不变）" in strict.output

@@ -78,6 +78,12 @@ def test_cli_under_a_non_utf8_locale(minimal, locale, request):
     usage = pilotguide(minimal, "nope", env=env)
     assert usage.returncode == 2 and "错误：没有命令 `nope`" in usage.stderr.decode(encoding)
 
+    (minimal / "case-studies" / "c1.yaml").write_text(
+        (minimal / "case-studies" / "c1.yaml").read_text(encoding="utf-8").replace("s9", "s2"), encoding="utf-8")
+    built = pilotguide(minimal, "build", env=env)  # MkDocs reads and writes UTF-8 under this locale too
+    assert built.returncode == 0, built.stderr.decode(encoding, "replace")
+    assert "高潮村" in (minimal / "site" / "case-studies" / "c1" / "index.html").read_bytes().decode("utf-8")
+
 
 def test_help_of_python_m_pilotguide_and_every_subcommand_is_chinese(minimal):
     env = base_env(LANG="C.UTF-8")

@@ -13,14 +13,14 @@ import sys
 TRANSLATIONS = [
     (r"A reference to '(.+)' is included in the 'nav' configuration, which is not found in the documentation files\.?",
      "mkdocs.yml: 导航（nav）中的 `{0}` 找不到对应的页面：请改正路径或删除这一项。"),
-    (r"Doc file '(.+?)' contains a link '(.+?)', but the target '(.+?)' is not found among documentation files\..*",
-     "{docs}/{0}: 链接 `{1}` 指向的 `{2}` 不存在：请改正链接，或补上这个页面。"),
+    (r"Doc file '(.+?)' contains a link '(.+?)', but the target(?: '(.+?)')? is not found among documentation files\.(.*)",
+     "{docs}/{0}: 链接 `{1}` 指向的页面不存在：请改正链接，或补上这个页面。{3}"),
     (r"Doc file '(.+?)' contains a link '(.+?)', but the doc '(.+?)' does not contain an anchor '#?(.+?)'\.?",
      "{docs}/{0}: 链接 `{1}` 指向的页面 `{2}` 中没有小标题锚点 `#{3}`：请改正链接。"),
-    (r"Doc file '(.+?)' contains an unrecognized relative link '(.+?)', it was left as is\..*",
-     "{docs}/{0}: 无法识别的相对链接 `{1}`，已原样保留：请改成指向 {docs}/ 中某个 .md 文件的相对路径。"),
-    (r"Doc file '(.+?)' contains an absolute link '(.+?)', it was left as is\..*",
-     "{docs}/{0}: 绝对路径链接 `{1}` 已原样保留：放到子路径下时它会失效，请改成相对路径。"),
+    (r"Doc file '(.+?)' contains an unrecognized relative link '(.+?)', it was left as is\.(.*)",
+     "{docs}/{0}: 无法识别的相对链接 `{1}`，已原样保留：请改成指向 {docs}/ 中某个 .md 文件的相对路径。{2}"),
+    (r"Doc file '(.+?)' contains an absolute link '(.+?)', it was left as is\.(.*)",
+     "{docs}/{0}: 绝对路径链接 `{1}` 已原样保留：放到子路径下时它会失效，请改成相对路径。{2}"),
     (r"Excluding '(.+?)' from the site because it conflicts with '(.+?)'\.?",
      "{docs}/{0}: 与 `{1}` 生成同一个网页，已略过：请删除或改名其中一个。"),
     (r"Config value '(.+?)': (.*)", "mkdocs.yml: 配置项 `{0}` 有问题（MkDocs 的说明：{1}）"),
@@ -42,8 +42,15 @@ def translate(message: str, docs: str = "docs") -> str | None:
     for pattern, words in TRANSLATIONS:
         match = re.fullmatch(pattern, text, re.S)
         if match:
-            return words.format(*match.groups(), docs=docs)
+            groups = [_did_you_mean(g or "") for g in match.groups()]
+            return words.format(*groups, docs=docs)
     return text
+
+
+def _did_you_mean(text: str) -> str:
+    """MkDocs appends " Did you mean 'x'?" to link warnings: keep the suggestion, in Chinese."""
+    match = re.fullmatch(r"\s*Did you mean '(.+)'\?\s*", text)
+    return f"（是否指 `{match.group(1)}`？）" if match else text
 
 
 class ChineseHandler(logging.Handler):

@@ -90,13 +90,14 @@ def check_config(doc: Document, problems: Problems) -> None:
     if not isinstance(doc.data, dict):
         problems.add(doc.path, 1, 1, "mkdocs.yml 应为“名称: 值”组成的映射（如 `site_name: 指南名称`）。")
         return
-    known = [name for name, _ in MkDocsConfig._schema if name != "config_file_path"]
+    known = [name for name, _ in MkDocsConfig._schema if name != "config_file_path"] + ["INHERIT"]
     for key in doc.data:
         if key not in known:
             line, col = doc.where((key,), key=True)
             problems.add(doc.path, line, col, f"MkDocs 不认识配置项 `{key}`{suggest(key, known)}，它不会起作用：请检查拼写和缩进。",
                          warning=True)
-    _check_plugins(doc, problems)
+    if "INHERIT" not in doc.data:  # an inherited config may list the plugin in its parent file
+        _check_plugins(doc, problems)
 
 
 def _plugin_entry(plugins: Any) -> tuple[Any, Any] | None:
