@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import sys
+import unicodedata
 from pathlib import Path
 
 import click
@@ -65,8 +66,47 @@ class ChineseFormatter(click.HelpFormatter):
         self.write(f"{'':>{self.current_indent}}{HEADINGS.get(heading, heading)}：\n")
 
     def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
+        """Two columns, the second wrapped by display width (a Chinese character takes two)."""
         rows = [(_metavars(term), _extras(text)) for term, text in rows]
-        super().write_dl(rows, col_max, col_spacing)
+        first = min(max((_width(term) for term, _ in rows), default=0), col_max) + col_spacing
+        for term, text in rows:
+            indent = " " * self.current_indent
+            lines = _wrap(text, max(self.width - first - self.current_indent, 20)) or [""]
+            if _width(term) <= first - col_spacing:
+                self.write(f"{indent}{term}{' ' * (first - _width(term))}{lines[0]}\n")
+            else:
+                self.write(f"{indent}{term}\n{indent}{' ' * first}{lines[0]}\n")
+            for line in lines[1:]:
+                self.write(f"{indent}{' ' * first}{line}\n")
+
+    def write_text(self, text: str) -> None:
+        indent = " " * self.current_indent
+        for paragraph in text.split("\n\n"):
+            joined = re.sub(r"(?<=[^\x00-\x7f])\n\s*", "", paragraph).replace("\n", " ")  # no space inside Chinese
+            for line in _wrap(joined, max(self.width - self.current_indent, 20)):
+                self.write(f"{indent}{line}\n")
+            self.write("\n")
+        self.buffer.pop()  # no blank line after the last paragraph
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Greedy wrap by display width: breaks between Chinese characters or at spaces, never
+    inside a Latin word or an option name."""
+    tokens = re.findall(r"[\x21-\x7e]+|\s+|.", text.strip())
+    lines, line = [], ""
+    for token in tokens:
+        if _width(line + token) > width and line.strip():
+            lines.append(line.rstrip())
+            line = token.lstrip()
+        else:
+            line += token
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
 
 
 def _metavars(text: str) -> str:
@@ -94,7 +134,10 @@ class _ChineseHelp:
 
 
 class ChineseCommand(_ChineseHelp, click.Command):
-    pass
+    def get_short_help_str(self, limit: int = 45) -> str:
+        """The first sentence, ended by a Chinese full stop (click only knows '.')."""
+        text = (self.short_help or self.help or "").strip()
+        return text.split("。", 1)[0] + "。" if "。" in text else text
 
 
 class ChineseGroup(_ChineseHelp, click.Group):

@@ -18,7 +18,7 @@ from mkdocs.structure.files import File, Files
 
 from . import pagefind_search
 from ..courses.pack import SITE_CSS, course_files
-from ..errors import ContentError, PackError
+from ..errors import ContentError, PackError, Problem
 from ..content.cache import RecordCache
 from ..pages.memo import PageMemo
 from .preview import MemoryBytecodeCache, PageStage, error_page, share_bytecode
@@ -121,7 +121,9 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
         try:
             self.downloads = course_files(content, self.pages, formats)
         except PackError as error:
-            raise PluginError(str(error)) from None
+            if self.stage is None:
+                raise PluginError(str(error)) from None
+            return self._paused(config, ContentError([Problem("mkdocs.yml", 0, 0, str(error))]))
         if SITE_CSS in self.downloads and SITE_CSS not in config.extra_css:
             config.extra_css.append(SITE_CSS)
         self.search.on_config(config, content)
