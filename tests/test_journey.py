@@ -293,3 +293,8 @@ def test_mkdocs_warnings_reach_the_user_once_in_chinese_with_their_file(run, min
     assert "WARNING" not in result.output and "Doc file" not in result.output
     strict = run(minimal, "build", "--strict")
     assert strict.exit_code == 1 and message in strict.output and "构建失败（原有的站点目录保持不变）" in strict.output
+
+
+def test_misspelt_plugin_name_is_named(run, minimal):
+    set_config(minimal, "site_name: t\nplugins:\n  - search\n  - pilotguid:\n      pdf: false\n")
+    assert_refused(run(minimal, "check"), "mkdocs.yml:2:1: 没有启用 pilotguide 插件（`pilotguid` 是否应为 `pilotguide`？）")

@@ -112,13 +112,20 @@ def _plugin_entry(plugins: Any) -> tuple[Any, Any] | None:
     return None
 
 
+def _plugin_names(plugins: Any) -> list[str]:
+    if isinstance(plugins, dict):
+        return [str(k) for k in plugins]
+    entries = plugins if isinstance(plugins, list) else []
+    return [str(e if isinstance(e, str) else next(iter(e), "")) for e in entries if isinstance(e, (str, dict)) and e]
+
+
 def _check_plugins(doc: Document, problems: Problems) -> None:
     plugins = doc.data.get("plugins")
     entry = _plugin_entry(plugins)
     if entry is None:
         line, col = doc.where(("plugins",), key=True) if "plugins" in doc.data else (1, 1)
-        names = [e if isinstance(e, str) else next(iter(e), "") for e in plugins or [] if isinstance(e, (str, dict))]
-        hint = "".join(suggest(n, [PLUGIN]) and f"（`{n}` 是否应为 `{PLUGIN}`？）" for n in names[:1] if n != PLUGIN)
+        close = [n for n in _plugin_names(plugins) if suggest(n, [PLUGIN], 0.6)]
+        hint = f"（`{close[0]}` 是否应为 `{PLUGIN}`？）" if close else ""
         problems.add(doc.path, line, col, f"没有启用 pilotguide 插件{hint}：没有它，站点里不会有任何政策、步骤和案例页面。"
                      "请在 mkdocs.yml 中写上\nplugins:\n  - search\n  - pilotguide")
         return
