@@ -39,7 +39,8 @@ def test_page_and_readme_give_the_same_commands_and_server_block():
     page = PAGE.read_text(encoding="utf-8")
     assert commands(page) == commands(readme_publishing())
     assert blocks(page, ("nginx",)) == blocks(readme_publishing(), ("nginx",))
-    wanted = {"py -m venv .venv", ".venv\\Scripts\\python -m pip install -e \".[fonts]\"", ".venv\\Scripts\\Activate.ps1",
+    wanted = {"py -m venv .venv", ".venv\\Scripts\\python -m pip install -e \".[fonts]\"",
+              ".venv\\Scripts\\Activate.ps1",
               ".venv\\Scripts\\activate.bat", "python -m pilotguide check", "python -m pilotguide build --zip"}
     assert wanted <= commands(page)
 

@@ -15,6 +15,20 @@ ENGLISH_BOILERPLATE = re.compile(r"Usage|Options|Commands|Show this|Error|Invali
                                  r"default|required|Traceback|while parsing|expected <|Config value|Aborted")
 
 
+@pytest.fixture
+def run(monkeypatch):
+    """run(folder, *args): `pilotguide` started in `folder`, as a user types it (no --config:
+    these tests are about finding the project from where the user stands)."""
+    from click.testing import CliRunner
+
+    from pilotguide.cli import main
+
+    def invoke(folder, *args: str):
+        monkeypatch.chdir(folder)
+        return CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return invoke
+
+
 def snapshot(folder):
     return {p.relative_to(folder).as_posix(): (p.read_bytes() if p.is_file() else None)
             for p in sorted(folder.rglob("*"))}
@@ -109,7 +123,8 @@ def test_misspelt_option_bad_value_and_nav_entry_are_errors_reported_once(run, m
     result = run(minimal, "check")
     assert_refused(result, "mkdocs.yml:9:7: pilotguide 插件没有选项 `pfd`（是否指 `pdf`？）",
                    "mkdocs.yml:10:23: pilotguide 选项 `search_backend` 的值 `pagefin` 不可用（是否指 `pagefind`？）",
-                   "mkdocs.yml:13:9: 导航（nav）中的 `policy/index.md` 找不到对应的页面（是否指 `policies/index.md`？）")
+                   "mkdocs.yml:13:9: 导航（nav）中的 `policy/index.md` 找不到对应的页面"
+                   "（是否指 `policies/index.md`？）")
     assert result.output.count("pfd") == 1
     assert "共发现 3 个错误" in result.output
     before = snapshot(minimal)
@@ -140,7 +155,8 @@ def test_mkdocs_messages_are_translated_located_and_deduplicated(capsys):
 
     mkdocs_log.setup(docs="docs")
     log = logging.getLogger("mkdocs.structure.pages")
-    message = "Doc file 'index.md' contains a link 'nope.md', but the target 'nope.md' is not found among documentation files."
+    message = ("Doc file 'index.md' contains a link 'nope.md', but the target 'nope.md' is not found "
+               "among documentation files.")
     log.warning(message)
     log.warning(message)
     logging.getLogger("mkdocs.config").warning("Config value 'site_ulr': Unrecognised configuration name: site_ulr")
@@ -244,7 +260,8 @@ def test_schema_descriptions_are_chinese(run, minimal, tmp_path):
                 for value in node:
                     yield from descriptions(value)
         for text in descriptions(json.loads(path.read_text(encoding="utf-8"))):
-            assert re.search(r"[\u4e00-\u9fff]", text) and not re.search(r"\b[a-z]+ [a-z]+ [a-z]+\b", text), (path.name, text)
+            chinese = re.search(r"[\u4e00-\u9fff]", text)
+            assert chinese and not re.search(r"\b[a-z]+ [a-z]+ [a-z]+\b", text), (path.name, text)
 
 
 def test_every_command_is_in_the_readme():
@@ -297,4 +314,5 @@ def test_mkdocs_warnings_reach_the_user_once_in_chinese_with_their_file(run, min
 
 def test_misspelt_plugin_name_is_named(run, minimal):
     set_config(minimal, "site_name: t\nplugins:\n  - search\n  - pilotguid:\n      pdf: false\n")
-    assert_refused(run(minimal, "check"), "mkdocs.yml:2:1: 没有启用 pilotguide 插件（`pilotguid` 是否应为 `pilotguide`？）")
+    assert_refused(run(minimal, "check"),
+                   "mkdocs.yml:2:1: 没有启用 pilotguide 插件（`pilotguid` 是否应为 `pilotguide`？）")

@@ -90,12 +90,14 @@ def test_an_over_indented_list_item_is_not_silently_merged():
 def test_full_width_colon_is_named_at_its_own_line_and_column():
     # libyaml notices it a line later (3:1); the message points at the colon itself.
     _, problems = load("id: a\ngoal：先试点\nsummary: s\n")
-    assert problems == ["x.yaml:2:5: YAML 语法错误：字段名 `goal` 后用了中文全角冒号“：”：请改成英文冒号加一个空格“: ”。"]
+    assert problems == ["x.yaml:2:5: YAML 语法错误：字段名 `goal` 后用了中文全角冒号“：”："
+                        "请改成英文冒号加一个空格“: ”。"]
 
 
 def test_full_width_colon_in_a_list_item_is_named():
     _, problems = load("tasks:\n  - what： 建立\n    who: x\n")
-    assert problems == ["x.yaml:2:9: YAML 语法错误：列表项中字段名 `what` 后用了中文全角冒号“：”：请改成英文冒号加一个空格“: ”。"]
+    assert problems == ["x.yaml:2:9: YAML 语法错误：列表项中字段名 `what` 后用了中文全角冒号“：”："
+                        "请改成英文冒号加一个空格“: ”。"]
 
 
 def test_wrong_indentation_talks_about_indentation_and_the_expected_column():

@@ -31,8 +31,8 @@ class Preview:
         self.tmp = tmp
         tmp.mkdir(exist_ok=True)
         env = {**os.environ, "TMPDIR": str(tmp), "LANG": "C.UTF-8"}
-        self.process = subprocess.Popen([sys.executable, "-m", "pilotguide", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-                                        cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        command = [sys.executable, "-m", "pilotguide", "serve", "--dev-addr", f"127.0.0.1:{port}"]
+        self.process = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
     def get(self, url: str, timeout: float = 120) -> str:
         """The page at `url`, once the server answers (a 404 page counts as an answer)."""

@@ -97,7 +97,8 @@ def load_text(text: str, shown: str, problems: Problems, foreign_tags: bool = Fa
         return None
     except yaml.reader.ReaderError as exc:
         line, col = _position(text, exc.position)
-        problems.add(shown, line, col, f"文件中有不允许的控制字符 U+{exc.character:04X}：请删除它（常见于从别处复制的文字）。")
+        problems.add(shown, line, col,
+                     f"文件中有不允许的控制字符 U+{exc.character:04X}：请删除它（常见于从别处复制的文字）。")
         return None
     except yaml.YAMLError as exc:
         problems.add(shown, 1, 1, f"YAML 语法错误：{exc}")
@@ -111,7 +112,8 @@ def load_text(text: str, shown: str, problems: Problems, foreign_tags: bool = Fa
         doc.data = builder.build(node, ())
     except _TooBig:
         line, col = _mark(node)
-        problems.add(shown, line, col, f"YAML 别名（*引用）展开后超过 {MAX_NODES} 个节点，已停止读取；请不要用别名复制大段内容。")
+        problems.add(shown, line, col,
+                     f"YAML 别名（*引用）展开后超过 {MAX_NODES} 个节点，已停止读取；请不要用别名复制大段内容。")
         return None
     return doc
 
@@ -184,7 +186,8 @@ class _Builder:
                 continue
             if key in out:
                 first = self.doc.key_positions[at + (key,)]
-                self.error(key_node, f"字段 `{key}` 重复出现（第一次在第 {first[0]} 行）；YAML 只会保留其中一个，请合并或删除。")
+                self.error(key_node, f"字段 `{key}` 重复出现（第一次在第 {first[0]} 行）；"
+                                     "YAML 只会保留其中一个，请合并或删除。")
                 continue
             self.doc.key_positions[at + (key,)] = _mark(key_node)
             out[key] = self.build(value_node, at + (key,))

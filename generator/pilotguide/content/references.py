@@ -6,7 +6,7 @@ import re
 
 from ..errors import Problems
 from .model import Content, Record
-from .schemas import KIND_NAMES, raw_schemas
+from .schemas import label, raw_schemas
 from .validate import field_name, suggest
 
 ID_PATTERN = re.compile(raw_schemas()["common.schema.json"]["definitions"]["id"]["pattern"])
@@ -21,7 +21,8 @@ def check_ids(records: list[Record], problems: Problems) -> None:
         if stem != record.id and ID_PATTERN.fullmatch(record.id):  # a bad id is already an error
             line, col = record.doc.where(("id",))
             problems.add(record.path, line, col,
-                         f"文件名 `{stem}` 与 id `{record.id}` 不一致；建议把文件改名为 `{record.id}.yaml`。", warning=True)
+                         f"文件名 `{stem}` 与 id `{record.id}` 不一致；建议把文件改名为 `{record.id}.yaml`。",
+                         warning=True)
     for (kind, id_), group in groups.items():
         if len(group) < 2:
             continue
@@ -30,7 +31,7 @@ def check_ids(records: list[Record], problems: Problems) -> None:
         for record in copies:
             line, col = record.doc.where(("id",))
             problems.add(record.path, line, col,
-                         f"{KIND_NAMES[kind]} id `{id_}` 重复：已在 {original.path}:{oline}:{ocol} 使用"
+                         f"{label(kind)} id `{id_}` 重复：已在 {original.path}:{oline}:{ocol} 使用"
                          "（这个文件像是副本：请改用新的 id，或删除多余的文件）。")
 
 
@@ -59,7 +60,8 @@ def check_references(content: Content, problems: Problems, unreadable: dict[str,
                     line, col = record.doc.where(ref.at)
                     field = field_name(ref.at)
                     problems.add(record.path, line, col,
-                                 f"字段 `{field}` 引用了不存在的{KIND_NAMES[ref.kind]} `{ref.id}`{suggest(ref.id, sorted(known))}。")
+                                 f"字段 `{field}` 引用了不存在的{label(ref.kind)} `{ref.id}`"
+                                 f"{suggest(ref.id, sorted(known))}。")
                     continue
                 if (ref.kind, ref.id, id(record)) in linked or (ref.kind, ref.id) == (record.kind, record.id):
                     continue
@@ -89,7 +91,8 @@ def check_step_order(content: Content, problems: Problems) -> None:
         if order in seen:
             other = seen[order]
             oline, ocol = other.doc.where(("order",))
-            problems.add(step.path, line, col, f"步骤序号 `order: {order}` 重复：已在 {other.path}:{oline}:{ocol} 使用。")
+            problems.add(step.path, line, col,
+                         f"步骤序号 `order: {order}` 重复：已在 {other.path}:{oline}:{ocol} 使用。")
         else:
             seen[order] = step
     ordered = sorted(seen.values(), key=lambda r: r.data["order"])

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 from importlib import resources
 from pathlib import Path
 
 from . import schemas
+from .review import build_date
 
 ID_PATTERN = re.compile(schemas.raw_schemas()["common.schema.json"]["definitions"]["id"]["pattern"])
 
@@ -49,7 +49,7 @@ def new_record(root: Path, kind_name: str, id_: str, vocabularies: dict[str, lis
     if existing:
         raise ScaffoldError(f"{existing[0].relative_to(root).as_posix()} 已存在，不会覆盖。")
     target_dir.mkdir(parents=True, exist_ok=True)
-    known = {"id": id_, "updated": dt.date.today().isoformat(), "order": str(len(list(target_dir.glob("*.y*ml"))) + 1)}
+    known = {"id": id_, "updated": build_date().isoformat(), "order": str(len(list(target_dir.glob("*.y*ml"))) + 1)}
     body = scaffold_text(kind, known, vocabularies)
     modeline = f"# yaml-language-server: $schema={schema_link(root, target_dir, kind_name)}\n"
     with open(target, "x", encoding="utf-8") as handle:  # "x": fail if it appeared meanwhile

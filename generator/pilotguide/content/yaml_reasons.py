@@ -14,8 +14,8 @@ import yaml
 YAML_REASONS = [
     ("found undefined alias", "用了未定义的别名（`*名称`）：请先用 `&名称` 定义，或直接写出内容。"),
     ("found another document", "一个文件只能有一条记录：请删除 `---` 之后的第二部分，或把它放进另一个文件。"),
-    ("mapping values are not allowed", ("这里不能出现“冒号+空格”：值里有冒号时请给整段文字加引号（如 \"目标: 先试点\"），"
-                                        "或检查上一行的缩进。")),
+    ("mapping values are not allowed", ("这里不能出现“冒号+空格”："
+                                        "值里有冒号时请给整段文字加引号（如 \"目标: 先试点\"），或检查上一行的缩进。")),
     ("expected ',' or ']'", "方括号 `[...]` 列表没有闭合：缺少 `]`，或两项之间缺少逗号。"),
     ("expected ',' or '}'", "花括号 `{...}` 映射没有闭合：缺少 `}`，或两项之间缺少逗号。"),
     ("found unexpected end of stream", "引号没有闭合：文件结束了还没有找到配对的引号。"),
@@ -39,7 +39,8 @@ def explain(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]:
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     lines = text.splitlines()
     if 0 < line <= len(lines) and "\t" in lines[line - 1]:
-        return line, lines[line - 1].index("\t") + 1, "使用了制表符（Tab）缩进；YAML 只能用空格缩进，请把 Tab 换成空格。"
+        col = lines[line - 1].index("\t") + 1
+        return line, col, "使用了制表符（Tab）缩进；YAML 只能用空格缩进，请把 Tab 换成空格。"
     start = exc.context_mark.line + 1 if exc.context_mark else line
     colon = _full_width_colon(lines, min(start, line - 1), line)
     if colon:

@@ -13,7 +13,8 @@ import sys
 TRANSLATIONS = [
     (r"A reference to '(.+)' is included in the 'nav' configuration, which is not found in the documentation files\.?",
      "mkdocs.yml: 导航（nav）中的 `{0}` 找不到对应的页面：请改正路径或删除这一项。"),
-    (r"Doc file '(.+?)' contains a link '(.+?)', but the target(?: '(.+?)')? is not found among documentation files\.(.*)",
+    (r"Doc file '(.+?)' contains a link '(.+?)', but the target(?: '(.+?)')? "
+     r"is not found among documentation files\.(.*)",
      "{docs}/{0}: 链接 `{1}` 指向的页面不存在：请改正链接，或补上这个页面。{3}"),
     (r"Doc file '(.+?)' contains a link '(.+?)', but the doc '(.+?)' does not contain an anchor '#?(.+?)'\.?",
      "{docs}/{0}: 链接 `{1}` 指向的页面 `{2}` 中没有小标题锚点 `#{3}`：请改正链接。"),

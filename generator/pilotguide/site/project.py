@@ -19,6 +19,7 @@ from ..content import schemas
 from ..content.documents import Document, load_file
 from ..content.gather import load_content
 from ..content.validate import suggest
+from ..courses.formats import FORMATS, selected
 from ..errors import ContentError, Problem, Problems
 from ..pages.render import PAGES, RECORD_EXTRAS, page_of, render_pages
 from .plugin import PilotguideConfig
@@ -58,7 +59,8 @@ def find_config(given: Path | None, start: Path | None = None) -> Path:
     """mkdocs.yml: the one given, else the nearest in the current folder or a parent."""
     if given is not None:
         if not given.is_file():
-            raise ProjectError(f"找不到配置文件 {given}：请检查文件名，或去掉 --config 让程序在当前文件夹及上级文件夹中查找 mkdocs.yml。")
+            raise ProjectError(f"找不到配置文件 {given}：请检查文件名，"
+                               "或去掉 --config 让程序在当前文件夹及上级文件夹中查找 mkdocs.yml。")
         return given.resolve()
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
@@ -94,8 +96,8 @@ def check_config(doc: Document, problems: Problems) -> None:
     for key in doc.data:
         if key not in known:
             line, col = doc.where((key,), key=True)
-            problems.add(doc.path, line, col, f"MkDocs 不认识配置项 `{key}`{suggest(key, known)}，它不会起作用：请检查拼写和缩进。",
-                         warning=True)
+            problems.add(doc.path, line, col, f"MkDocs 不认识配置项 `{key}`{suggest(key, known)}，"
+                         "它不会起作用：请检查拼写和缩进。", warning=True)
     if "INHERIT" not in doc.data:  # an inherited config may list the plugin in its parent file
         _check_plugins(doc, problems)
 
@@ -126,7 +128,8 @@ def _check_plugins(doc: Document, problems: Problems) -> None:
         line, col = doc.where(("plugins",), key=True) if "plugins" in doc.data else (1, 1)
         close = [n for n in _plugin_names(plugins) if suggest(n, [PLUGIN], 0.6)]
         hint = f"（`{close[0]}` 是否应为 `{PLUGIN}`？）" if close else ""
-        problems.add(doc.path, line, col, f"没有启用 pilotguide 插件{hint}：没有它，站点里不会有任何政策、步骤和案例页面。"
+        problems.add(doc.path, line, col, f"没有启用 pilotguide 插件{hint}："
+                     "没有它，站点里不会有任何政策、步骤和案例页面。"
                      "请在 mkdocs.yml 中写上\nplugins:\n  - search\n  - pilotguide")
         return
     at, options = entry
@@ -147,7 +150,8 @@ def _misindented_options(doc: Document, index: int, problems: Problems) -> None:
     for key in doc.data["plugins"][index]:
         if key != PLUGIN:
             kline, kcol = doc.where(("plugins", index, key), key=True)
-            problems.add(doc.path, kline, kcol, f"插件选项 `{key}` 与插件名 `{PLUGIN}`（第 {line} 行）缩进相同，被当成了插件名的同级："
+            problems.add(doc.path, kline, kcol, f"插件选项 `{key}` 与插件名 `{PLUGIN}`（第 {line} 行）缩进相同，"
+                         "被当成了插件名的同级："
                          f"请把它缩进到第 {col + 2} 列（比 `{PLUGIN}` 多两个空格）。")
 
 
@@ -172,7 +176,8 @@ def _option_problem(key: str, option: c.BaseConfigOption, value: Any) -> str | N
     except ValidationError:
         if isinstance(option, c.Choice):
             choices = list(option.choices)
-            return f"pilotguide 选项 `{key}` 的值 `{value}` 不可用{suggest(value, choices)}；可选：{'、'.join(choices)}。"
+            hint = suggest(value, choices)
+            return f"pilotguide 选项 `{key}` 的值 `{value}` 不可用{hint}；可选：{'、'.join(choices)}。"
         want = TYPE_WORDS.get(getattr(option, "_type", None), "合适的值")
         return f"pilotguide 选项 `{key}` 应为{want}，实际是 `{value}`。"
     return None
@@ -216,13 +221,15 @@ def _check_nav(project: Project, content, problems: Problems) -> None:
     if not entries:
         return
     options = project.options()
-    formats = tuple(f for f in ("pdf", "docx") if options[f])
+    formats = selected(name for name in FORMATS if options.get(name))
     pages = render_pages(content, project.root / str(options["templates_dir"]), downloads=formats)
-    names = sorted({*pages, *(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))}) if docs.is_dir() else sorted(pages)
+    written = [p.relative_to(docs).as_posix() for p in docs.rglob("*.md")] if docs.is_dir() else []
+    names = sorted({*pages, *written})
     for at, page in entries:
         if page not in pages:
             line, col = project.doc.where(at)
-            problems.add(project.config.name, line, col, f"导航（nav）中的 `{page}` 找不到对应的页面{suggest(page, names, 0.6)}："
+            hint = suggest(page, names, 0.6)
+            problems.add(project.config.name, line, col, f"导航（nav）中的 `{page}` 找不到对应的页面{hint}："
                          f"它既不是 {docs.name}/ 中的文件，也不是生成的页面。请改正路径或删除这一项。")
 
 
@@ -240,5 +247,6 @@ def zip_warning(project: Project) -> Problem | None:
     """`--zip` is for a web server: without site_url its 404 page cannot find the styles."""
     if project.data.get("site_url"):
         return None
-    return Problem(project.config.name, 0, 0, "没有设置 site_url：压缩包放到网页服务器上后，“页面不存在”提示页会找不到样式。"
-                   "请在 mkdocs.yml 中写上指南的完整地址，如 `site_url: http://内网服务器/guide/`，再重新生成。", warning=True)
+    return Problem(project.config.name, 0, 0, "没有设置 site_url：压缩包放到网页服务器上后，"
+                   "“页面不存在”提示页会找不到样式。请在 mkdocs.yml 中写上指南的完整地址，"
+                   "如 `site_url: http://内网服务器/guide/`，再重新生成。", warning=True)
