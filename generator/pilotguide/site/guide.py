@@ -118,7 +118,7 @@ class GuideBuild:
         for problem in ContentError(self.problems).format().splitlines():
             log.error(problem)
         self.pages, self.downloads = {}, {}
-        config.nav = []  # no entries pointing at generated pages that are not there
+        self.terms = configure_mkdocs(config, self)
 
     def _templates(self) -> Templates:
         folder = self.root / self.options.templates_dir
