@@ -79,7 +79,7 @@ def main(ctx: click.Context, debug: bool) -> None:
 @config_option
 @click.option("--strict", is_flag=True, help="把警告（如超过复核期限的页面）也当作错误。")
 def check(config: Path | None, strict: bool) -> None:
-    """检查全部内容（YAML 语法、字段、引用、复核期限）。没有问题时退出码为 0，否则为 1。"""
+    """检查 mkdocs.yml 和全部内容（YAML 语法、字段、引用、导航、复核期限）。没有问题时退出码为 0，否则为 1。"""
     content = _load(_project(config, all_problems=True), strict)
     counts = "，".join(f"{k.label} {len(content.all(k.name))} 条" for k in schemas.kinds().values())
     click.echo(f"内容检查通过：{counts}。")
@@ -187,7 +187,7 @@ def serve(config: Path | None, dev_addr: str, full_rebuild: bool) -> None:
 @config_option
 @click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False), required=True,
               help="输出目录：写入手写页面（docs/）和生成的 Markdown 页面。")
-@click.option("--downloads/--no-downloads", default=True, show_default=True,
+@click.option("--downloads/--no-downloads", default=True, show_default="生成",
               help=f"是否同时生成培训课程讲义的下载文件（{'、'.join(f.label for f in FORMATS.values())}）。")
 def generate(config: Path | None, out: Path, downloads: bool) -> None:
     """把生成的 Markdown 连同 docs/ 写到磁盘，供其他静态站点引擎使用。"""

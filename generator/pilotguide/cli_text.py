@@ -24,6 +24,7 @@ HEADINGS = {"Options": "选项", "Commands": "命令", "Positional arguments": "
 METAVARS = {"[OPTIONS]": "[选项]", "COMMAND [ARGS]...": "命令 [参数]...", "FILE": "文件", "DIRECTORY": "目录",
             "PATH": "路径", "TEXT": "文字", "INTEGER": "整数"}
 HELP_TEXT = "显示本帮助并退出。"
+CLOSING = "）。，；：、”’】」』"  # never at the start of a line
 
 # click's messages (click 8.x wording), in Chinese. Matched in order against format_message().
 MESSAGES = [
@@ -96,10 +97,10 @@ def _width(text: str) -> int:
 def _wrap(text: str, width: int) -> list[str]:
     """Greedy wrap by display width: breaks between Chinese characters or at spaces, never
     inside a Latin word or an option name."""
-    tokens = re.findall(r"[\x21-\x7e]+|\s+|.", text.strip())
+    tokens = re.findall(r"\[[^\]]*\]|[\x21-\x7e]+|\s+|.", text.strip())
     lines, line = [], ""
     for token in tokens:
-        if _width(line + token) > width and line.strip():
+        if _width(line + token) > width and line.strip() and token not in CLOSING:
             lines.append(line.rstrip())
             line = token.lstrip()
         else:
@@ -116,7 +117,8 @@ def _metavars(text: str) -> str:
 
 
 def _extras(text: str) -> str:
-    return text.replace("[default: ", "[默认：").replace("[required]", "[必填]").replace("; required]", "；必填]")
+    text = text.replace("[default: ", "[默认：").replace("[required]", "[必填]").replace("; required]", "；必填]")
+    return re.sub(r"\[默认：\((.*?)\)", r"[默认：\1", text)  # click brackets a default given as text
 
 
 class ChineseContext(click.Context):
