@@ -149,12 +149,9 @@ def _edition(content, record: bool) -> None:
               help="每次修改都重新生成全部页面（较慢；默认只重新生成受影响的页面）。")
 def serve(config: Path | None, dev_addr: str, full_rebuild: bool) -> None:
     """本地预览：修改 YAML、模板或 docs/ 后页面自动刷新；内容有错误时浏览器里直接显示错误清单。"""
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    from mkdocs.commands.serve import serve as mkdocs_serve
     from mkdocs.exceptions import MkDocsException
 
-    from .site.build import _mkdocs_logging, quiet_dirty_warning
-    from .site.serving import AddressError, pick_address, stop_on_signals
+    from .site.serving import AddressError, pick_address, preview
 
     project = _project(config)
     try:
@@ -164,22 +161,13 @@ def serve(config: Path | None, dev_addr: str, full_rebuild: bool) -> None:
     if moved:
         taken = dev_addr.rpartition(":")[2]
         click.echo(f"端口 {taken} 已被占用（可能已有一个预览在运行），改用端口 {port}。", err=True)
-    _mkdocs_logging(verbose=False)
     if not full_rebuild:
-        quiet_dirty_warning()
         click.echo("预览只重新生成受修改影响的页面；如导航或主题有变化，请重启预览或加 --full-rebuild。", err=True)
     click.echo(f"预览地址：http://{host}:{port}/ （修改内容后页面自动刷新；按 Ctrl+C 停止）", err=True)
     try:
-        # livereload passed explicitly: with click > 8.2.1 the mkdocs CLI flag defaults off (mkdocs#4032).
-        # Dirty builds re-render only pages whose source changed: the plugin rewrites a generated
-        # page only when its text changes, so one edited case re-renders a handful of pages.
-        with stop_on_signals():  # SIGTERM/SIGHUP clean up like Ctrl+C: no temporary folders left
-            mkdocs_serve(str(project.config), livereload=True, dev_addr=f"{host}:{port}",
-                         build_type=None if full_rebuild else "dirty")
+        preview(project.config, host, port, full_rebuild)
     except MkDocsException as error:
         _fail(f"预览未能启动：{error}")
-    except KeyboardInterrupt:  # a signal that arrived outside MkDocs' own loop
-        pass
     click.echo("预览已停止。", err=True)
 
 

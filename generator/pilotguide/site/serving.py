@@ -8,9 +8,11 @@ folders behind, so for the time of the preview they raise KeyboardInterrupt too.
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Iterator
 
 TRIES = 20  # ports tried after the requested one
@@ -64,3 +66,25 @@ def stop_on_signals() -> Iterator[None]:
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
+
+
+def preview(config_file: Path, host: str, port: int, full_rebuild: bool = False) -> None:
+    """MkDocs' live-reloading server for the project, until Ctrl+C or a stop signal.
+
+    Dirty builds re-render only pages whose source changed: the plugin rewrites a generated page
+    only when its text changes, so one edited case re-renders a handful of pages. livereload is
+    passed explicitly: with click > 8.2.1 the mkdocs CLI flag defaults off (mkdocs#4032)."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    from .build import _mkdocs_logging, quiet_dirty_warning
+
+    _mkdocs_logging(verbose=False)
+    if not full_rebuild:
+        quiet_dirty_warning()  # said once, in Chinese, by the command instead
+    try:
+        with stop_on_signals():  # SIGTERM/SIGHUP clean up like Ctrl+C: no temporary folders left
+            mkdocs_serve(str(config_file), livereload=True, dev_addr=f"{host}:{port}",
+                         build_type=None if full_rebuild else "dirty")
+    except KeyboardInterrupt:  # a signal that arrived outside MkDocs' own loop
+        pass
