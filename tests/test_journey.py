@@ -316,3 +316,13 @@ def test_misspelt_plugin_name_is_named(run, minimal):
     set_config(minimal, "site_name: t\nplugins:\n  - search\n  - pilotguid:\n      pdf: false\n")
     assert_refused(run(minimal, "check"),
                    "mkdocs.yml:2:1: 没有启用 pilotguide 插件（`pilotguid` 是否应为 `pilotguide`？）")
+
+
+def test_mkdocs_config_errors_we_do_not_check_are_located_by_their_name(run, minimal):
+    set_config(minimal, "site_name: t\nplugins: [search, pilotguide]\ntheme:\n  name: materal\n")
+    before = snapshot(minimal)
+    result = run(minimal, "build")
+    assert result.exit_code == 1
+    assert result.output.count("mkdocs.yml:3:1: 错误：配置项 `theme` 有问题") == 1, result.output
+    assert "构建失败（原有的站点目录保持不变）" in result.output and "Traceback" not in result.output
+    assert snapshot(minimal) == before

@@ -31,8 +31,8 @@ from . import mkdocs_log  # noqa: E402
 GENERATED_MARK = ".pilotguide-generated"  # marks a folder `generate` wrote, which it may replace
 
 
-def _mkdocs_logging(verbose: bool, docs: str = "docs") -> None:
-    mkdocs_log.setup(verbose, docs)  # each message once, in Chinese where known
+def _mkdocs_logging(verbose: bool, docs: str = "docs", config_file: Path | None = None) -> None:
+    mkdocs_log.setup(verbose, docs, config_file)  # each message once, in Chinese where known
 
 
 class _DropDirtyWarning(logging.Filter):
@@ -51,7 +51,7 @@ def build_site(config_file: Path, site_dir: Path | None = None, strict: bool = F
 
     `content`, when given, is the already checked content of the project (loaded only once): it
     is handed to the pilotguide plugin instance of this build."""
-    _mkdocs_logging(verbose)
+    _mkdocs_logging(verbose, config_file=Path(config_file))
     config_file = config_file.resolve()
     probe = load_config(str(config_file))
     target = Path(site_dir).resolve() if site_dir else Path(probe.site_dir)

@@ -8,6 +8,10 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from pathlib import Path
+
+from ..content.documents import load_file
+from ..errors import Problems
 
 # (MkDocs 1.6 wording, Chinese). {0}, {1}... are the pattern's groups.
 TRANSLATIONS = [
@@ -63,17 +67,31 @@ class ChineseHandler(logging.Handler):
         super().__init__()
         self.seen: set[str] = set()
         self.docs = "docs"
+        self.config_file: Path | None = None
 
-    def start(self, docs: str = "docs") -> None:
+    def start(self, docs: str = "docs", config_file: Path | None = None) -> None:
         """A new build: forget what the previous one said."""
         self.seen = set()
-        self.docs = docs
+        self.docs, self.config_file = docs, config_file
+
+    def locate(self, message: str, text: str) -> str:
+        """`mkdocs.yml: ...` about a config name becomes `mkdocs.yml:LINE:COL: ...`."""
+        match = re.match(r"Config value '([^'.]+)", message)
+        if not match or self.config_file is None or not text.startswith("mkdocs.yml: "):
+            return text
+        doc = load_file(self.config_file, "mkdocs.yml", Problems(), foreign_tags=True)
+        if doc is None or not isinstance(doc.data, dict) or match.group(1) not in doc.data:
+            return text
+        line, col = doc.where((match.group(1),), key=True)
+        return f"mkdocs.yml:{line}:{col}: " + text.removeprefix("mkdocs.yml: ")
 
     def emit(self, record: logging.LogRecord) -> None:
-        text = translate(record.getMessage(), self.docs)
+        message = record.getMessage()
+        text = translate(message, self.docs)
         if text is None or text in self.seen:
             return
         self.seen.add(text)
+        text = self.locate(message, text)
         level = LEVELS.get(record.levelno, "")
         if text.startswith(("mkdocs.yml:", f"{self.docs}/")):  # located: `place: 警告：message`
             where, _, rest = text.partition(": ")
@@ -87,7 +105,7 @@ class ChineseHandler(logging.Handler):
             self.handleError(record)
 
 
-def setup(verbose: bool = False, docs: str = "docs") -> ChineseHandler:
+def setup(verbose: bool = False, docs: str = "docs", config_file: Path | None = None) -> ChineseHandler:
     """The one ChineseHandler on MkDocs' logger, reset for a new build."""
     logger = logging.getLogger("mkdocs")
     handler = next((h for h in logger.handlers if isinstance(h, ChineseHandler)), None)
@@ -96,6 +114,6 @@ def setup(verbose: bool = False, docs: str = "docs") -> ChineseHandler:
             logger.removeHandler(old)
         handler = ChineseHandler()
         logger.addHandler(handler)
-    handler.start(docs)
+    handler.start(docs, config_file)
     logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
     return handler
