@@ -30,6 +30,8 @@ TRANSLATIONS = [
      "{docs}/{0}: 与 `{1}` 生成同一个网页，已略过：请删除或改名其中一个。"),
     (r"Config value '(.+?)': (.*)", "mkdocs.yml: 配置项 `{0}` 有问题（MkDocs 的说明：{1}）"),
     (r"\[[\d:]+\] \"GET (\S+) HTTP/[\d.]+\" code 404", "预览中没有这个网址：{0}（404）。"),
+    (r"An error happened during the rebuild\. The server will appear stuck until build errors are resolved\.",
+     "预览没能重新生成（原因见上方）：改正后保存，页面会自动恢复。"),
     (r"Aborted with (\d+) configuration errors?!", "mkdocs.yml 中有 {0} 个配置错误，构建已停止。"),
     (r"Aborted with (\d+) warnings? in strict mode!", "使用了 --strict：有 {0} 个警告，构建已停止。"),
 ]
