@@ -1,0 +1,60 @@
+"""YAML text for imported records: new files like `pilotguide new` writes them, and updates that
+keep the file's comments, key order and the fields a workbook cannot hold (ruamel.yaml round-trip)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import LiteralScalarString
+
+from .changes import Edit, apply
+
+
+def _yaml() -> YAML:
+    yaml = YAML()  # round-trip: comments and quoting survive
+    yaml.indent(mapping=2, sequence=4, offset=2)  # the shipped files' style: "  - item"
+    yaml.width = 100_000  # never fold a long Chinese line
+    yaml.preserve_quotes = True
+    return yaml
+
+
+def _styled(value, date_keys: set, key: str = ""):
+    """Plain data as ruamel nodes: multi-line text as `|` blocks, full dates unquoted."""
+    if isinstance(value, dict):
+        out = CommentedMap()
+        for k, v in value.items():
+            out[k] = _styled(v, date_keys, k)
+        return out
+    if isinstance(value, list):
+        return CommentedSeq(_styled(v, date_keys) for v in value)
+    if isinstance(value, str) and "\n" in value:
+        return LiteralScalarString(value + "\n")
+    if isinstance(value, str) and key in date_keys:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _dump(data) -> str:
+    stream = io.StringIO()
+    _yaml().dump(data, stream)
+    return stream.getvalue()
+
+
+def new_text(data: dict, modeline: str, date_keys: set) -> str:
+    """A new record file: the editor modeline, then the fields in schema order."""
+    return modeline + _dump(_styled(data, date_keys))
+
+
+def updated_text(path: Path, changes: list[Edit], kind: str, date_keys: set) -> str:
+    """The file at `path` with `changes` applied; everything else in it, comments too, unchanged."""
+    document = _yaml().load(path.read_text(encoding="utf-8").removeprefix("\ufeff"))
+    styled = [Edit(c.path, _styled(c.value, date_keys, str(c.path[-1])), c.start) for c in changes]
+    apply(document, styled, kind, new_map=CommentedMap)
+    return _dump(document)
