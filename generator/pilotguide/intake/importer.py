@@ -194,7 +194,8 @@ def _validate(planned: list[Planned], content: Content, file: str, problems: Pro
     for record in batch:
         records.setdefault(record.kind, []).append(record)
     after = Content(content.root, content.vocabularies, records)
-    check_ids([r for rs in records.values() for r in rs if r not in batch] + batch, raw)  # a clash names the new row
+    old = [r for rs in records.values() for r in rs if r not in batch]
+    check_ids(old + [r for r in batch if r.id], raw)  # a clash names the new row; a missing id is reported already
     check_references(after, raw)
     check_step_order(after, raw)
     for problem in raw.items:

@@ -61,13 +61,14 @@ class References:
 
 def read_sheet(data: SheetData, sheet: Sheet, file: str, refs: References, problems: Problems) -> ReadSheet:
     """The rows of one sheet, with unknown columns warned about and blank rows skipped."""
-    _fill_merged(data)
+    blank = {i + 1 for i, cells in enumerate(data.rows) if all(text(v) is None for v in cells)}
+    _fill_merged(data)  # after finding blank rows: a merged cell running past the last record adds none
     header_row, columns = _header(data, sheet, file, problems)
     rows = []
     for number in range(header_row + 1, len(data.rows) + 1):
         cells = data.rows[number - 1]
-        if all(text(v) is None for v in cells):
-            continue  # a blank row
+        if number in blank:
+            continue
         rows.append(_row(sheet, number, cells, columns, file, refs, problems))
     return ReadSheet(sheet, [c for c in columns.values()], rows)
 
@@ -111,7 +112,8 @@ def _check_header(cells, found: dict, number: int, sheet: Sheet, file: str, prob
             seen[column] = j
     for column in sheet.columns:
         if column.required and column not in seen:
-            _add(problems, file, Cell(sheet.name, number), f"缺少必填列“{column.header}”：请在第 {number} 行加上这一列。")
+            _add(problems, file, Cell(sheet.name, number),  # fine for updates; a new record will say what it lacks
+                 f"没有必填列“{column.header}”：已有记录的这一项保持不变，新记录则必须有这一列。", warning=True)
 
 
 def _add(problems: Problems, file: str, cell: Cell, message: str, warning: bool = False) -> None:
