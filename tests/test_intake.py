@@ -146,6 +146,7 @@ def test_valid_rows_import_into_records_that_check_accepts(minimal, blank, run):
     text = new.read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=")
     assert (minimal / "case-studies" / "ping-fang-qu-xin-cun-she-qu-2.yaml").is_file()  # unique id from the title
+    assert new.stat().st_mode & 0o777 == (minimal / "case-studies" / "c1.yaml").stat().st_mode & 0o777
     content = load_content(minimal)
     case = content.get("case-study", "ping-fang-qu-xin-cun-she-qu")
     assert case.data["steps"] == ["s1", "s2"] and case.data["policies"] == ["p1"]

@@ -284,6 +284,7 @@ def _write(root: Path, planned: list[Planned]) -> list[Path]:
             handle, temp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp", dir=target.parent)
             with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
                 out.write(text)
+            os.chmod(temp, target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask())
             staged.append((Path(temp), target))
         for temp, target in staged:
             os.replace(temp, target)
@@ -292,6 +293,12 @@ def _write(root: Path, planned: list[Planned]) -> list[Path]:
             if temp.exists():
                 temp.unlink()
     return [target for _temp, target in staged]
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _file_text(root: Path, item: Planned) -> tuple[Path, str]:

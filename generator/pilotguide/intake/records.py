@@ -127,8 +127,9 @@ def _row(sheet: Sheet, number: int, cells: list, columns: dict[int, Column], fil
         raw = cells[j - 1] if j - 1 < len(cells) else None
         cell = Cell(sheet.name, number, j, column.label)
         row.cells[column.path] = cell
-        if isinstance(raw, str) and len(raw) > MAX_CELL_CHARS:
-            _add(problems, file, cell, f"单元格内容过长（{len(raw)} 个字符，上限 {MAX_CELL_CHARS}）：请精简，长篇正文请写在 YAML 文件的 body 中。")
+        if isinstance(raw, str) and len(raw) >= MAX_CELL_CHARS:  # the reader cuts longer text at the limit
+            _add(problems, file, cell, f"单元格内容过长（达到 {MAX_CELL_CHARS} 个字符的上限，超出的部分读不到）："
+                                       "请精简；长篇正文请写在 YAML 文件的 body 中。")
             row.values[column.path] = None
             continue
         row.values[column.path] = parse(column, raw, refs)
