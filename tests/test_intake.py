@@ -67,9 +67,18 @@ def test_drop_downs_for_vocabularies_and_references(blank):
 def test_date_columns_are_formatted_as_dates_and_partial_dates_as_text(blank):
     ws = openpyxl.load_workbook(blank)[CASE]
     columns = headers(ws)
-    assert ws.cell(2, columns["更新日期"]).number_format == "yyyy-mm-dd"
+    letter = openpyxl.utils.get_column_letter
+    assert ws.column_dimensions[letter(columns["更新日期"])].number_format == "yyyy-mm-dd"
     # "2018-12" typed into a General cell would become 1 Dec 2018: a partial date stays text
-    assert ws.cell(2, columns["开始时间"]).number_format == "@"
+    assert ws.column_dimensions[letter(columns["开始时间"])].number_format == "@"
+
+
+def test_exported_dates_are_date_cells(shipped, run):
+    assert run(shipped, "export", "--out", "现有.xlsx").exit_code == 0
+    ws = openpyxl.load_workbook(shipped / "现有.xlsx")[CASE]
+    column = headers(ws)["更新日期"]
+    cell = next(ws.cell(r, column) for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "gaochao-village")
+    assert cell.is_date and cell.number_format == "yyyy-mm-dd" and cell.value.date() == dt.date(2026, 11, 26)
 
 
 def test_instructions_explain_every_column(blank):

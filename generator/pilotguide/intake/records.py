@@ -61,7 +61,7 @@ class References:
 
 def read_sheet(data: SheetData, sheet: Sheet, file: str, refs: References, problems: Problems) -> ReadSheet:
     """The rows of one sheet, with unknown columns warned about and blank rows skipped."""
-    blank = {i + 1 for i, cells in enumerate(data.rows) if all(text(v) is None for v in cells)}
+    blank = {i + 1 for i, cells in enumerate(data.rows) if _blank(cells)}
     _fill_merged(data)  # after finding blank rows: a merged cell running past the last record adds none
     header_row, columns = _header(data, sheet, file, problems)
     rows = []
@@ -71,6 +71,11 @@ def read_sheet(data: SheetData, sheet: Sheet, file: str, refs: References, probl
             continue
         rows.append(_row(sheet, number, cells, columns, file, refs, problems))
     return ReadSheet(sheet, [c for c in columns.values()], rows)
+
+
+def _blank(cells: list) -> bool:
+    # Fast for the common case (empty strings from the reader): only what is left goes through text().
+    return all(text(v) is None for v in cells if v != "" and v is not None)
 
 
 def _fill_merged(data: SheetData) -> None:

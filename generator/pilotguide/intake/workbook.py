@@ -32,6 +32,7 @@ REQUIRED_FONT = Font(bold=True, color="C00000")
 HEADER_FONT = Font(bold=True)
 WIDE = {"summary": 48, "title": 36, "definition": 48, "goal": 36, "event": 48, "note": 30, "text": 48}
 TERM_JOIN, LINE_JOIN = "、", "\n"
+FORMATS = {DATE: "yyyy-mm-dd", PARTIAL_DATE: "@", INTEGER: "0"}  # "@": text, so 2018-12 stays 2018-12
 
 
 def ref_label(title: str, id_: str) -> str:
@@ -134,10 +135,14 @@ def _format_column(ws, column: Column, letter: str, last: int, lists: _Lists) ->
                                   promptTitle=column.label, prompt=_prompt(column), showInputMessage=True)
             rule.add(cells)
             ws.add_data_validation(rule)
-    formats = {DATE: "yyyy-mm-dd", PARTIAL_DATE: "@", INTEGER: "0"}
+    # The column's own style: what Excel, WPS and LibreOffice give a cell typed into it later.
+    dimension = ws.column_dimensions[letter]
+    dimension.number_format = FORMATS.get(column.type, "@")
     wrap = column.many or column.type not in (DATE, PARTIAL_DATE, INTEGER, CHOICE)
-    for (cell,) in ws[cells]:
-        cell.number_format = formats.get(column.type, "@")
+    if wrap:
+        dimension.alignment = Alignment(wrap_text=True, vertical="top")
+    for (cell,) in ws[f"{letter}2:{letter}{max(ws.max_row, 2)}"]:  # cells written already (export)
+        cell.number_format = dimension.number_format
         if wrap:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
