@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 
 import openpyxl
 import pytest
@@ -289,6 +290,19 @@ def test_export_then_import_update_changes_no_file(project, request, run):
     assert tree(root) == before
     count = sum(len(load_content(root).all(k)) for k in WORKBOOK_KINDS)
     assert f"新建 0 条，更新 0 条，未变 {count} 条，跳过 0 条" in result.output
+
+
+def test_exported_records_removed_and_imported_again_come_back_the_same(shipped, run):
+    # Step titles hold 、 and ，: references written as "title (id)" must still give the ids.
+    before = {r.id: dict(r.data) for r in load_content(shipped).all("case-study")}
+    assert run(shipped, "export", "--out", "现有.xlsx").exit_code == 0
+    shutil.rmtree(shipped / "courses")  # its sessions cite the cases: the guide stays valid without them
+    for path in (shipped / "case-studies").glob("*.yaml"):
+        path.unlink()
+    result = run(shipped, "import", "现有.xlsx")
+    assert result.exit_code == 0, result.output
+    after = {r.id: dict(r.data) for r in load_content(shipped).all("case-study")}
+    assert after == {id_: {k: v for k, v in data.items() if k != "body"} for id_, data in before.items()}
 
 
 def test_update_changes_only_the_sheets_fields_and_keeps_body_and_comments(shipped, run):

@@ -143,15 +143,29 @@ def _row(sheet: Sheet, number: int, cells: list, columns: dict[int, Column], fil
 
 def parse(column: Column, raw, refs: References):
     """One cell as the value a record holds: None when empty, a list for list columns."""
+    if column.type == REF and column.many:
+        return _references(column, raw, refs) or None
     if column.many:
-        values = items(raw, terms=column.type in (CHOICE, REF))
-        if column.type == REF:
-            values = [refs.resolve(column.ref, v) for v in values]
-        return values or None
+        return items(raw, terms=column.type == CHOICE) or None
     if column.type == REF:
         typed = text(raw)
         return None if typed is None else refs.resolve(column.ref, typed)
     return cell_value(column, raw)
+
+
+def _references(column: Column, raw, refs: References) -> list[str]:
+    """Ids from a cell of references. Titles may hold 、 and ，: a line with `(id)`s gives those ids;
+    a line that is a whole title gives its id; anything else is split like a list of words."""
+    ids = []
+    for line in items(raw, terms=False):
+        found = REF_ID.findall(line)
+        if found:
+            ids += found
+        elif refs.resolve(column.ref, line) != line:
+            ids.append(refs.resolve(column.ref, line))
+        else:
+            ids += [refs.resolve(column.ref, word) for word in items(line, terms=True)]
+    return ids
 
 
 def records_of(plan: Layout, sheets: dict[str, ReadSheet], file: str, problems: Problems) -> list[Row]:
