@@ -275,11 +275,12 @@ def _located(problem: Problem, cells: list[Cell], planned: list[Planned], file: 
 def _write(root: Path, planned: list[Planned]) -> list[Path]:
     """Every new or changed file to a temporary file first, then all renamed into place."""
     staged: list[tuple[Path, Path]] = []
+    modelines: dict[str, str] = {}  # per kind: schema_link may write the schemas, once is enough
     try:
         for item in planned:
             if item.action not in ("create", "update"):
                 continue
-            target, text = _file_text(root, item)
+            target, text = _file_text(root, item, modelines)
             target.parent.mkdir(parents=True, exist_ok=True)
             handle, temp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp", dir=target.parent)
             with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
@@ -301,7 +302,7 @@ def _umask() -> int:
     return mask
 
 
-def _file_text(root: Path, item: Planned) -> tuple[Path, str]:
+def _file_text(root: Path, item: Planned, modelines: dict[str, str]) -> tuple[Path, str]:
     dates = {c.path[0] for c in layout(item.kind).main.columns if c.type == DATE}
     if item.existing is not None:
         target = root / item.existing.path
@@ -310,7 +311,9 @@ def _file_text(root: Path, item: Planned) -> tuple[Path, str]:
     target = root / kind.folder / f"{item.id}.yaml"
     if target.exists() or target.with_suffix(".yml").exists():
         raise ContentError([Problem(target.relative_to(root).as_posix(), 0, 0, "文件已存在但不是这条记录：为避免覆盖，已停止导入，未写入任何文件。")])
-    modeline = f"# yaml-language-server: $schema={schema_link(root, target.parent, item.kind)}\n"
+    if item.kind not in modelines:
+        modelines[item.kind] = f"# yaml-language-server: $schema={schema_link(root, target.parent, item.kind)}\n"
+    modeline = modelines[item.kind]
     order = list(kind.schema["properties"])
     data = {k: item.data[k] for k in sorted(item.data, key=lambda k: order.index(k) if k in order else len(order))}
     return target, new_text(data, modeline, dates)
