@@ -9,10 +9,8 @@ from pathlib import Path
 
 import markdown
 import pytest
-from click.testing import CliRunner
-from conftest import copy_fixture, write
+from conftest import copy_fixture, pilotguide, write
 
-from pilotguide.cli import main
 from pilotguide.content.gather import load_content
 from pilotguide.pages import charts
 from pilotguide.pages.render import render_pages
@@ -137,11 +135,10 @@ def test_pages_past_review_by_show_a_notice(finding, monkeypatch):
 
 def test_check_lists_overdue_pages_as_warnings_and_strict_fails(finding, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", PAST)
-    monkeypatch.chdir(finding)
-    result = CliRunner().invoke(main, ["check"])
+    result = pilotguide(finding, "check", catch_exceptions=True)
     assert result.exit_code == 0
     assert "policies/p-old.yaml:10:12: 警告：政策「旧的扶持办法」应于 2020-01-01 前复核，已过期" in result.output
-    strict = CliRunner().invoke(main, ["check", "--strict"])
+    strict = pilotguide(finding, "check", "--strict", catch_exceptions=True)
     assert strict.exit_code == 1 and "警告按错误处理" in strict.output
 
 
@@ -168,13 +165,7 @@ def test_glossary_terms_leave_existing_links_alone(finding):
 
 
 def build(root: Path, *args: str):
-    import os
-    cwd = os.getcwd()
-    os.chdir(root)
-    try:
-        return CliRunner().invoke(main, ["build", *args])
-    finally:
-        os.chdir(cwd)
+    return pilotguide(root, "build", *args, catch_exceptions=True)
 
 
 @pytest.mark.slow
@@ -220,6 +211,5 @@ def test_a_failed_build_does_not_record_an_edition(minimal):
 
 def test_a_damaged_manifest_is_a_located_problem(minimal, monkeypatch):
     (minimal / "editions.json").write_text("{不是 JSON", encoding="utf-8")
-    monkeypatch.chdir(minimal)
-    result = CliRunner().invoke(main, ["check"])
+    result = pilotguide(minimal, "check", catch_exceptions=True)
     assert result.exit_code == 1 and "editions.json: 版本记录文件损坏" in result.output

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from browser import build_project
+from conftest import build_project
 from conftest import FIXTURES
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -20,7 +20,7 @@ from pilotguide.pages.render import render_pages
 
 @pytest.fixture
 def blank(minimal, run):
-    result = run(minimal, "workbook", "--out", "收集表.xlsx")
+    result = run(minimal, "workbook", "--out", str(minimal / "收集表.xlsx"))
     assert result.exit_code == 0, result.output
     return minimal / "收集表.xlsx"
 
@@ -75,7 +75,7 @@ def test_date_columns_are_formatted_as_dates_and_partial_dates_as_text(blank):
 
 
 def test_exported_dates_are_date_cells(shipped, run):
-    assert run(shipped, "export", "--out", "现有.xlsx").exit_code == 0
+    assert run(shipped, "export", "--out", str(shipped / "现有.xlsx")).exit_code == 0
     ws = openpyxl.load_workbook(shipped / "现有.xlsx")[CASE]
     column = headers(ws)["更新日期"]
     cell = next(ws.cell(r, column) for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "gaochao-village")
@@ -149,7 +149,7 @@ def test_valid_rows_import_into_records_that_check_accepts(minimal, blank, run):
             TIMELINE: [{"所属记录（编号或标题）": "jilin-case", "日期": 43460, "事件": "记者走访"},
                        {"所属记录（编号或标题）": "吉林某村", "日期": "2019年3月", "事件": "成立"}]}
     filled = fill(blank, minimal / "filled.xlsx", rows)
-    result = run(minimal, "import", "filled.xlsx")
+    result = run(minimal, "import", str(minimal / "filled.xlsx"))
     assert result.exit_code == 0, result.output
     assert "新建 3 条，更新 0 条，未变 0 条，跳过 0 条" in result.output
     new = minimal / "case-studies" / "ping-fang-qu-xin-cun-she-qu.yaml"
@@ -174,7 +174,7 @@ def test_imported_cases_appear_in_the_case_table_topics_and_statistics(minimal, 
     rows = {CASE: [good_case("新村社区", **{"活动类型": "邻里互助", "开始时间": 2020}),
                    good_case("旧村社区", **{"省": "吉林省", "活动类型": "邻里互助"})]}
     fill(blank, minimal / "filled.xlsx", rows)
-    assert run(minimal, "import", "filled.xlsx").exit_code == 0
+    assert run(minimal, "import", str(minimal / "filled.xlsx")).exit_code == 0
     pages = render_pages(load_content(minimal))
     table = next(text for path, text in pages.items() if path.startswith("case-studies/index"))
     assert "新村社区" in table and "旧村社区" in table
@@ -206,7 +206,7 @@ def test_each_bad_cell_is_named_by_sheet_row_column_and_field_and_nothing_is_wri
         rows.append({k: v for k, v in row.items() if v is not None} | ({"省": None} if "省" in cells else {}))
     fill(blank, minimal / "bad.xlsx", {CASE: rows})
     before = tree(minimal)
-    result = run(minimal, "import", "bad.xlsx")
+    result = run(minimal, "import", str(minimal / "bad.xlsx"))
     assert result.exit_code == 1
     assert tree(minimal) == before
     for number, (_cells, letter, label, message) in enumerate(BAD_CELLS, start=2):
@@ -233,7 +233,7 @@ def test_reordered_columns_extra_column_blank_rows_and_merged_cells(minimal, bla
     ws.cell(4, columns["省"], "黑龙江省")
     ws.merge_cells(start_row=4, end_row=7, start_column=columns["省"], end_column=columns["省"])
     book.save(minimal / "moved.xlsx")
-    result = run(minimal, "import", "moved.xlsx")
+    result = run(minimal, "import", str(minimal / "moved.xlsx"))
     assert result.exit_code == 0, result.output
     assert "AN 列（备注）" in result.output and "已忽略" in result.output  # a warning, not an error
     content = load_content(minimal)
@@ -244,7 +244,7 @@ def test_reordered_columns_extra_column_blank_rows_and_merged_cells(minimal, bla
 def test_a_subsheet_row_for_no_record_is_located(minimal, blank, run):
     fill(blank, minimal / "orphan.xlsx", {CASE: [good_case()], TIMELINE: [
         {"所属记录（编号或标题）": "别的村", "日期": 2019, "事件": "成立"}]})
-    result = run(minimal, "import", "orphan.xlsx")
+    result = run(minimal, "import", str(minimal / "orphan.xlsx"))
     assert result.exit_code == 1
     assert "orphan.xlsx › 试点案例·时间线 › 第 2 行 A 列（所属记录（编号或标题））: 找不到编号或标题为“别的村”的记录" in result.output
 
@@ -252,7 +252,7 @@ def test_a_subsheet_row_for_no_record_is_located(minimal, blank, run):
 def test_dry_run_says_what_would_happen_and_writes_nothing(minimal, blank, run):
     fill(blank, minimal / "filled.xlsx", {CASE: [good_case(), good_case("高潮村", **{"编号": "c1"})]})
     before = tree(minimal)
-    result = run(minimal, "import", "filled.xlsx", "--dry-run")
+    result = run(minimal, "import", str(minimal / "filled.xlsx"), "--dry-run")
     assert result.exit_code == 0, result.output
     assert "新建：试点案例 ping-fang-qu-xin-cun-she-qu" in result.output
     assert "跳过" in result.output and "新建 1 条，更新 0 条，未变 0 条，跳过 1 条" in result.output
@@ -263,7 +263,7 @@ def test_dry_run_says_what_would_happen_and_writes_nothing(minimal, blank, run):
 def test_csv_in_the_encodings_excel_and_wps_save(minimal, run, encoding):
     text = "标题,摘要,省,活动类型,来源标题,开始时间\n“社区”互助站,一个案例,黑龙江省,为民服务、邻里互助,文章,2018年\n"
     (minimal / "cases.csv").write_bytes(text.encode(encoding))
-    result = run(minimal, "import", "cases.csv")
+    result = run(minimal, "import", str(minimal / "cases.csv"))
     assert result.exit_code == 0, result.output
     record = load_content(minimal).get("case-study", "she-qu-hu-zhu-zhan")
     assert record.data["activity_types"] == ["为民服务", "邻里互助"] and record.data["started"] == "2018"
@@ -283,9 +283,9 @@ def _all_kinds():
 @pytest.mark.parametrize("project", ["minimal", "shipped"])
 def test_export_then_import_update_changes_no_file(project, request, run):
     root = request.getfixturevalue(project)
-    assert run(root, "export", "--out", "现有.xlsx", *_all_kinds()).exit_code == 0
+    assert run(root, "export", "--out", str(root / "现有.xlsx"), *_all_kinds()).exit_code == 0
     before = tree(root)
-    result = run(root, "import", "现有.xlsx", "--update")
+    result = run(root, "import", str(root / "现有.xlsx"), "--update")
     assert result.exit_code == 0, result.output
     assert tree(root) == before
     count = sum(len(load_content(root).all(k)) for k in WORKBOOK_KINDS)
@@ -295,11 +295,11 @@ def test_export_then_import_update_changes_no_file(project, request, run):
 def test_exported_records_removed_and_imported_again_come_back_the_same(shipped, run):
     # Step titles hold 、 and ，: references written as "title (id)" must still give the ids.
     before = {r.id: dict(r.data) for r in load_content(shipped).all("case-study")}
-    assert run(shipped, "export", "--out", "现有.xlsx").exit_code == 0
+    assert run(shipped, "export", "--out", str(shipped / "现有.xlsx")).exit_code == 0
     shutil.rmtree(shipped / "courses")  # its sessions cite the cases: the guide stays valid without them
     for path in (shipped / "case-studies").glob("*.yaml"):
         path.unlink()
-    result = run(shipped, "import", "现有.xlsx")
+    result = run(shipped, "import", str(shipped / "现有.xlsx"))
     assert result.exit_code == 0, result.output
     after = {r.id: dict(r.data) for r in load_content(shipped).all("case-study")}
     assert after == {id_: {k: v for k, v in data.items() if k != "body"} for id_, data in before.items()}
@@ -309,7 +309,7 @@ def test_update_changes_only_the_sheets_fields_and_keeps_body_and_comments(shipp
     path = shipped / "case-studies" / "gaochao-village.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("area: 农村社区", "area: 农村社区  # 来源明确写了“农村”"),
                     encoding="utf-8")
-    assert run(shipped, "export", "--out", "现有.xlsx").exit_code == 0
+    assert run(shipped, "export", "--out", str(shipped / "现有.xlsx")).exit_code == 0
     book = openpyxl.load_workbook(shipped / "现有.xlsx")
     ws = book[CASE]
     columns = headers(ws)
@@ -320,10 +320,10 @@ def test_update_changes_only_the_sheets_fields_and_keeps_body_and_comments(shipp
         ws.delete_cols(headers(ws)[column])
     book.save(shipped / "改.xlsx")
     before = path.read_text(encoding="utf-8")
-    skipped = run(shipped, "import", "改.xlsx")
+    skipped = run(shipped, "import", str(shipped / "改.xlsx"))
     assert skipped.exit_code == 0 and "跳过 1 条" in skipped.output
     assert path.read_text(encoding="utf-8") == before
-    result = run(shipped, "import", "改.xlsx", "--update")
+    result = run(shipped, "import", str(shipped / "改.xlsx"), "--update")
     assert result.exit_code == 0, result.output
     assert "更新 1 条" in result.output
     after = path.read_text(encoding="utf-8")
@@ -348,6 +348,6 @@ def test_a_workbook_from_an_older_layout_says_what_changed(minimal, blank, run):
     fill_book = minimal / "old.xlsx"
     book.save(fill_book)
     fill(fill_book, fill_book, {CASE: [good_case()]})
-    result = run(minimal, "import", "old.xlsx", "--dry-run")
+    result = run(minimal, "import", str(minimal / "old.xlsx"), "--dry-run")
     assert result.exit_code == 0
     assert "较早的版本" in result.output and "新增 试点案例/area" in result.output and "去掉了 试点案例/old_field" in result.output

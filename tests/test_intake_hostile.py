@@ -20,7 +20,7 @@ from pilotguide.intake.columns import layout
 
 @pytest.fixture
 def blank(minimal, run):
-    assert run(minimal, "workbook", "--out", "收集表.xlsx").exit_code == 0
+    assert run(minimal, "workbook", "--out", str(minimal / "收集表.xlsx")).exit_code == 0
     return minimal / "收集表.xlsx"
 
 
@@ -61,7 +61,7 @@ def test_formulas_are_never_evaluated_only_their_saved_values_read(minimal, blan
     def cache(xml: str) -> str:
         return re.sub(rf'(<c r="{letter}2"[^>]*>)<f>1\+1</f><v\s*/?>(</v>)?', r"\1<f>1+1</f><v>2019</v>", xml)
     _rewrite(path, member, cache)
-    result = run(minimal, "import", "formulas.xlsx")
+    result = run(minimal, "import", str(minimal / "formulas.xlsx"))
     assert result.exit_code == 0, result.output
     case = load_content(minimal).get("case-study", "ping-fang-qu-xin-cun-she-qu")
     assert case.data["started"] == "2019"
@@ -71,7 +71,7 @@ def test_formulas_are_never_evaluated_only_their_saved_values_read(minimal, blan
 def test_a_10_mb_cell_is_refused_at_its_cell(minimal, blank, run):
     fill(blank, minimal / "huge.xlsx", {CASE: [good_case(**{"摘要": "长" * (10 * 1024 * 1024)})]})
     before = tree(minimal)
-    result = run(minimal, "import", "huge.xlsx")
+    result = run(minimal, "import", str(minimal / "huge.xlsx"))
     assert result.exit_code == 1
     assert "huge.xlsx › 试点案例 › 第 2 行 C 列（摘要）: 单元格内容过长（达到 32767 个字符的上限" in result.output
     assert tree(minimal) == before
@@ -87,7 +87,7 @@ def test_100000_blank_rows_are_skipped(minimal, run):
     for _ in range(100_000):
         ws.append(["", None, " "])  # formatted, empty: what a clerk's "select to the end" leaves
     book.save(minimal / "long.xlsx")
-    result = run(minimal, "import", "long.xlsx")
+    result = run(minimal, "import", str(minimal / "long.xlsx"))
     assert result.exit_code == 0, result.output
     assert "新建 1 条" in result.output
 
@@ -106,7 +106,7 @@ def test_an_external_link_is_never_followed(minimal, blank, run, no_network):
                          '<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
                          '<externalBook r:id="rId1" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"/>'
                          "</externalLink>")
-    result = run(minimal, "import", "linked.xlsx")
+    result = run(minimal, "import", str(minimal / "linked.xlsx"))
     assert result.exit_code == 0, result.output
     assert load_content(minimal).get("case-study", "ping-fang-qu-xin-cun-she-qu").data["location"]["city"] == "哈尔滨市"
 
@@ -119,7 +119,7 @@ def test_a_macro_enabled_workbook_renamed_to_xlsx_is_refused(minimal, blank, run
     with zipfile.ZipFile(path, "a") as archive:
         archive.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0" + b"\0" * 512)
     before = tree(minimal)
-    result = run(minimal, "import", "macro.xlsx")
+    result = run(minimal, "import", str(minimal / "macro.xlsx"))
     assert result.exit_code == 1
     assert "macro.xlsx: 这是启用宏的工作簿" in result.output and "另存为" in result.output
     assert tree(minimal) == before
@@ -135,7 +135,7 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(minimal, run):
                 member.write(zeros)
     assert path.stat().st_size < 1024 * 1024
     before = tree(minimal)
-    result = run(minimal, "import", "bomb.xlsx")
+    result = run(minimal, "import", str(minimal / "bomb.xlsx"))
     assert result.exit_code == 1
     assert "解压后过大" in result.output and "已拒绝读取" in result.output
     assert tree(minimal) == before
@@ -145,7 +145,7 @@ def test_a_sheet_reaching_the_last_cell_is_refused(minimal, blank, run):
     book = openpyxl.load_workbook(blank)
     book[CASE]["XFD1048576"] = "角落"  # calamine would allocate every cell in between
     book.save(minimal / "corner.xlsx")
-    result = run(minimal, "import", "corner.xlsx")
+    result = run(minimal, "import", str(minimal / "corner.xlsx"))
     assert result.exit_code == 1
     assert "工作表的范围过大（1048576 行 × 16384 列" in result.output
 
@@ -157,7 +157,7 @@ def test_a_sheet_reaching_the_last_cell_is_refused(minimal, blank, run):
 ])
 def test_files_that_are_not_workbooks_get_a_clear_message(minimal, run, name, data, message):
     (minimal / name).write_bytes(data)
-    result = run(minimal, "import", name)
+    result = run(minimal, "import", str(minimal / name))
     assert result.exit_code == 1 and message in result.output
     assert "Traceback" not in result.output
 
@@ -180,7 +180,7 @@ def test_a_workbook_converted_by_libreoffice_imports_to_the_same_records(tmp_pat
             subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile",
                             "--convert-to", suffix, "--outdir", str(project), str(project / "filled.xlsx")],
                            check=True, capture_output=True, timeout=180)
-        result = run(project, "import", f"filled.{suffix}")
+        result = run(project, "import", str(project / f"filled.{suffix}"))
         assert result.exit_code == 0, result.output
         results[suffix] = {p.name: p.read_text(encoding="utf-8") for p in (project / "case-studies").iterdir()}
     assert len(results["xlsx"]) == 3

@@ -17,11 +17,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from conftest import REPO
+from conftest import REPO, pilotguide
 from site_search import RequestLog, relative, search
 
-from pilotguide.cli import main
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 README_ROOT = "/srv/www/"  # where the README's server block expects the unzipped archive
@@ -89,8 +87,7 @@ def published(shipped, monkeypatch, tmp_path):
     config = shipped / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8") + "site_url: http://intranet.invalid/guide/\n",
                       encoding="utf-8")
-    monkeypatch.chdir(shipped)
-    result = CliRunner().invoke(main, ["build", "--zip"], catch_exceptions=False)
+    result = pilotguide(shipped, "build", "--zip")
     assert result.exit_code == 0, result.output
     archive = shipped / f"guide-site-{dt.date.today().isoformat()}.zip"
     assert f"压缩包已生成：{archive}" in result.output

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Problems
-from .schemas import KIND_NAMES
+from .schemas import label
 
 MANIFEST = "editions.json"
 FORMAT = 1
@@ -35,7 +35,8 @@ FIELD_LABELS = {
     "organisations": "参与组织", "activity_types": "活动类型", "roles": "发挥作用",
     "support_measures": "扶持措施", "outcomes": "成效", "lessons": "经验启示", "body": "正文",
     "sources": "来源", "updated": "更新日期", "reviewed": "审核日期", "review_by": "复核期限",
-    "related": "相关术语",
+    "related": "相关术语", "audience": "培训对象", "duration": "总时长", "objectives": "课程目标",
+    "preparation": "课前准备", "sessions": "课程安排",
 }
 
 
@@ -48,7 +49,7 @@ class Change:
 
     @property
     def kind_label(self) -> str:
-        return KIND_NAMES.get(self.kind, self.kind)
+        return label(self.kind)
 
 
 @dataclass
@@ -75,7 +76,8 @@ def _digest(value: Any) -> str:
 
 def snapshot(content) -> dict[str, dict]:
     """'kind/id' -> title and one short hash per field: enough to tell what changed, and small."""
-    return {f"{r.kind}/{r.id}": {"title": str(r.title), "fields": {k: _digest(v)[:12] for k, v in sorted(r.data.items())}}
+    return {f"{r.kind}/{r.id}": {"title": str(r.title),
+                                 "fields": {k: _digest(v)[:12] for k, v in sorted(r.data.items())}}
             for records in content.records.values() for r in records}
 
 
@@ -127,7 +129,8 @@ def read_manifest(root: Path, problems: Problems) -> dict | None:
         if not isinstance(data.get("records"), dict) or not editions:
             raise ValueError("records")
     except (ValueError, KeyError, TypeError) as error:
-        problems.add(MANIFEST, 0, 0, f"版本记录文件损坏，无法读取（{type(error).__name__}: {error}）：请从版本库恢复它。")
+        problems.add(MANIFEST, 0, 0,
+                     f"版本记录文件损坏，无法读取（{type(error).__name__}: {error}）：请从版本库恢复它。")
         return None
     data["parsed"] = editions
     return data

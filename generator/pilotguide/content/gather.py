@@ -68,9 +68,12 @@ def load_records(root: Path, vocabularies: dict[str, list[str]], problems: Probl
                 doc = load_file(path, shown_path(root, path), into)
                 if doc is None:
                     return UNREADABLE
-                return _record(kind.name, doc, validate(doc, kind, vocabularies, into))
+                return _record(kind, doc, validate(doc, kind, vocabularies, into))
 
-            record = load(problems) if cache is None else cache.get_or_load(path, kind.name, vocabularies, problems, load)
+            if cache is None:
+                record = load(problems)
+            else:
+                record = cache.get_or_load(path, kind.name, vocabularies, problems, load)
             if record is UNREADABLE:
                 if unreadable is not None:
                     unreadable.setdefault(kind.name, set()).add(path.stem)
@@ -80,12 +83,12 @@ def load_records(root: Path, vocabularies: dict[str, list[str]], problems: Probl
     return records
 
 
-def _record(kind: str, doc: Document, refs) -> Record | None:
+def _record(kind: schemas.Kind, doc: Document, refs) -> Record | None:
     """A record is kept for cross-checks when it at least has a usable id."""
     data = doc.data
     if not isinstance(data, dict) or not isinstance(data.get("id"), str):
         return None
-    return Record(kind, data["id"], fields(data), doc, refs)
+    return Record(kind.name, data["id"], fields(data, kind.schema, kind.name), doc, refs)
 
 
 def load_content(root: Path | str, cache: RecordCache | None = None) -> Content:

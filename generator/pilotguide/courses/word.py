@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from typing import TYPE_CHECKING
 from xml.etree.ElementTree import Element
 
 import docx
@@ -19,7 +20,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm
 from docx.text.paragraph import Paragraph
 
-from ..content.review import build_date
+if TYPE_CHECKING:
+    from .formats import Handout
 
 # Free (OFL) and what the PDF embeds; Word/WPS substitute an installed Chinese font without it.
 EAST_ASIAN_FONT = "Noto Sans CJK SC"
@@ -30,24 +32,29 @@ STYLED = ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Heading 4",
           "List Continue", "List Continue 2", "Quote", "Footer")
 
 
-def docx_bytes(root: Element, title: str, font: str = EAST_ASIAN_FONT) -> bytes:
-    """A DOCX of the handout whose HTML tree is `root` (an <html> element)."""
+def build(handout: Handout) -> bytes:
+    """The registry's builder (formats.py): the handout as a Word document dated by the build."""
+    return docx_bytes(handout.tree, handout.title, handout.content.today)
+
+
+def docx_bytes(root: Element, title: str, today: dt.date, font: str = EAST_ASIAN_FONT) -> bytes:
+    """A DOCX of the handout whose HTML tree is `root` (an <html> element), dated `today`."""
     document = docx.Document()
     _page_setup(document)
     _east_asian_styles(document, font)
-    _properties(document, title)
+    _properties(document, title, today)
     writer = _Writer(document)
     body = root.find("body")
     for element in (body if body is not None else root):
         writer.block(element)
     out = io.BytesIO()
     document.save(out)
-    return _reproducible(out.getvalue())
+    return _reproducible(out.getvalue(), today)
 
 
-def _properties(document, title: str) -> None:
+def _properties(document, title: str, today: dt.date) -> None:
     """Our own metadata, dated by the build: python-docx's template says "python-docx", 2013."""
-    stamp = dt.datetime.combine(build_date(), dt.time())
+    stamp = dt.datetime.combine(today, dt.time())
     props = document.core_properties
     props.title, props.language = title, "zh-CN"
     props.author = props.last_modified_by = "pilotguide"
@@ -56,9 +63,9 @@ def _properties(document, title: str) -> None:
     props.revision = 1
 
 
-def _reproducible(data: bytes) -> bytes:
+def _reproducible(data: bytes, today: dt.date) -> bytes:
     """Re-pack the DOCX with every member dated by the build, so the same content gives the same bytes."""
-    stamp = build_date().timetuple()[:6]
+    stamp = today.timetuple()[:6]
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():

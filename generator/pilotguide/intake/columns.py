@@ -12,7 +12,6 @@ Fields a cell cannot hold (Markdown `body`) are left out: an update keeps them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 
 from ..content import schemas
 from ..content.editions import FIELD_LABELS
@@ -151,9 +150,8 @@ def _object_columns(prefix: tuple, name: str, schema: dict, required: bool) -> l
             for sub, sub_schema in schema.get("properties", {}).items()]
 
 
-@cache
 def layout(kind_name: str) -> Layout:
-    """The sheets and columns of one kind, from its schema."""
+    """The sheets and columns of one kind, from its schema (about a millisecond: callers keep it)."""
     kind = schemas.kinds()[kind_name]
     required = set(kind.schema.get("required", []))
     main: list[Column] = []

@@ -41,7 +41,7 @@ TOKEN = re.compile(r"\x00(\d+)(?::(\d+):(\d+))?")  # a batch Document's path, wi
 
 @dataclass
 class Planned:
-    kind: str
+    plan: Layout
     id: str
     row: Row
     changes: list[Edit]
@@ -50,6 +50,10 @@ class Planned:
     data: dict = field(default_factory=dict)
     target: Path | None = None
     named: dict = field(default_factory=dict)  # field name as messages write it -> index into the cells
+
+    @property
+    def kind(self) -> str:
+        return self.plan.kind
 
 
 @dataclass
@@ -72,12 +76,13 @@ def import_workbook(root: Path, path: Path, update: bool = False, dry_run: bool 
     content = load_content(root)
     file = path.name
     problems = Problems()
-    sheets = read_workbook(path, layout(csv_kind).main.name)
+    layouts = {kind: layout(kind) for kind in WORKBOOK_KINDS}
+    sheets = read_workbook(path, layouts[csv_kind].main.name)
     _check_layout(sheets, file, problems)
     refs = References({k: {str(r.title): r.id for r in content.all(k)} for k in content.records})
     planned = []
-    for kind, read in _by_kind(sheets, file, refs, problems).items():
-        planned += _plan_kind(layout(kind), read, content, refs, update, file, problems)
+    for kind, read in _by_kind(sheets, layouts, file, refs, problems).items():
+        planned += _plan_kind(layouts[kind], read, content, refs, update, file, problems)
     if not planned and not problems.errors:
         problems.add(file, 0, 0, "工作簿中没有可导入的记录：请检查工作表名称（如“试点案例”）和列名是否与收集表一致。")
     _validate(planned, content, file, problems)
@@ -108,12 +113,13 @@ def _check_layout(sheets: list[SheetData], file: str, problems: Problems) -> Non
             what = "；".join(filter(None, [f"新增 {'、'.join(added)}" if added else "",
                                            f"去掉了 {'、'.join(removed)}" if removed else ""]))
             problems.add(file, 0, 0, f"这份工作簿由较早的版本（pilotguide {stored.get('pilotguide', '?')}）生成，"
-                                     f"之后{schemas.KIND_NAMES[kind]}的表格有变化：{what}。请用 pilotguide workbook 生成新表格。",
+                                     f"之后{schemas.kinds()[kind].label}的表格有变化：{what}。请用 pilotguide workbook 生成新表格。",
                          warning=True)
 
 
-def _by_kind(sheets: list[SheetData], file: str, refs: References, problems: Problems) -> dict:
-    known = {normal_header(s.name): s for k in WORKBOOK_KINDS for s in layout(k).sheets}
+def _by_kind(sheets: list[SheetData], layouts: dict[str, Layout], file: str, refs: References,
+             problems: Problems) -> dict:
+    known = {normal_header(s.name): s for plan in layouts.values() for s in plan.sheets}
     out: dict[str, dict] = {}
     for data in sheets:
         sheet = known.get(normal_header(data.name))
@@ -141,7 +147,7 @@ def _plan_kind(plan: Layout, read: dict, content: Content, refs: References, upd
         existing = _existing(content, plan.kind, id_)
         row.values[("id",)] = id_ or None
         changes = edits(plan, row, existing.data if existing else None, titles, refs)
-        out.append(Planned(plan.kind, id_, row, changes, existing, _action(existing, changes, update)))
+        out.append(Planned(plan, id_, row, changes, existing, _action(existing, changes, update)))
     return out
 
 
@@ -206,7 +212,7 @@ def _validate(planned: list[Planned], content: Content, file: str, problems: Pro
 
 def _unknown_references(item: Planned, doc: Document, content: Content, problems: Problems) -> None:
     """A reference typed as a title that matches no record: say so, with the nearest title."""
-    for column in layout(item.kind).main.columns:
+    for column in item.plan.main.columns:
         if column.type != REF or not isinstance(item.data.get(column.path[0]), (str, list)):
             continue
         value = item.data[column.path[0]]
@@ -217,7 +223,7 @@ def _unknown_references(item: Planned, doc: Document, content: Content, problems
             doc.broken.add(at)
             titles = [str(r.title) for r in content.all(column.ref)]
             line, col = doc.where(at)
-            problems.add(doc.path, line, col, f"找不到名为“{typed}”的{schemas.KIND_NAMES[column.ref]}{suggest(typed, titles)}："
+            problems.add(doc.path, line, col, f"找不到名为“{typed}”的{schemas.kinds()[column.ref].label}{suggest(typed, titles)}："
                                               "请从下拉列表中选择，或填写它的编号。")
 
 
@@ -303,7 +309,7 @@ def _umask() -> int:
 
 
 def _file_text(root: Path, item: Planned, modelines: dict[str, str]) -> tuple[Path, str]:
-    dates = {c.path[0] for c in layout(item.kind).main.columns if c.type == DATE}
+    dates = {c.path[0] for c in item.plan.main.columns if c.type == DATE}
     if item.existing is not None:
         target = root / item.existing.path
         return target, updated_text(target, item.changes, item.kind, dates)

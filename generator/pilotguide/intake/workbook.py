@@ -11,15 +11,15 @@ import datetime as dt
 import json
 import os
 import tempfile
+from importlib.metadata import version
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .. import __version__
 from ..content.model import Content
-from ..content.schemas import KIND_NAMES
+from ..content import schemas
 from .columns import CHOICE, DATE, INTEGER, PARTIAL_DATE, REF, Column, Layout, Sheet, layout, schema_signature
 from .read import column_letter
 
@@ -46,12 +46,12 @@ def write_workbook(out: Path, kinds: list[str], content: Content, filled: bool) 
     guide = book.active
     guide.title = GUIDE_SHEET
     lists = _Lists(book.create_sheet(LISTS_SHEET), content)
-    for kind in kinds:
-        plan = layout(kind)
+    layouts = [layout(kind) for kind in kinds]
+    for plan in layouts:
         rows = _rows(plan, content) if filled else {s.name: [] for s in plan.sheets}
         for sheet in plan.sheets:
             _write_sheet(book.create_sheet(sheet.name), sheet, rows[sheet.name], lists)
-    _write_guide(guide, [layout(k) for k in kinds], content)
+    _write_guide(guide, layouts, content)
     book.move_sheet(LISTS_SHEET, offset=len(book.sheetnames))
     lists.sheet.sheet_state = "hidden"
     _write_meta(book.create_sheet(META_SHEET), kinds)
@@ -178,7 +178,7 @@ def _describe(column: Column, content: Content) -> list[str]:
     elif column.choices:
         allowed = "、".join(map(str, column.choices))
     elif column.type == REF:
-        allowed = f"本指南中已有的{KIND_NAMES[column.ref]}（见下拉列表，共 {len(content.all(column.ref))} 项）"
+        allowed = f"本指南中已有的{schemas.kinds()[column.ref].label}（见下拉列表，共 {len(content.all(column.ref))} 项）"
     expected = column.schema.get("x-expected", "")
     return ["是" if column.required else "否", kind, allowed, example, expected]
 
@@ -213,7 +213,7 @@ def _write_guide(ws, layouts: list[Layout], content: Content) -> None:
 
 
 def _write_meta(ws, kinds: list[str]) -> None:
-    ws.append(["pilotguide", __version__])
+    ws.append(["pilotguide", version("pilotguide")])
     ws.append(["kinds", json.dumps(kinds)])
     ws.append(["layout", json.dumps(schema_signature(), ensure_ascii=False)])
     ws.sheet_state = "hidden"

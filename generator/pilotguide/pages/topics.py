@@ -18,7 +18,7 @@ import jinja2
 from ..content.model import Content, Record
 from ..content.review import is_overdue
 from . import charts
-from .taxonomy import Facet, Term, case_facets, taxonomy, term_page
+from .taxonomy import Facet, Term, case_facets, term_page
 
 # Cross tables on the topics index: the questions cadres ask most ("rural cases about mediation").
 STATUS_CLASSES = {"现行有效": "current", "已修订": "revised", "已废止": "repealed", "征求意见": "draft"}
@@ -86,9 +86,8 @@ def record_link(context, change) -> str:
     return context.call(context["link"], record)
 
 
-def template_globals(content: Content) -> dict[str, Any]:
+def template_globals(content: Content, facets: list[Facet]) -> dict[str, Any]:
     """What the templates of these pages (and the case index) may call."""
-    facets = taxonomy(content)
     return dict(facets=facets, filter_spec=filter_spec, filter_attrs=filter_attrs,
                 filter_hash=filter_hash, both=both, term_page=term_page,
                 overdue=lambda record: is_overdue(record, content.today),
@@ -96,9 +95,9 @@ def template_globals(content: Content) -> dict[str, Any]:
                 status_class=lambda status: STATUS_CLASSES.get(status, "other"))
 
 
-def render_finding_pages(content: Content, render: Callable[..., None], pages: dict[str, str]) -> None:
+def render_finding_pages(content: Content, facets: list[Facet], render: Callable[..., None],
+                         pages: dict[str, str]) -> None:
     """Add the topics, statistics and changes pages (and the chart SVGs) to `pages`."""
-    facets = taxonomy(content)
     render("topics-index.md.j2", "topics/index.md", crosses=crosses(facets))
     for f in facets:
         for term in f.used():

@@ -95,8 +95,9 @@ def parts(word: str, known) -> set[str]:
     return {word[i:j] for i in range(n) for j in range(i + 2, n + 1) if j - i < n and word[i:j] in known}
 
 
-class _Cuts:
+class Cuts:
     """jieba's cuts of each distinct run, kept for as long as the user dictionary is the same.
+    Owned by an OfflineSearch, which `pilotguide serve` keeps across rebuilds.
 
     `pilotguide serve` rewrites the index on every save; without this it would cut the whole
     guide's text again each time (about three seconds at 1,000 case studies)."""
@@ -118,19 +119,19 @@ class _Cuts:
         return words
 
 
-_CUTS = _Cuts()
 
-
-def lexicon(texts: Iterable[str], terms: Iterable[str] = ()) -> list[str]:
-    """The words the browser cuts Chinese with, for `texts` (plain text, any language mixed)."""
+def lexicon(texts: Iterable[str], terms: Iterable[str] = (), cuts: Cuts | None = None) -> list[str]:
+    """The words the browser cuts Chinese with, for `texts` (plain text, any language mixed).
+    `cuts` keeps jieba's work between calls (a preview's rebuilds); a fresh one when not given."""
     terms = list(terms)
-    tk = _CUTS.tokenizer_for(terms)
+    cuts = cuts if cuts is not None else Cuts()
+    tk = cuts.tokenizer_for(terms)
     words = set(terms)
     runs = {run for text in texts for run in HAN.findall(text)}  # each distinct run cut once
     for run in runs:
-        words.update(_CUTS.cut(run))
-    if len(_CUTS.runs) > 2 * len(runs):  # a long preview session: forget text no longer in the guide
-        _CUTS.runs = {run: _CUTS.runs[run] for run in runs}
+        words.update(cuts.cut(run))
+    if len(cuts.runs) > 2 * len(runs):  # a long preview session: forget text no longer in the guide
+        cuts.runs = {run: cuts.runs[run] for run in runs}
 
     class Known:  # a word jieba knows (frequency > 0: jieba also stores bare prefixes) or has cut
         def __contains__(self, word: str) -> bool:
@@ -173,7 +174,7 @@ def index_report(site_dir: Path) -> IndexReport | None:
     return IndexReport(pages, len(docs), len(lexicon.split()), len(data))
 
 
-def rewrite_index(site_dir: Path, terms: Iterable[str] = ()) -> bool:
+def rewrite_index(site_dir: Path, terms: Iterable[str] = (), cuts: Cuts | None = None) -> bool:
     """Rewrite Material's index in place (see the module doc); False when there is no index."""
     path = site_dir / INDEX
     if not path.is_file():
@@ -185,7 +186,7 @@ def rewrite_index(site_dir: Path, terms: Iterable[str] = ()) -> bool:
             if isinstance(doc.get(key), str):
                 doc[key] = doc[key].replace(ZWSP, "")
     texts = (TAG.sub(" ", f"{doc.get('title', '')} {doc.get('text', '')}") for doc in docs)
-    index.setdefault("config", {})["pilotguide"] = {"lexicon": " ".join(lexicon(texts, terms))}
+    index.setdefault("config", {})["pilotguide"] = {"lexicon": " ".join(lexicon(texts, terms, cuts))}
     data = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
     path.write_text(data, encoding="utf-8")
     (site_dir / INDEX_SCRIPT).write_text(f"var __index = {data}", encoding="utf-8")
@@ -202,22 +203,29 @@ def vendored_files() -> list[str]:
     return [target for entry in manifest.values() for target in entry["files"]]
 
 
+def offline_polyfills(polyfills: list) -> list:
+    """Material's `extra.polyfills` with the shipped iframe-worker shim instead of the CDN copy.
+
+    The shim lets Material start its worker from file://; shipped locally, Material's offline
+    plugin (if listed) sees an iframe-worker polyfill and adds no CDN copy."""
+    kept = [p for p in polyfills if str(p) != UNPKG_SHIM]
+    if not any("iframe-worker" in str(p) for p in kept):
+        kept.append(SHIM)
+    return kept
+
+
 class OfflineSearch:
     """What the pilotguide plugin does for search and offline use, one method per MkDocs event."""
 
     def __init__(self) -> None:
         self.terms: list[str] = []
         self.material_worker: str | None = None
+        self.cuts = Cuts()
 
-    def on_config(self, config, content) -> None:
+    def prepare(self, content) -> None:
+        """Before the build: the guide's own words for the lexicon; Material's jieba pass off."""
         self.terms = user_terms(content)
         skip_material_segmenting()
-        # The shim lets Material start its worker from file://; shipped locally, Material's
-        # offline plugin (if listed) sees an iframe-worker polyfill and adds no CDN copy.
-        polyfills = [p for p in config.extra.get("polyfills", []) if str(p) != UNPKG_SHIM]
-        if not any("iframe-worker" in str(p) for p in polyfills):
-            polyfills.append(SHIM)
-        config.extra["polyfills"] = polyfills
 
     def on_post_page(self, output: str) -> str:
         """Point the page's search worker (`__config.search`) at ours, which loads Material's."""
@@ -235,5 +243,5 @@ class OfflineSearch:
             worker = asset_text("search/worker.js").replace(
                 "__MATERIAL_WORKER__", f"../javascripts/workers/{self.material_worker}")
             (site_dir / WORKER).write_text(worker, encoding="utf-8")
-        if rewrite_index(site_dir, self.terms):
+        if rewrite_index(site_dir, self.terms, self.cuts):
             log.info(str(index_report(site_dir)))
