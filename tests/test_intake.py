@@ -8,6 +8,9 @@ import shutil
 
 import openpyxl
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from intake_helpers import CASE, TIMELINE, fill, good_case, headers, tree
 
 from pilotguide.content import schemas
@@ -15,6 +18,7 @@ from pilotguide.content.gather import load_content
 from pilotguide.intake import values
 from pilotguide.intake.columns import NESTED_LABELS, WORKBOOK_KINDS, _resolve, layout
 from pilotguide.intake.read import read_csv
+from pilotguide.intake.yamlfile import new_text
 from pilotguide.pages.render import render_pages
 
 
@@ -351,3 +355,27 @@ def test_a_workbook_from_an_older_layout_says_what_changed(minimal, blank, run):
     result = run(minimal, "import", str(minimal / "old.xlsx"), "--dry-run")
     assert result.exit_code == 0
     assert "较早的版本" in result.output and "新增 试点案例/area" in result.output and "去掉了 试点案例/old_field" in result.output
+
+
+# New YAML files ------------------------------------------------------------------------------------
+
+_words = st.text(alphabet=st.sampled_from(list("ab：:- \n|#'\"、，2018年社区")), min_size=1, max_size=12)
+_keys = st.text(alphabet="abcdefgh_", min_size=1, max_size=6)
+_records = st.dictionaries(_keys, st.one_of(
+    _words, st.integers(1, 9), st.lists(_words, min_size=1, max_size=3),
+    st.lists(st.dictionaries(_keys, _words, min_size=1, max_size=3), min_size=1, max_size=3),
+    st.dictionaries(_keys, _words, min_size=1, max_size=3)), min_size=1, max_size=5)
+
+
+@given(_records)
+@settings(max_examples=300, deadline=None)
+def test_new_files_read_back_as_the_data_written(record):
+    text = new_text(record, "# modeline\n", set())
+    assert yaml.safe_load(text) == record
+
+
+def test_new_files_indent_lists_under_their_key_like_the_shipped_files():
+    text = new_text({"id": "x", "steps": ["a", "b"], "sources": [{"title": "t", "date": "2018"}],
+                     "summary": "第一行\n- 不是列表项"}, "", set())
+    assert "steps:\n  - a\n  - b\n" in text and "sources:\n  - title: t\n    date: '2018'\n" in text
+    assert yaml.safe_load(text)["summary"] == "第一行\n- 不是列表项"

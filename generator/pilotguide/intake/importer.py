@@ -197,10 +197,10 @@ def _validate(planned: list[Planned], content: Content, file: str, problems: Pro
         batch.append(Record(item.kind, item.id, fields(item.data), doc, refs))
     replaced = {(r.kind, r.id) for r in batch}
     records = {k: [r for r in rs if (r.kind, r.id) not in replaced] for k, rs in content.records.items()}
+    old = [r for rs in records.values() for r in rs]  # the guide's records that the import leaves alone
     for record in batch:
         records.setdefault(record.kind, []).append(record)
     after = Content(content.root, content.vocabularies, records)
-    old = [r for rs in records.values() for r in rs if r not in batch]
     check_ids(old + [r for r in batch if r.id], raw)  # a clash names the new row; a missing id is reported already
     check_references(after, raw)
     check_step_order(after, raw)
