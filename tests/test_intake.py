@@ -11,6 +11,7 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from conftest import build_project
 from intake_helpers import CASE, TIMELINE, fill, good_case, headers, tree
 
 from pilotguide.content import schemas
@@ -379,3 +380,24 @@ def test_new_files_indent_lists_under_their_key_like_the_shipped_files():
                      "summary": "第一行\n- 不是列表项"}, "", set())
     assert "steps:\n  - a\n  - b\n" in text and "sources:\n  - title: t\n    date: '2018'\n" in text
     assert yaml.safe_load(text)["summary"] == "第一行\n- 不是列表项"
+
+
+@pytest.mark.slow
+def test_imported_cases_are_in_the_built_site(shipped, run):
+    assert run(shipped, "workbook", "--out", str(shipped / "收集表.xlsx")).exit_code == 0
+    rows = {CASE: [good_case("松北区示范社区", **{"市": "哈尔滨市", "活动类型": "邻里互助、文体娱乐", "发挥作用": "文化建设",
+                                              "培育步骤": "建立观察点，先行先试 (guanchadian-xianxing-xianshi)"})]}
+    fill(shipped / "收集表.xlsx", shipped / "filled.xlsx", rows)
+    assert run(shipped, "import", str(shipped / "filled.xlsx")).exit_code == 0
+    site = build_project(shipped)
+    case_id = "song-bei-qu-shi-fan-she-qu"
+    assert (site / "case-studies" / f"{case_id}.html").is_file()
+    assert "松北区示范社区" in (site / "case-studies" / "index.html").read_text(encoding="utf-8")
+    topic = next(p for p in (site / "topics").rglob("*.html") if "邻里互助" in p.read_text(encoding="utf-8")
+                 and "activity" in p.as_posix())
+    assert "松北区示范社区" in topic.read_text(encoding="utf-8")
+    statistics = (site / "statistics" / "index.html")
+    statistics = statistics if statistics.is_file() else site / "statistics.html"
+    assert "文化建设" in statistics.read_text(encoding="utf-8")
+    step = (site / "steps" / "guanchadian-xianxing-xianshi.html").read_text(encoding="utf-8")
+    assert "松北区示范社区" in step  # the step page links back to the imported case
