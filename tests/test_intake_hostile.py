@@ -185,3 +185,22 @@ def test_a_workbook_converted_by_libreoffice_imports_to_the_same_records(tmp_pat
         results[suffix] = {p.name: p.read_text(encoding="utf-8") for p in (project / "case-studies").iterdir()}
     assert len(results["xlsx"]) == 3
     assert results["ods"] == results["xlsx"] and results["xls"] == results["xlsx"]
+
+
+ODS_CONTENT = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
+               '<table:table table:name="试点案例"><table:table-row table:number-rows-repeated="{rows}">'
+               '<table:table-cell table:number-columns-repeated="{cols}" office:value-type="string"><text:p>x</text:p>'
+               '</table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>')
+
+
+@pytest.mark.parametrize("rows, cols", [(1_000_000, 1), (1, 16_000)])
+def test_an_ods_repeating_a_value_a_million_times_is_refused(minimal, run, rows, cols):
+    path = minimal / "repeat.ods"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", ODS_CONTENT.format(rows=rows, cols=cols))
+    result = run(minimal, "import", str(path))
+    assert result.exit_code == 1 and f"工作表的范围过大（{rows} 行 × {cols} 列" in result.output

@@ -26,6 +26,8 @@ MAX_COLUMNS = 500
 MAX_CELLS = 5_000_000  # rows x columns calamine would allocate for one sheet
 MAX_CELL_CHARS = 32_767  # what Excel itself allows in a cell
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+ODS_REPEATED_ROW = re.compile(rb"<table:table-row\b[^>]*?number-rows-repeated=\"([0-9]+)\"[^>]*>(.*?)</table:table-row>", re.S)
+ODS_REPEATED_CELL = re.compile(rb"<table:table-cell\b[^>]*?number-columns-repeated=\"([0-9]+)\"[^>]*>")
 CELL_REF = re.compile(rb"<(?:\w+:)?c\s[^>]*?r=\"([A-Z]{1,3})([0-9]{1,8})\"")
 
 
@@ -99,6 +101,8 @@ def _check_zip(path: Path) -> None:
             for member in members:
                 if re.fullmatch(r"xl/worksheets/[^/]+\.xml", member.filename):
                     _check_extent(archive, member.filename, CELL_REF)
+                elif member.filename == "content.xml":
+                    _check_ods_repeats(archive)
     except zipfile.BadZipFile:
         raise ReadError("工作簿已损坏，无法解压：请用 Excel 或 WPS 打开后重新保存再试。") from None
 
@@ -132,6 +136,18 @@ def _check_extent(archive: zipfile.ZipFile, name: str, pattern: re.Pattern) -> N
     _refuse_extent(rows, columns)
 
 
+def _check_ods_repeats(archive: zipfile.ZipFile) -> None:
+    """ODS writes equal rows or cells once with a repeat count; calamine expands the ones that hold a
+    value. LibreOffice repeats only empty ones past the data: a repeated value past our limits is refused."""
+    for chunk in _chunks(archive, "content.xml"):
+        for count, body in ODS_REPEATED_ROW.findall(chunk):
+            if int(count) > MAX_ROWS and b"office:value-type" in body:
+                _refuse_extent(int(count), 1)
+        for tag in ODS_REPEATED_CELL.finditer(chunk):
+            if int(tag.group(1)) > MAX_COLUMNS and b"office:value-type" in tag.group(0):
+                _refuse_extent(1, int(tag.group(1)))
+
+
 def _refuse_extent(rows: int, columns: int) -> None:
     if rows > MAX_ROWS or columns > MAX_COLUMNS or rows * columns > MAX_CELLS:
         raise ReadError(f"工作表的范围过大（{rows} 行 × {columns} 列，上限 {MAX_ROWS} 行、{MAX_COLUMNS} 列）："
@@ -152,7 +168,7 @@ def _calamine(path: Path) -> list[SheetData]:
             sheets.append(SheetData(meta.name, rows, hidden, list(sheet.merged_cell_ranges or [])))
         return sheets
     except (CalamineError, ValueError) as error:
-        raise ReadError(f"无法读取工作簿（{type(error).__name__}）：文件可能已损坏或带有密码；"
+        raise ReadError("无法读取工作簿：文件可能已损坏或设置了打开密码；"
                         "请用 Excel 或 WPS 打开后另存为 .xlsx 再试。") from None
 
 
