@@ -150,6 +150,7 @@ def test_missing_pango_is_a_clear_error(monkeypatch):
     assert "libpango-1.0-0" in str(error.value) and "pdf: false" in str(error.value)
 
 
+@pytest.mark.slow
 def test_handouts_stay_out_of_search(shipped_site):
     """Handouts repeat whole steps; search should lead to the steps and the lesson plan instead."""
     import json

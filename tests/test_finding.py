@@ -35,7 +35,8 @@ def test_facets_collect_cases_per_term(finding):
     content = load_content(finding)
     assert terms_of(content, "role")["矛盾化解"] == ["rural-mediation-a", "rural-mediation-b", "urban-mediation"]
     assert terms_of(content, "area") == {"城市社区": ["urban-mediation", "urban-service"],
-                                         "农村社区": ["rural-culture", "rural-mediation-a", "rural-mediation-b", "rural-tech"]}
+                                         "农村社区": ["rural-culture", "rural-mediation-a", "rural-mediation-b",
+                                                      "rural-tech"]}
     assert list(terms_of(content, "activity")) == ["为民服务", "公益慈善", "邻里互助", "文体娱乐", "农村生产技术服务"]
     assert terms_of(content, "year") == {"2018": ["rural-mediation-a"], "2019": ["rural-culture", "urban-mediation"],
                                          "2020": ["rural-tech", "urban-service"], "2021": ["rural-mediation-b"]}
@@ -64,7 +65,8 @@ def test_term_pages_list_their_cases_and_empty_terms_get_none(finding):
 def test_cross_table_links_open_the_case_table_filtered(finding):
     index = render_pages(load_content(finding))["topics/index.md"]
     rural = next(line for line in index.splitlines() if line.startswith("| 农村社区 |") and "矛盾化解" not in line)
-    link = "[2](../case-studies/index.md#filter:area=%E5%86%9C%E6%9D%91%E7%A4%BE%E5%8C%BA&role=%E7%9F%9B%E7%9B%BE%E5%8C%96%E8%A7%A3)"
+    link = ("[2](../case-studies/index.md#filter:area=%E5%86%9C%E6%9D%91%E7%A4%BE%E5%8C%BA"
+            "&role=%E7%9F%9B%E7%9B%BE%E5%8C%96%E8%A7%A3)")
     assert link in rural
 
 
@@ -84,7 +86,8 @@ def test_slugs_are_ascii_and_homophones_stay_distinct(finding):
 
 def test_case_rows_carry_their_facets_and_content_is_escaped(finding):
     path = finding / "case-studies" / "rural-tech.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("city: 四平市", 'city: "四平<b>市</b>\\""'), encoding="utf-8")
+    text = path.read_text(encoding="utf-8").replace("city: 四平市", 'city: "四平<b>市</b>\\""')
+    path.write_text(text, encoding="utf-8")
     index = render_pages(load_content(finding))["case-studies/index.md"]
     row = next(line for line in index.splitlines() if "rural-tech.md" in line)
     assert 'data-pg-role="[&quot;公共服务&quot;]"' in row
@@ -153,8 +156,10 @@ def test_glossary_terms_link_to_their_entry_once_per_page(finding):
     html = convert("# 社区社会组织\n\n培育城乡社区社会组织，先行先试。社区社会组织再次出现。\n\n`社区社会组织`\n",
                    "steps/s1.md", content)
     links = re.findall(r'<a class="pg-term" href="([^"]+)" title="([^"]+)">([^<]+)</a>', html)
-    assert links == [("../glossary.md#shequ-shehui-zuzhi", "社区社会组织：由社区居民发起、在社区开展活动的社会组织（测试释义）。", "城乡社区社会组织"),
-                     ("../glossary.md#xianxing-xianshi", "先行先试：在部分地方先试起来，积累经验（测试释义）。", "先行先试")]
+    assert links == [("../glossary.md#shequ-shehui-zuzhi",
+                      "社区社会组织：由社区居民发起、在社区开展活动的社会组织（测试释义）。", "城乡社区社会组织"),
+                     ("../glossary.md#xianxing-xianshi",
+                      "先行先试：在部分地方先试起来，积累经验（测试释义）。", "先行先试")]
     assert "<h1>社区社会组织</h1>" in html and "<code>社区社会组织</code>" in html
     assert convert("先行先试", "glossary.md", content) == "<p>先行先试</p>"  # not on the glossary itself
 

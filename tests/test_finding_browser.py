@@ -146,7 +146,8 @@ def test_a_step_checklist_prints_on_one_a4_page_with_boxes(finding_site, static_
     assert page.locator("article h1").is_visible() and page.locator("#checklist").is_visible()
     assert page.locator("article .task-list-item").count() == 12
     assert not page.locator("article h2", has_text="任务").is_visible()
-    box = page.evaluate("""() => getComputedStyle(document.querySelector('.task-list-indicator'), '::before').borderTopWidth""")
+    box = page.evaluate("""() => getComputedStyle(document.querySelector('.task-list-indicator'), '::before')
+                               .borderTopWidth""")
     assert box != "0px"  # an empty square to tick by hand, drawn as a border so it prints
     pdf = page.pdf(format="A4", print_background=False)  # (printing ends the checklist-only mode)
     (tmp_path / "checklist.pdf").write_bytes(pdf)

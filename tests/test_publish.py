@@ -104,7 +104,8 @@ def test_zip_holds_the_whole_site_under_one_folder(published, shipped):
     with zipfile.ZipFile(archive) as zf:
         names = zf.namelist()
     assert all(name.startswith("guide/") for name in names)
-    site_files = sorted(p.relative_to(shipped / "site").as_posix() for p in (shipped / "site").rglob("*") if p.is_file())
+    site = shipped / "site"
+    site_files = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
     assert sorted(name.removeprefix("guide/") for name in names) == site_files
     for needed in ("index.html", "search/search_index.json", "search/search_index.js",
                    "assets/pilotguide/search-worker.js", "assets/pilotguide/vendor/iframe-worker/shim.js"):

@@ -39,7 +39,8 @@ def test_golden_pages_are_the_rendered_pages(project, rendered, update_golden):
     pages, folder = rendered[project], GOLDEN / project
     if update_golden:
         for path, markdown in pages.items():
-            write(folder / path, markdown)
+            (folder / path).parent.mkdir(parents=True, exist_ok=True)
+            (folder / path).write_text(markdown, encoding="utf-8")
         for stale in [p for p in folder.rglob("*") if p.is_file() and p.relative_to(folder).as_posix() not in pages]:
             stale.unlink()
     expected = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
@@ -111,6 +112,29 @@ def test_template_mistakes_are_located_problems(minimal, template, line, words):
 
 def test_optional_fields_still_read_as_empty(minimal):
     """A field the schema has but the record leaves out is None, not an error."""
-    write(minimal / "templates" / "case-study.md.j2", "# {{ record.title }}{{ record.area or '' }}{{ record.lessons or '' }}\n")
+    write(minimal / "templates" / "case-study.md.j2",
+          "# {{ record.title }}{{ record.area or '' }}{{ record.lessons or '' }}\n")
     pages = render_pages(load_content(minimal), minimal / "templates")
     assert pages["case-studies/c1.md"].startswith("# 高潮村")
+
+
+def test_a_template_not_saved_as_utf8_is_a_located_problem(minimal):
+    (minimal / "templates").mkdir()
+    (minimal / "templates" / "case-study.md.j2").write_bytes("# {{ record.title }} 案例\n".encode("gbk"))
+    with pytest.raises(ContentError) as info:
+        render_pages(load_content(minimal), minimal / "templates")
+    assert "templates/case-study.md.j2: 模板文件不是 UTF-8 编码" in info.value.format()
+
+
+def test_an_include_of_a_missing_template_is_located(minimal):
+    write(minimal / "templates" / "case-study.md.j2", "# {{ record.title }}\n\n{% include 'nosuch.md.j2' %}\n")
+    with pytest.raises(ContentError) as info:
+        render_pages(load_content(minimal), minimal / "templates")
+    assert "templates/case-study.md.j2:3: 找不到模板 `nosuch.md.j2`" in info.value.format()
+
+
+def test_an_undefined_variable_gets_a_suggestion(minimal):
+    write(minimal / "templates" / "case-study.md.j2", "# {{ recrd.title }}\n")
+    with pytest.raises(ContentError) as info:
+        render_pages(load_content(minimal), minimal / "templates")
+    assert "（是否指 `record`？）" in info.value.format()

@@ -160,7 +160,7 @@ def generate(config: Path, out: Path, downloads: bool) -> None:
 
     content = _load(_root(config))
     try:
-        pages, files = generate_files(content, out, tuple(FORMATS.values()) if downloads else ())
+        pages, files = generate_files(config, content, out, downloads)
     except PackError as error:
         _fail(f"{error}\n（也可以加 --no-downloads，只写 Markdown。）")
     except ContentError as error:

@@ -101,13 +101,12 @@ def load_content(root: Path | str, cache: RecordCache | None = None) -> Content:
     unreadable: dict[str, set[str]] = {}
     records = load_records(root, vocabularies, problems, unreadable, cache)
     check_ids([r for rs in records.values() for r in rs], problems)
-    content = Content(root, vocabularies, records)
+    content = Content(root, vocabularies, records, today=build_date())
     check_references(content, problems, unreadable)
     check_step_order(content, problems)
     manifest = editions.read_manifest(root, problems)
     problems.raise_if_any()
     order_records(content)
-    content.today = build_date()
     everything = [r for rs in records.values() for r in rs]
     content.warnings = [p for p in problems.items if p.warning] + overdue_warnings(everything, content.today)
     content.edition = editions.current_edition(content, manifest)

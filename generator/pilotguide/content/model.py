@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .documents import Document
+from .review import build_date
 from .schemas import field_names, item_schema
 
 
@@ -103,7 +104,7 @@ class Content:
     records: dict[str, list[Record]]  # kind -> records in reading order
     backlinks: dict[tuple[str, str], list[Record]] = field(default_factory=dict)
     warnings: list = field(default_factory=list)  # Problems that do not stop a build
-    today: dt.date = field(default_factory=dt.date.today)  # the build's date: review notices, edition
+    today: dt.date = field(default_factory=build_date)  # the build's date (SOURCE_DATE_EPOCH): reviews, editions
     edition: Any = None  # editions.Edition of this build, when the project keeps editions
     _index: dict = field(default_factory=dict, repr=False, compare=False)
 

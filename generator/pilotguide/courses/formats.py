@@ -7,8 +7,8 @@ nothing else changes (see the README, "How it works").
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
 from xml.etree.ElementTree import Element
 
 from . import pdf, word
@@ -41,7 +41,6 @@ class Format:
     needs_font: bool = False  # find the free CJK font before any work (a clear error if missing)
     default: bool = True  # whether the plugin switch is on when mkdocs.yml does not say
     description: str = ""  # what the plugin switch does, in Chinese, for docs and help
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 FORMATS: dict[str, Format] = {f.name: f for f in (

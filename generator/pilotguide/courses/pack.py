@@ -21,12 +21,11 @@ import tinyhtml5
 
 from ..content.model import Content
 from ..pages.paths import handout_paths
+from ..pages.render import MARKDOWN_EXTENSIONS
 from .fonts import cjk_font
 from .formats import FORMATS, Format, Handout
 
 SITE_CSS = "assets/pilotguide/course-print.css"  # print rules for handout pages in the browser
-# What the handout Markdown uses (the MkDocs plugin makes sure the site has the same extensions).
-MARKDOWN_EXTENSIONS = ["tables", "attr_list", "admonition", "pymdownx.tasklist"]
 # Elements that could fetch something, run something or restyle the page: never in a handout file.
 UNSAFE = {"script", "style", "link", "meta", "img", "iframe", "object", "embed", "svg", "video",
           "audio", "source", "form", "button", "textarea", "select", "base", "template", "math"}

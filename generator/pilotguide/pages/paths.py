@@ -10,7 +10,7 @@ import jinja2
 from ..content.model import Record
 from .filters import cell
 
-# kind -> (index page, record page pattern, template of a record page)
+# kind -> (index page, record page pattern); a `#` pattern shows records on the index page itself
 PAGES = {
     "policy": ("policies/index.md", "policies/{id}.md"),
     "step": ("steps/index.md", "steps/{id}.md"),

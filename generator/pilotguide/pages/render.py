@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import posixpath
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ..content.model import Content, Record
 from ..errors import ContentError, Problem
@@ -22,6 +22,9 @@ from .taxonomy import taxonomy
 from .templates import Templates
 
 TEMPLATES_DIR = "templates"  # a project's override folder, beside mkdocs.yml
+# The Markdown extensions generated pages use: the site adds them to mkdocs.yml's list, and course
+# downloads convert handout pages with the same ones.
+MARKDOWN_EXTENSIONS = ["tables", "attr_list", "admonition", "pymdownx.tasklist"]
 
 # kind -> further pages of each record: (template, page pattern, extra context). A course has a
 # print-ready handout and a trainer's version with answers (course.schema.json keeps course ids
@@ -66,23 +69,30 @@ def render_pages(content: Content, templates: Templates | Path | None = None,
         if memo is not None and inputs is not None:
             memo.put(page, key, pages[page])
 
-    for kind, (index, pattern) in PAGES.items():
-        records = content.all(kind)
-        render(f"{kind}-index.md.j2", index.partition("#")[0], records=records)
-        if "#" in pattern:
-            continue  # records shown on the index page itself
-        reads_neighbours = templates.reads(f"{kind}.md.j2", {"previous", "next"})
-        for i, record in enumerate(records):
-            previous = records[i - 1] if i > 0 else None
-            following = records[i + 1] if i + 1 < len(records) else None
-            neighbours = (previous, following) if reads_neighbours else ()
-            inputs = (record, *neighbours, *(content.get(r.kind, r.id) for r in record.refs),
-                      None, *content.cited_by(record))
-            render(f"{kind}.md.j2", page_of(record), inputs, record=record, previous=previous, next=following)
-            for template, pattern, extra in RECORD_EXTRAS.get(kind, ()):
-                render(template, pattern.format(id=record.id), inputs, record=record, **extra)
+    for kind in PAGES:
+        _kind_pages(content, templates, kind, render)
     topics.render_finding_pages(content, facets, render, pages)  # topics, statistics (SVG files), changes
     return pages
+
+
+
+def _kind_pages(content: Content, templates: Templates, kind: str, render: Callable[..., None]) -> None:
+    """A kind's index page and the pages of each of its records (with the inputs each reads)."""
+    index, pattern = PAGES[kind]
+    records = content.all(kind)
+    render(f"{kind}-index.md.j2", index.partition("#")[0], records=records)
+    if "#" in pattern:
+        return  # records shown on the index page itself
+    reads_neighbours = templates.reads(f"{kind}.md.j2", {"previous", "next"})
+    for i, record in enumerate(records):
+        previous = records[i - 1] if i > 0 else None
+        following = records[i + 1] if i + 1 < len(records) else None
+        neighbours = (previous, following) if reads_neighbours else ()
+        inputs = (record, *neighbours, *(content.get(r.kind, r.id) for r in record.refs),
+                  None, *content.cited_by(record))
+        render(f"{kind}.md.j2", page_of(record), inputs, record=record, previous=previous, next=following)
+        for template, extra_pattern, extra in RECORD_EXTRAS.get(kind, ()):
+            render(template, extra_pattern.format(id=record.id), inputs, record=record, **extra)
 
 
 def _check_page_path(page: str, record: Record | None) -> None:

@@ -71,7 +71,8 @@ def environment(project_templates: Path | None = None) -> jinja2.Environment:
 def _stamp(folder: Path | None) -> tuple:
     if folder is None or not folder.is_dir():
         return ()
-    return tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in folder.iterdir() if p.is_file()))
+    return tuple(sorted((p.relative_to(folder).as_posix(), p.stat().st_mtime_ns, p.stat().st_size)
+                        for p in folder.rglob("*") if p.is_file()))
 
 
 class Templates:
@@ -92,7 +93,7 @@ class Templates:
     @property
     def overridden(self) -> bool:
         """Whether the project overrides any template (which may then read anything)."""
-        return self.folder is not None and any(self.folder.glob("*.j2"))
+        return self.folder is not None and any(self.folder.rglob("*.j2"))
 
     def reuse(self, project_templates: Path | None) -> Templates:
         """This object when it is still right for `project_templates`, else a new one."""
@@ -105,7 +106,7 @@ class Templates:
         if name not in self._compiled:  # get_template stats the file on every call
             try:
                 self._compiled[name] = self.env.get_template(name)
-            except jinja2.TemplateError as error:
+            except (jinja2.TemplateError, UnicodeDecodeError) as error:
                 raise ContentError([self.problem(error, name)]) from None
         return self._compiled[name]
 
@@ -116,7 +117,7 @@ class Templates:
         except ContentError:
             raise
         except Exception as error:  # noqa: BLE001 - any template failure is reported, located
-            raise ContentError([self.problem(error, name)]) from None
+            raise ContentError([self.problem(error, name, [*context, *self.env.globals])]) from None
 
     def reads(self, name: str, variables: set[str]) -> bool:
         """Whether template `name` reads any of `variables` (a case page does not read `previous`:
@@ -128,19 +129,29 @@ class Templates:
             self._reads[key] = bool(variables & jinja2.meta.find_undeclared_variables(self.env.parse(source)))
         return self._reads[key]
 
-    def problem(self, error: Exception, name: str) -> Problem:
-        """A located Chinese problem for a template error raised while loading or rendering `name`."""
+    def problem(self, error: Exception, name: str, variables: list[str] | None = None) -> Problem:
+        """A located Chinese problem for a template error raised while loading or rendering `name`
+        (`variables`: the names the template could have meant, for suggestions)."""
+        if isinstance(error, UnicodeDecodeError):
+            return Problem(self.shown(self._filename(name), name), 0, 0,
+                           "模板文件不是 UTF-8 编码：请在编辑器中另存为 UTF-8（不要用 GBK/ANSI）。")
         if isinstance(error, jinja2.TemplateSyntaxError):
             return Problem(self.shown(error.filename, error.name or name), error.lineno or 0, 0,
                            f"模板语法错误：{error.message}。请对照 Jinja 模板语法修改这一行。")
-        if isinstance(error, jinja2.TemplateNotFound):
-            return Problem(self.shown(None, name), 0, 0,
-                           f"找不到模板 `{error.name}`：请检查文件名或 include/import 语句。")
         filename, line = _template_frame(error)
-        where = self.shown(filename, name)
+        where = self.shown(filename or self._filename(name), name)
+        if isinstance(error, jinja2.TemplateNotFound):
+            return Problem(where, line, 0, f"找不到模板 `{error.name}`：请检查文件名或 include/import 语句。")
         if isinstance(error, TemplateNameError):
-            return Problem(where, line, 0, _name_message(error))
-        return Problem(where, line, 0, f"模板出错（{type(error).__name__}：{error}）。请检查模板的这一行。")
+            return Problem(where, line, 0, _name_message(error, variables or []))
+        detail = str(error).rstrip("。.")
+        return Problem(where, line, 0, f"模板出错（{type(error).__name__}：{detail}）。请检查模板的这一行。")
+
+    def _filename(self, name: str) -> str | None:
+        """The file a template name comes from: the override when the project has one."""
+        if self.folder is not None and (self.folder / name).is_file():
+            return str(self.folder / name)
+        return None
 
     def shown(self, filename: str | None, name: str) -> str:
         """A template's path for messages: `templates/x.md.j2` for an override, else the packaged name."""
@@ -164,7 +175,7 @@ def _template_frame(error: BaseException) -> tuple[str | None, int]:
     return found
 
 
-def _name_message(error: TemplateNameError) -> str:
+def _name_message(error: TemplateNameError, variables: list[str]) -> str:
     obj, name = error.obj, error.name or ""
     allowed: frozenset[str] | None = None
     if isinstance(obj, Record):
@@ -177,5 +188,6 @@ def _name_message(error: TemplateNameError) -> str:
         return (f"{what}没有名为 `{name}` 的字段{suggest(name, sorted(allowed))}。"
                 f"可用的有：{', '.join(sorted(allowed))}。请改正模板中的名字。")
     if obj is jinja2.utils.missing:
-        return f"模板变量 `{name}` 未定义{suggest(name, [])}。请检查拼写，或查看 README 中模板可用的变量。"
+        hint = suggest(name, sorted(set(variables)))
+        return f"模板变量 `{name}` 未定义{hint}。请检查拼写，或查看 README 中模板可用的变量。"
     return f"模板读取了不存在的属性或键 `{name}`。请检查拼写。"

@@ -23,7 +23,7 @@ from mkdocs.commands.build import build as mkdocs_build  # noqa: E402
 from mkdocs.config import load_config  # noqa: E402
 
 
-from ..courses.formats import FORMATS, Format  # noqa: E402
+from ..courses.formats import FORMATS, selected  # noqa: E402
 from ..courses.pack import course_files  # noqa: E402
 from ..errors import ContentError, Problem, SetupError  # noqa: E402
 from ..pages.render import TEMPLATES_DIR, render_pages  # noqa: E402
@@ -105,16 +105,21 @@ def clash_problems(docs: Path, paths) -> list[Problem]:
             for p in dict.fromkeys(q.partition("#")[0] for q in paths) if (docs / p).is_file()]
 
 
-def generate(content, out: Path, formats: tuple[Format, ...] = tuple(FORMATS.values()),
-             templates_dir: str = TEMPLATES_DIR) -> tuple[int, int]:
+def generate(config_file: Path, content, out: Path, downloads: bool = True) -> tuple[int, int]:
     """Write docs/ plus the generated Markdown (and course downloads) to `out`, for any Markdown
-    engine. `out` must be empty, missing, or an earlier output of this function. Returns the
-    number of pages and of other files written. Raises ContentError, PackError or SetupError."""
-    pages = render_pages(content, content.root / templates_dir, downloads=formats)
-    files = course_files(content, pages, formats)
-    docs = content.root / "docs"
-    if out.exists() and any(out.iterdir()) and not (out / GENERATED_MARK).exists():
+    engine, as `mkdocs.yml` sets it up (docs_dir; the pilotguide plugin's templates_dir and
+    format switches). `out` must be empty, missing, or an earlier output of this function.
+    Returns the number of pages and of other files written. Raises ContentError, PackError or
+    SetupError."""
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / GENERATED_MARK).exists())):
         raise SetupError(f"{out} 不是空目录，也不是 pilotguide 生成的目录：为避免覆盖，请换一个输出目录。")
+    config = load_config(str(Path(config_file).resolve()))
+    plugin = config.plugins.get("pilotguide")
+    options = plugin.config if plugin is not None else {}
+    formats = selected(n for n in FORMATS if options.get(n, FORMATS[n].default)) if downloads else ()
+    pages = render_pages(content, content.root / options.get("templates_dir", TEMPLATES_DIR), downloads=formats)
+    files = course_files(content, pages, formats)
+    docs = Path(config.docs_dir)
     problems = clash_problems(docs, [*pages, *files])
     if problems:
         raise ContentError(problems)
@@ -128,7 +133,10 @@ def generate(content, out: Path, formats: tuple[Format, ...] = tuple(FORMATS.val
             target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
         (staging / GENERATED_MARK).write_text("pilotguide generate\n", encoding="utf-8")
 
-    write_atomically(out, fill)
+    try:
+        write_atomically(out, fill)
+    except OSError as error:
+        raise SetupError(f"无法写入 {out}：{error.strerror or error}。请检查目录权限和磁盘空间。") from None
     return len(pages), len(files)
 
 

@@ -1,17 +1,20 @@
 """What the MkDocs site adds around the generated pages: the scripts and styles shipped in this
 package (case filter, checklist printing, badges), glossary tooltips and the edition stamp.
 
-`configure_mkdocs` is the one function that changes MkDocs' config (plugin.py only forwards events). Assets are copied from the
-package into the site: no CDN, so the guide works on a sealed intranet and from file://.
+`configure_mkdocs` is the one function that changes MkDocs' config (plugin.py only forwards
+events). Assets are copied from the package into the site: no CDN, so the guide works on a sealed
+intranet and from file://.
 """
 
 from __future__ import annotations
 
+import copy
 from importlib import resources
 
 from mkdocs.structure.files import File
 
 from ..courses.pack import SITE_CSS
+from ..pages.render import MARKDOWN_EXTENSIONS
 from .glossary_links import GlossaryTermsExtension, glossary_terms
 from .pagefind_search import disable_material_search
 from .preview import share_bytecode
@@ -24,8 +27,6 @@ EXTENSIONS = ["md_in_html"]  # the case table is raw HTML whose link cells are M
 FEATURES = ["content.tooltips"]  # Material shows a glossary link's title as a tooltip
 
 
-# Markdown features the generated pages use; added when mkdocs.yml does not list them.
-REQUIRED_EXTENSIONS = ["tables", "attr_list", "admonition", "pymdownx.tasklist"]
 DEFAULT_NAV = [{"首页": "index.md"}, {"政策": "policies/index.md"}, {"培育步骤": "steps/index.md"},
                {"试点案例": "case-studies/index.md"}, {"找案例": "topics/index.md"}, {"统计": "statistics.md"},
                {"培训课程": "courses/index.md"}, {"术语表": "glossary.md"}, {"更新记录": "changes.md"}]
@@ -36,10 +37,10 @@ def configure_mkdocs(config, guide) -> GlossaryTermsExtension:
 
     `guide` is the GuideBuild (guide.py) whose pages and downloads are ready. Returns the glossary
     extension, which needs to know each page as it is converted."""
-    for ext in REQUIRED_EXTENSIONS:
+    for ext in MARKDOWN_EXTENSIONS:  # added when mkdocs.yml does not list them
         _append(config.markdown_extensions, ext)
     if config.nav is None:
-        config.nav = DEFAULT_NAV
+        config.nav = copy.deepcopy(DEFAULT_NAV)  # MkDocs may change the nav it is given
     for name in STYLES:
         _append(config.extra_css, f"{ASSET_DIR}/{name}")
     for name in SCRIPTS:

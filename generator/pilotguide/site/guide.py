@@ -123,6 +123,10 @@ class GuideBuild:
         # On disk, rewritten only when changed: dirty rebuilds then skip the pages an edit left alone.
         return File.generated(config, path, abs_src_path=self.session.stage.path(path))
 
+    def start_page(self, src_uri: str) -> None:
+        """The page about to be converted: glossary links are made relative to it."""
+        self.terms.page = src_uri
+
     def clean(self, html: str, page) -> str:
         """Sanitise the HTML of generated pages (their text comes from content files).
 

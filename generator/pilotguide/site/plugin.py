@@ -58,7 +58,7 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):  # type: ignore[valid-type
         return self.guide.add_files(files, config)
 
     def on_page_markdown(self, markdown, page, config, files):
-        self.guide.terms.page = page.file.src_uri  # glossary links are relative to the page being converted
+        self.guide.start_page(page.file.src_uri)
         return markdown
 
     @event_priority(100)  # first, so the search index and other plugins only ever see clean HTML
