@@ -167,7 +167,7 @@ def _calamine(path: Path) -> list[SheetData]:
             hidden = "Visible" not in str(meta.visible)
             sheets.append(SheetData(meta.name, rows, hidden, list(sheet.merged_cell_ranges or [])))
         return sheets
-    except (CalamineError, ValueError) as error:
+    except (CalamineError, ValueError):
         raise ReadError("无法读取工作簿：文件可能已损坏或设置了打开密码；"
                         "请用 Excel 或 WPS 打开后另存为 .xlsx 再试。") from None
 
