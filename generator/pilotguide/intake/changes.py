@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from ..content import schemas
 from .columns import Layout
 from .records import References, Row, parse
-from .workbook import _get, cell_of
+from .workbook import cell_of, value_at
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ def edits(plan: Layout, row: Row, existing: dict | None, titles: dict, refs: Ref
     for column in plan.main.columns:
         if column.path not in row.values:
             continue  # the sheet does not have this column: keep what the record has
-        new, old = row.values[column.path], _get(existing, column.path)
+        new, old = row.values[column.path], value_at(existing, column.path)
         if new == (None if old is None else parse(column, cell_of(column, old, titles), refs)):
             continue
         out.append(Edit(column.path, new))

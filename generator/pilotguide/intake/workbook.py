@@ -238,13 +238,13 @@ def record_row(sheet: Sheet, data: dict, titles: dict) -> dict:
     """Cell values of one record (or list item) by column path."""
     row = {}
     for column in sheet.columns:
-        value = _get(data, column.path)
+        value = value_at(data, column.path)
         if value is not None and value != []:
             row[column.path] = cell_of(column, value, titles)
     return row
 
 
-def _get(data, path: tuple):
+def value_at(data, path: tuple):
     for part in path:
         if isinstance(part, int):
             data = data[part] if isinstance(data, list) and len(data) > part else None
