@@ -16,6 +16,7 @@ from .documents import Document, load_file, load_text
 from .model import Content, Record, fields
 from .references import check_ids, check_references, check_step_order, order_records
 from .review import build_date, overdue_warnings
+from .synonyms import load_synonyms
 from .validate import validate
 
 VOCABULARIES_FILE = "vocabularies.yaml"
@@ -104,6 +105,7 @@ def load_content(root: Path | str, cache: RecordCache | None = None) -> Content:
     content = Content(root, vocabularies, records, today=build_date())
     check_references(content, problems, unreadable)
     check_step_order(content, problems)
+    content.synonyms = load_synonyms(root, problems)
     manifest = editions.read_manifest(root, problems)
     problems.raise_if_any()
     order_records(content)

@@ -106,6 +106,7 @@ class Content:
     warnings: list = field(default_factory=list)  # Problems that do not stop a build
     today: dt.date = field(default_factory=build_date)  # the build's date (SOURCE_DATE_EPOCH): reviews, editions
     edition: Any = None  # editions.Edition of this build, when the project keeps editions
+    synonyms: dict = field(default_factory=dict)  # search: everyday word -> the guide's term (synonyms.py)
     _index: dict = field(default_factory=dict, repr=False, compare=False)
 
     def all(self, kind: str) -> list[Record]:

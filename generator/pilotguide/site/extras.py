@@ -22,7 +22,7 @@ from .search import offline_polyfills
 
 ASSET_DIR = "assets/pilotguide"
 STYLES = ["pilotguide.css"]
-SCRIPTS = ["filter.js", "checklist.js"]
+SCRIPTS = ["filter.js", "checklist.js", "search-input.js", "phone.js"]
 EXTENSIONS = ["md_in_html"]  # the case table is raw HTML whose link cells are Markdown
 FEATURES = ["content.tooltips"]  # Material shows a glossary link's title as a tooltip
 

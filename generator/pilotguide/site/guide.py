@@ -16,6 +16,7 @@ from mkdocs.structure.files import File, Files
 
 from ..content.cache import RecordCache
 from ..content.gather import VOCABULARIES_FILE, load_content
+from ..content.synonyms import SYNONYMS_FILE
 from ..content.model import Content
 from ..content.schemas import kinds
 from ..courses.formats import FORMATS, Format, selected
@@ -148,7 +149,7 @@ class GuideBuild:
             pagefind_search.index_site(site_dir)
 
     def watched(self) -> list[Path]:
-        """What `serve` watches beside docs/ and mkdocs.yml: content folders, vocabularies, templates."""
+        """What `serve` watches beside docs/ and mkdocs.yml: content folders, vocabularies, synonyms, templates."""
         paths = [self.root / kind.folder for kind in kinds().values()]
-        paths += [self.root / VOCABULARIES_FILE, self.root / self.options.templates_dir]
+        paths += [self.root / VOCABULARIES_FILE, self.root / SYNONYMS_FILE, self.root / self.options.templates_dir]
         return [p for p in paths if p.exists()]
