@@ -6,6 +6,7 @@ full `pilotguide build` time and per-page cost, the naive site (same pages, plai
 Material, every page in the nav) and the ratio, peak memory, site size, search index bytes
 against Material's default for the same pages. Then the save-to-updated-page time under
 `pilotguide serve`, and the bytes a first search downloads with each search backend.
+Then the import time of a filled collection workbook of 1,000 and 10,000 rows (benchmarks/intake.py).
 Each build runs in a fresh process (benchmarks/buildrun.py). Nothing here is asserted.
 """
 
@@ -22,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import corpus, edit, searchbytes, sites
+from . import corpus, edit, intake, searchbytes, sites
 
 TARGETS = "generator ≤ 5% of build; per page at 10,000 ≤ 1.25× per page at 1,000; ≥ 4× faster than naive at 1,000; search index ≤ 0.55× Material's default"
 
@@ -143,6 +144,8 @@ def main() -> None:
     parser.add_argument("--naive-max", type=int, default=1000, help="largest N for the naive site (default 1000)")
     parser.add_argument("--edit-n", type=int, default=1000, help="N for the serve edit test (0: skip)")
     parser.add_argument("--search-n", type=int, default=0, help="N for first-query bytes (default: largest N; -1: skip)")
+    parser.add_argument("--import-sizes", default="1000,10000",
+                        help="rows of the collection workbook import timings (default 1000,10000; 0: skip)")
     parser.add_argument("--work", type=Path, help="working folder (default: a temporary one, removed)")
     parser.add_argument("--json", type=Path, help="also write all figures to this JSON file")
     args = parser.parse_args()
@@ -156,6 +159,10 @@ def main() -> None:
         extra["edit"] = {"n": args.edit_n, **edit.measure(project, "case-00005")}
         extra["edit_body"] = edit.measure(project, "case-00005", field="body")
         print(f"   serve edits: {extra['edit']['edits']} / body only {extra['edit_body']['edits']}", flush=True)
+    import_sizes = [int(s) for s in args.import_sizes.split(",") if int(s) > 0]
+    if import_sizes:
+        print("== collection workbook import", flush=True)
+        extra["import"] = intake.main(import_sizes)
     search_n = args.search_n or sizes[-1]
     if search_n > 0:
         project = work / f"guide-{search_n}"
@@ -184,6 +191,10 @@ def main() -> None:
               f"Material {s['material']['bytes'] / 1e6:.2f} MB / {s['material']['gzip'] / 1e6:.2f} MB in {s['material']['requests']} requests; "
               f"Pagefind {s['pagefind']['bytes'] / 1e6:.2f} MB / {s['pagefind']['gzip'] / 1e6:.2f} MB in {s['pagefind']['requests']} requests "
               f"(Pagefind build {extra['pagefind_build']['wall']:.1f} s).")
+    if "import" in extra:
+        print("\nCollection workbook (export, then `pilotguide import` of it into a guide without those cases):")
+        for row in extra["import"]:
+            print("- " + intake.line(row))
     print("\nTargets (" + TARGETS + "):")
     for line in verdict(rows, extra):
         print("- " + line)

@@ -215,7 +215,7 @@ def test_case_study_scaffold_mentions_the_fields_users_missed(run, minimal):
 
 # -- 8. all-Chinese CLI ---------------------------------------------------------------------------
 
-COMMANDS = ["", "check", "build", "serve", "generate", "new", "schema"]
+COMMANDS = ["", "check", "build", "serve", "generate", "new", "schema", "workbook", "export", "import"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

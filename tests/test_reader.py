@@ -45,7 +45,8 @@ def test_shipped_step_pages_state_only_what_the_record_says():
         page = pages[f"steps/{record.id}.md"]
         time_frame = re.search(r"\*\*用时\*\*：(.*)$", page, re.M).group(1).strip()
         assert time_frame == (data.get("time_frame") or "来源未说明"), record.id
-        rows = re.findall(r"^\| (?!做什么|---)(.*?) \| (.*?) \| (.*?) \|$", page.split("## 任务")[1].split("##")[0], re.M)
+        tasks = page.split("## 任务")[1].split("##")[0]
+        rows = re.findall(r"^\| (?!做什么|---)(.*?) \| (.*?) \| (.*?) \|$", tasks, re.M)
         assert len(rows) == len(data["tasks"]), record.id
         for (_, who, _), task in zip(rows, data["tasks"]):
             assert who == (task.get("who") or "来源未说明"), record.id
