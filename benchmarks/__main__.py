@@ -6,6 +6,7 @@ full `pilotguide build` time and per-page cost, the naive site (same pages, plai
 Material, every page in the nav) and the ratio, peak memory, site size, search index bytes
 against Material's default for the same pages. Then the save-to-updated-page time under
 `pilotguide serve`, and the bytes a first search downloads with each search backend.
+Then the import time of a filled collection workbook of 1,000 and 10,000 rows (benchmarks/intake.py).
 Each build runs in a fresh process (benchmarks/buildrun.py). Nothing here is asserted.
 """
 
@@ -22,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import corpus, edit, searchbytes, sites
+from . import corpus, edit, intake, searchbytes, sites
 
 TARGETS = "generator ≤ 5% of build; per page at 10,000 ≤ 1.25× per page at 1,000; ≥ 4× faster than naive at 1,000; search index ≤ 0.55× Material's default"
 
@@ -154,6 +155,8 @@ def main() -> None:
     parser.add_argument("--edit-n", type=int, default=1000, help="N for the serve edit test (0: skip)")
     parser.add_argument("--search-n", type=int, default=0, help="N for first-query bytes (default: largest N; -1: skip)")
     parser.add_argument("--book-n", type=int, default=1000, help="N for the whole-guide book (guide.pdf/.docx; 0: skip)")
+    parser.add_argument("--import-sizes", default="1000,10000",
+                        help="rows of the collection workbook import timings (default 1000,10000; 0: skip)")
     parser.add_argument("--work", type=Path, help="working folder (default: a temporary one, removed)")
     parser.add_argument("--json", type=Path, help="also write all figures to this JSON file")
     args = parser.parse_args()
@@ -173,6 +176,10 @@ def main() -> None:
             corpus.generate(project, args.book_n, seed=args.seed)
         extra["book"] = run_book(project)
         print(f"   book: {extra['book']['wall']:.1f} s", flush=True)
+    import_sizes = [int(s) for s in args.import_sizes.split(",") if int(s) > 0]
+    if import_sizes:
+        print("== collection workbook import", flush=True)
+        extra["import"] = intake.main(import_sizes)
     search_n = args.search_n or sizes[-1]
     if search_n > 0:
         project = work / f"guide-{search_n}"
@@ -206,6 +213,10 @@ def main() -> None:
         print(f"\nWhole-guide book at N = {b['cases']:,} cases: {b['pages']:,} A4 pages, PDF {b['pdf_bytes'] / 1e6:.1f} MB, "
               f"DOCX {b['docx_bytes'] / 1e6:.1f} MB, {b['wall']:.1f} s in all (peak {b['peak_mib']:.0f} MiB); phases (s): "
               + ", ".join(f"{k} {v:.1f} (CPU {b['cpu'][k]:.1f})" for k, v in b["phases"].items()))
+    if "import" in extra:
+        print("\nCollection workbook (export, then `pilotguide import` of it into a guide without those cases):")
+        for row in extra["import"]:
+            print("- " + intake.line(row))
     print("\nTargets (" + TARGETS + "):")
     for line in verdict(rows, extra):
         print("- " + line)
