@@ -1,0 +1,81 @@
+"""What `pilotguide serve` keeps between rebuilds on the MkDocs side.
+
+- `PageStage`: generated pages written to a private folder, and rewritten only when their
+  Markdown changed. MkDocs' dirty builds re-render a page only when its source is newer than its
+  output, so an edit re-renders exactly the pages whose text it changed.
+- `MemoryBytecodeCache`: Material's compiled templates, kept in memory across rebuilds.
+
+Both are owned by the MkDocs plugin instance, which lives for the whole serve session.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import jinja2
+
+
+class PageStage:
+    """Generated pages on disk, rewritten only when their text changes (mtimes drive dirty builds)."""
+
+    def __init__(self) -> None:
+        self.root = Path(tempfile.mkdtemp(prefix="pilotguide-pages-"))
+        self._written: dict[str, str] = {}
+        self.changed: list[str] = []
+
+    def update(self, pages: dict[str, str]) -> None:
+        self.changed = []
+        for path, markdown in pages.items():
+            if self._written.get(path) == markdown:
+                continue
+            target = self.root / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_name(target.name + ".part")
+            partial.write_text(markdown, encoding="utf-8")
+            os.replace(partial, target)  # never a half-written page for MkDocs to read
+            self._written[path] = markdown
+            self.changed.append(path)
+        for gone in set(self._written) - set(pages):
+            (self.root / gone).unlink(missing_ok=True)
+            del self._written[gone]
+
+    def path(self, page: str) -> str:
+        return str(self.root / page)
+
+    def close(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled theme templates kept in memory between rebuilds (checked against their source).
+
+    MkDocs builds a new theme environment on every rebuild, and compiling Material's templates
+    again costs about half a second of each save."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self._code:
+            bucket.bytecode_from_string(self._code[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+def share_bytecode(theme, cache: jinja2.BytecodeCache) -> None:
+    """Make every environment this theme creates use `cache`."""
+    if getattr(theme, "_pilotguide_bytecode", None) is cache:
+        return
+    make_env = theme.get_env
+
+    def get_env():
+        env = make_env()
+        env.bytecode_cache = cache
+        return env
+
+    theme.get_env = get_env
+    theme._pilotguide_bytecode = cache
