@@ -222,7 +222,7 @@ def render_pages(content: Content, project_templates: Path | None = None,
             render(f"{kind}.md.j2", page_of(record), inputs, record=record, previous=previous, next=following)
             for template, pattern, extra in RECORD_EXTRAS.get(kind, ()):
                 render(template, pattern.format(id=record.id), inputs, record=record, **extra)
-    topics.render_finding_pages(content, render, pages)  # topics, statistics (with SVG files), changes
+    topics.render_finding_pages(content, render, pages, place)  # topics, statistics (with SVG files), changes
     return pages
 
 
