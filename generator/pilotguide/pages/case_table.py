@@ -18,7 +18,7 @@ import json
 from typing import Any
 
 from ..content.model import Content, Record
-from .taxonomy import Facet, case_facets
+from .taxonomy import Facet
 
 PAGE_ROWS = 50  # rows in the table page's HTML; filter.js shows this many a page
 LIST_LIMIT = 100  # cases named on a topic, step or policy page before "see the table"
@@ -46,16 +46,22 @@ def spec(facets: list[Facet], brief: bool = False) -> list[dict[str, Any]]:
             for f in facets]
 
 
-def _linked_facets(content: Content) -> list[dict[str, Any]]:
+def _linked_facets(content: Content) -> list[tuple[dict[str, Any], dict[int, list[int]]]]:
+    """The step and policy facets, each with its option numbers per case (keyed by id(case))."""
     cases = content.all("case-study")
     out = []
     for key, label, field in LINKED:
-        counts: dict[str, int] = {}
+        members: dict[str, list[Record]] = {}
         for case in cases:
             for ref in dict.fromkeys(case.data.get(field) or []):
-                counts[str(ref)] = counts.get(str(ref), 0) + 1
-        options = [[r.id, _text(r.title), 0, counts[r.id]] for r in content.all(key) if r.id in counts]
-        out.append({"key": key, "label": label, "options": options, "linked": field})
+                members.setdefault(str(ref), []).append(case)
+        targets = [r for r in content.all(key) if r.id in members]
+        codes: dict[int, list[int]] = {}
+        for n, target in enumerate(targets):
+            for case in members[target.id]:
+                codes.setdefault(id(case), []).append(n)
+        options = [[r.id, _text(r.title), 0, len(members[r.id])] for r in targets]
+        out.append(({"key": key, "label": label, "options": options}, codes))
     return out
 
 
@@ -63,13 +69,13 @@ def _text(value: Any) -> str:
     return " ".join(str(value).split()) if value is not None else ""
 
 
-def _row(record: Record, facets: list[dict[str, Any]], index: list[dict[str, int]], place: str) -> list:
-    values = case_facets(record)
-    for f in facets:
-        if "linked" in f:
-            values[f["key"]] = [str(v) for v in dict.fromkeys(record.data.get(f["linked"]) or [])]
-    codes = [[index[i][v] for v in values.get(f["key"], []) if v in index[i]] for i, f in enumerate(facets)]
-    return [record.id, _text(record.title), place, _text(record.data.get("started")), codes]
+def _term_codes(facet: Facet) -> dict[int, list[int]]:
+    """Option numbers per case (keyed by id(case)), from the terms' own lists of cases."""
+    codes: dict[int, list[int]] = {}
+    for n, term in enumerate(facet.used()):
+        for case in term.records:
+            codes.setdefault(id(case), []).append(n)
+    return codes
 
 
 def data_file(content: Content, facets: list[Facet], place) -> str:
@@ -77,8 +83,10 @@ def data_file(content: Content, facets: list[Facet], place) -> str:
 
     A row is [id, title, place, started, [option numbers per facet]]: the cells of the area,
     activity, role and support columns are the labels of those options, so they are not repeated."""
-    full = spec(facets) + _linked_facets(content)
-    index = [{o[0]: n for n, o in enumerate(f["options"])} for f in full]
-    rows = [_row(r, full, index, _text(place(r.data.get("location")))) for r in content.all("case-study")]
+    linked = _linked_facets(content)
+    full = spec(facets) + [f for f, _ in linked]
+    codes = [_term_codes(f) for f in facets] + [c for _, c in linked]
+    rows = [[r.id, _text(r.title), _text(place(r.data.get("location"))), _text(r.data.get("started")),
+             [c.get(id(r), []) for c in codes]] for r in content.all("case-study")]
     data = json.dumps({"facets": full, "rows": rows, "pageRows": PAGE_ROWS}, ensure_ascii=False, separators=(",", ":"))
     return f"window.{DATA_GLOBAL}={data};\n"

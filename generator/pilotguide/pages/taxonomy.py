@@ -108,7 +108,8 @@ def _order(spec: FacetSpec, keys: set[str], content: Content) -> list[str]:
         terms = content.vocabularies.get(spec.vocabulary, [])
         return list(terms) + sorted(keys - set(terms))
     if spec.key == "region":
-        return sorted(keys, key=lambda k: [_pinyin(p) for p in k.split(REGION_SEP)])
+        # the key itself breaks ties between homophones, so slugs do not depend on set order
+        return sorted(keys, key=lambda k: ([_pinyin(p) for p in k.split(REGION_SEP)], k))
     return sorted(keys)
 
 

@@ -15,7 +15,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from . import pagefind_search
+import jinja2
+
+from . import pagecache, pagefind_search
 from ..courses.pack import SITE_CSS, course_files
 from ..errors import ContentError, PackError
 from ..content.cache import RecordCache
@@ -59,6 +61,8 @@ class PilotguideConfig(Config):
     # chunked index for big guides (needs a web server); `auto` picks Pagefind from the threshold.
     search_backend = c.Choice(("material", "pagefind", "auto"), default="material")
     pagefind_threshold = c.Type(int, default=2000)  # generated pages; used by `auto`
+    # Repeated builds reuse unchanged pages from .pilotguide-cache/ (site/pagecache.py).
+    build_cache = c.Type(bool, default=True)
 
 
 class ContentPluginError(PluginError):
@@ -84,6 +88,8 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
         self.cache: RecordCache | None = None
         self.stage: PageStage | None = None
         self.memo: PageMemo | None = None
+        self.pagecache: pagecache.PageCache | None = None  # one build's, made in on_files
+        self.stamp: str | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         if command == "serve":
@@ -119,6 +125,7 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
         if SITE_CSS in self.downloads and SITE_CSS not in config.extra_css:
             config.extra_css.append(SITE_CSS)
         self.search.on_config(config, content)
+        self.stamp = config.copyright if content.edition is not None else None
         if self.stage is not None:
             share_bytecode(config.theme, self.bytecode)
         else:  # a preview keeps Material's search: no indexing on every save
@@ -140,7 +147,27 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
             files.append(self._generated(config, path, data))
         for asset in asset_files(config):
             files.append(asset)
+        self._open_cache(files, config)
         return files
+
+    def _open_cache(self, files: Files, config) -> None:
+        """The build cache, for `pilotguide build` (a preview's dirty builds skip pages already)."""
+        if self.pagecache is not None:
+            self.pagecache.abandon()
+        self.pagecache = None
+        if self.stage is not None or not self.config.build_cache or not pagecache.usable(config):
+            return
+        docs = sorted(f.src_uri for f in files.documentation_pages())
+        glossary = sorted(repr(t) for t in self.terms.by_text.values()) if self.terms is not None else []
+        self.pagecache = pagecache.PageCache(self.root, pagecache.fingerprint(config, docs, glossary), self.stamp)
+        for plugin in config.plugins.values():
+            if hasattr(plugin, "search_index"):  # Material's search: reused pages bring their entries
+                self.pagecache.index_with(plugin.search_index)
+
+    def on_env(self, env, config, files):
+        if self.pagecache is not None:
+            env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({pagecache.TEMPLATE: "{{ page.pilotguide_output }}"}), env.loader])
+        return env
 
     def _generated(self, config, path: str, data: str | bytes) -> File:
         if self.stage is None or path not in self.pages:
@@ -150,6 +177,8 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
 
     def on_page_markdown(self, markdown, page, config, files):
         self.terms.page = page.file.src_uri  # glossary links are relative to the page being converted
+        if self.pagecache is not None and (entry := self.pagecache.lookup(page.file.src_uri, markdown)) is not None:
+            self.pagecache.replay(page, entry)
         return markdown
 
     @event_priority(100)  # first, so the search index and other plugins only ever see clean HTML
@@ -157,14 +186,16 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
         """Sanitise the HTML of generated pages (their text comes from content files).
 
         Hand-written pages in docs/ are the publisher's own and pass untouched."""
-        if page.file.src_uri not in self.pages:
-            return html
+        if page.file.src_uri not in self.pages or (self.pagecache and page.file.src_uri in self.pagecache.hits):
+            return html  # not generated, or reused from the build cache (cleaned when it was made)
         page.title = safe_title(page.title)  # taken from the first heading, which holds content text
         return clean_page(html)
 
     # Search and offline use (search.py): our worker, the local iframe-worker shim, a UTF-8 index.
     # With the Pagefind backend (pagefind_search.py), pages get its search box and the site its index.
     def on_post_page(self, output: str, page, config) -> str:
+        if self.pagecache is not None:
+            self.pagecache.store(page, output)
         output = self.search.on_post_page(output)
         return pagefind_search.mark_page(output, page.url) if self.backend == "pagefind" else output
 
@@ -173,9 +204,17 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
 
     @event_priority(-50)  # after Material's search plugin writes the index, before `offline` copies it
     def on_post_build(self, config) -> None:
+        if self.pagecache is not None:
+            self.pagecache.close()
+            self.pagecache = None
         self.search.on_post_build(Path(config.site_dir))
         if self.backend == "pagefind":
             pagefind_search.index_site(config.site_dir)
+
+    def on_build_error(self, error) -> None:
+        if self.pagecache is not None:
+            self.pagecache.abandon()
+            self.pagecache = None
 
     def on_serve(self, server, config, builder):
         for kind in kinds().values():

@@ -1,0 +1,174 @@
+"""The build cache: pages whose Markdown and surroundings did not change skip MkDocs' work.
+
+A repeated `pilotguide build` of a big guide redoes, for every page, Python-Markdown, Material's
+search indexing of the HTML and the theme template: most of the build. The cache keeps, per page,
+what those steps produced (the HTML body, its table of contents, title and anchors, the search
+entries, the finished page) in `.pilotguide-cache/pages.sqlite` under the project (ignored by git,
+safe to delete at any time: the next build simply does everything again).
+
+An entry is found by a key made of the page's own Markdown and path and a *fingerprint* of
+everything else that shapes a page: the versions of pilotguide (and a hash of its package files),
+MkDocs, Material, Python-Markdown, pymdown-extensions and Jinja; mkdocs.yml and the resolved
+Markdown extensions; the theme's override folder (custom_dir), every file of it; the site's list
+of documentation files (links resolve against it); the glossary terms linked in text. Change any
+of them and no page is reused. The edition stamp in every footer changes with any edit, so it is
+stored as a placeholder and put back when a page is reused.
+
+Owned by the plugin of one `pilotguide build` (never by `serve`, whose dirty builds already skip
+unchanged pages); nothing here is global.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import zlib
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from mkdocs.structure.toc import get_toc
+
+CACHE_DIR = ".pilotguide-cache"
+DB_NAME = "pages.sqlite"
+TEMPLATE = "pilotguide-cached-page.html"  # a theme template that prints a reused page as it was
+STAMP = "\x00pilotguide-edition\x00"
+VERSIONED = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "nh3")
+SAFE_PLUGINS = {"search", "material/search", "pilotguide", "offline", "material/offline"}
+
+
+def _hash(*parts: Any) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else str(part).encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _tree_hash(folder: Path | None, pattern: str = "*") -> str:
+    if folder is None or not folder.is_dir():
+        return ""
+    files = sorted(p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts)
+    return _hash(*(part for p in files for part in (p.relative_to(folder).as_posix(), p.read_bytes())))
+
+
+def _versions() -> str:
+    out = []
+    for name in VERSIONED:
+        try:
+            out.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            out.append(f"{name}=-")
+    return ";".join(out)
+
+
+def fingerprint(config, doc_paths: list[str], glossary: list[str]) -> str:
+    """Everything besides a page's own Markdown that shapes its HTML (see the module docstring)."""
+    package = Path(__file__).resolve().parent.parent
+    extensions = [e if isinstance(e, str) else f"{type(e).__module__}.{type(e).__name__}" for e in config.markdown_extensions]
+    custom_dir = config.theme.custom_dir if hasattr(config.theme, "custom_dir") else None
+    config_file = Path(config.config_file_path) if config.config_file_path else None
+    return _hash(_versions(), _tree_hash(package), config_file.read_bytes() if config_file and config_file.is_file() else b"",
+                 json.dumps(extensions), json.dumps(config.mdx_configs, sort_keys=True, default=str),
+                 json.dumps([str(p) for p in config.extra_css + config.extra_javascript]),
+                 _tree_hash(Path(custom_dir)) if custom_dir else "", "\n".join(doc_paths), "\n".join(glossary))
+
+
+def usable(config) -> bool:
+    """Only with plugins whose page output the cache knows how to replay."""
+    return set(config.plugins) <= SAFE_PLUGINS
+
+
+def _toc_tokens(items) -> list[dict]:
+    return [{"level": i.level, "id": i.id, "name": i.title, "children": _toc_tokens(i.children)} for i in items]
+
+
+class PageCache:
+    """Reused pages of one build: look up by key, store what a built page produced, forget the rest."""
+
+    def __init__(self, root: Path, fingerprint: str, stamp: str | None) -> None:
+        folder = root / CACHE_DIR
+        folder.mkdir(exist_ok=True)
+        (folder / ".gitignore").write_text("*\n", encoding="utf-8")
+        self.db = sqlite3.connect(str(folder / DB_NAME))
+        self.db.execute("CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, value BLOB)")
+        self.fingerprint = fingerprint
+        self.stamp = stamp
+        self.used: set[str] = set()
+        self.hits: dict[str, dict] = {}  # src_uri -> the reused entry
+        self.keys: dict[str, str] = {}  # src_uri -> key, for pages built this time
+        self.entries: dict[str, list] = {}  # src_uri -> search entries made this time
+        self.reused = self.built = 0
+
+    def key(self, src_uri: str, markdown: str) -> str:
+        return _hash(self.fingerprint, src_uri, markdown)
+
+    def lookup(self, src_uri: str, markdown: str) -> dict | None:
+        key = self.key(src_uri, markdown)
+        self.used.add(key)
+        row = self.db.execute("SELECT value FROM pages WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            self.keys[src_uri] = key
+            return None
+        entry = json.loads(zlib.decompress(row[0]))
+        if self.stamp:
+            entry["output"] = entry["output"].replace(STAMP, self.stamp)
+        self.hits[src_uri] = entry
+        self.reused += 1
+        return entry
+
+    def replay(self, page, entry: dict) -> None:
+        """Make MkDocs' render of `page` give back the stored result instead of converting Markdown."""
+        def render(config, files) -> None:
+            page.content = entry["content"]
+            page.toc = get_toc(entry["toc"])
+            page._title_from_render = entry["title"]
+            page.present_anchor_ids = set(entry["anchors"])
+            page.links_to_anchors = {}
+        page.render = render
+        page.meta["template"] = TEMPLATE
+        page.pilotguide_output = entry["output"]
+
+    def store(self, page, output: str) -> None:
+        key = self.keys.pop(page.file.src_uri, None)
+        if key is None:
+            self.hits.pop(page.file.src_uri, None)
+            return
+        if self.stamp:
+            if output.count(self.stamp) != 1:
+                return  # the footer is not where we expect it: do not risk a stale stamp
+            output = output.replace(self.stamp, STAMP)
+        entry = {"content": page.content, "toc": _toc_tokens(page.toc), "title": page._title_from_render,
+                 "anchors": sorted(page.present_anchor_ids or ()), "output": output,
+                 "entries": self.entries.pop(page.file.src_uri, [])}
+        blob = zlib.compress(json.dumps(entry, ensure_ascii=False).encode("utf-8"), 1)
+        self.db.execute("INSERT OR REPLACE INTO pages VALUES (?, ?)", (key, blob))
+        self.built += 1
+
+    def index_with(self, search_index) -> None:
+        """Feed Material's search index the stored entries of reused pages, and note new ones."""
+        add = search_index.add_entry_from_context
+
+        def add_entry(page) -> None:
+            hit = self.hits.get(page.file.src_uri)
+            if hit is not None:
+                search_index.entries.extend(hit["entries"])
+                return
+            before = len(search_index.entries)
+            add(page)
+            self.entries[page.file.src_uri] = search_index.entries[before:]
+        search_index.add_entry_from_context = add_entry
+
+    def abandon(self) -> None:
+        """A failed build: keep what was there (entries are keyed by content, so never wrong)."""
+        self.db.rollback()
+        self.db.close()
+
+    def close(self) -> None:
+        """Forget entries this build did not use (the cache holds one build's pages), then save."""
+        self.db.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
+        self.db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in self.used))
+        self.db.execute("DELETE FROM pages WHERE key NOT IN (SELECT key FROM used)")
+        self.db.commit()
+        self.db.close()
