@@ -90,6 +90,7 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
         self.memo: PageMemo | None = None
         self.pagecache: pagecache.PageCache | None = None  # one build's, made in on_files
         self.stamp: str | None = None
+        self.cache_report: tuple[int, int] | None = None  # pages reused, pages built and stored
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         if command == "serve":
@@ -126,6 +127,7 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
             config.extra_css.append(SITE_CSS)
         self.search.on_config(config, content)
         self.stamp = config.copyright if content.edition is not None else None
+        self.cache_report = None  # MkDocs keeps this plugin instance across builds in one process
         if self.stage is not None:
             share_bytecode(config.theme, self.bytecode)
         else:  # a preview keeps Material's search: no indexing on every save
@@ -205,6 +207,7 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
     @event_priority(-50)  # after Material's search plugin writes the index, before `offline` copies it
     def on_post_build(self, config) -> None:
         if self.pagecache is not None:
+            self.cache_report = (self.pagecache.reused, self.pagecache.built)
             self.pagecache.close()
             self.pagecache = None
         self.search.on_post_build(Path(config.site_dir))
