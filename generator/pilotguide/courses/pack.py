@@ -20,6 +20,7 @@ import markdown
 import tinyhtml5
 
 from ..content.model import Content
+from ..pages.parallel import fork_map
 from ..pages.render import DOWNLOAD_FORMATS, handout_paths
 from .fonts import cjk_font
 from .pdf import pdf_bytes
@@ -37,15 +38,24 @@ _cache: dict[str, bytes] = {}  # sha256 of the inputs -> file; `mkdocs serve` re
 
 
 def course_files(content: Content, pages: dict[str, str],
-                 formats: tuple[str, ...] = DOWNLOAD_FORMATS) -> dict[str, bytes]:
+                 formats: tuple[str, ...] = DOWNLOAD_FORMATS, jobs: int = 1) -> dict[str, bytes]:
     """{site path: bytes} of every course download, plus the handouts' print CSS.
 
+    `jobs` > 1 makes the documents of different courses in that many processes (pages/parallel.py).
     Raises PackError (what to install) when a PDF cannot be made with a Chinese font."""
     courses = content.all("course")
     if not courses:
         return {}
     out = {SITE_CSS: (files("pilotguide") / "assets" / "course-print.css").read_bytes()}
     font = cjk_font() if "pdf" in formats else None  # fail before any work when fonts are missing
+    jobs = max(1, min(jobs, len(courses)))
+    for done in fork_map(lambda chunk: _documents(chunk, pages, formats, font), [courses[i::jobs] for i in range(jobs)]):
+        out.update(done)
+    return out
+
+
+def _documents(courses: list, pages: dict[str, str], formats: tuple[str, ...], font) -> dict[str, bytes]:
+    out: dict[str, bytes] = {}
     for record in courses:
         for base in handout_paths(record).values():
             source = pages[base + ".md"]

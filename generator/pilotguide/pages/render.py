@@ -20,7 +20,7 @@ import jinja2.meta
 
 from ..content.model import Content, Record
 from ..errors import ContentError, Problem
-from . import topics
+from . import parallel, topics
 from .sanitize import inert_markdown
 
 TEMPLATES_DIR = "templates"
@@ -176,14 +176,15 @@ def _environment_for(project_templates: Path | None) -> jinja2.Environment:
 
 
 def render_pages(content: Content, project_templates: Path | None = None,
-                 downloads: tuple[str, ...] = DOWNLOAD_FORMATS, memo=None) -> dict[str, str]:
+                 downloads: tuple[str, ...] = DOWNLOAD_FORMATS, memo=None, jobs: int = 1) -> dict[str, str]:
     """Every generated page of the guide, as {site-relative path: Markdown}.
 
     `downloads`: the formats of course handouts the build also writes, which pages link to.
     `memo` (an pages.memo.PageMemo, kept by `pilotguide serve`) skips record pages whose inputs
     are the very same records as last time: packaged record templates read only their record, its
     references, back-links and neighbours. Index and finding pages are always rendered; with
-    template overrides, which may read anything, every page is."""
+    template overrides, which may read anything, every page is. `jobs` > 1 renders the record
+    pages in that many processes (pages/parallel.py; not with a memo, which lives in this one)."""
     env = _environment_for(project_templates)
     if memo is not None and project_templates is not None and any(project_templates.glob("*.j2")):
         memo = None
@@ -208,9 +209,12 @@ def render_pages(content: Content, project_templates: Path | None = None,
         if memo is not None and inputs is not None:
             memo.put(page, key, pages[page])
 
+    tasks: list[tuple[str, str, tuple, dict]] = []  # record pages: (template, page, inputs, context)
+    order: list[str] = []  # each index page, then its records' pages, whatever process rendered them
     for kind, (index, pattern) in PAGES.items():
         records = content.all(kind)
         render(f"{kind}-index.md.j2", index.partition("#")[0], records=records)
+        order.append(index.partition("#")[0])
         if "#" in pattern:
             continue  # records shown on the index page itself
         for i, record in enumerate(records):
@@ -219,9 +223,20 @@ def render_pages(content: Content, project_templates: Path | None = None,
             neighbours = (previous, following) if _reads_neighbours(env, f"{kind}.md.j2") else ()
             inputs = (record, *neighbours, *(content.get(r.kind, r.id) for r in record.refs),
                       None, *content.cited_by(record))
-            render(f"{kind}.md.j2", page_of(record), inputs, record=record, previous=previous, next=following)
+            tasks.append((f"{kind}.md.j2", page_of(record), inputs, dict(record=record, previous=previous, next=following)))
             for template, pattern, extra in RECORD_EXTRAS.get(kind, ()):
-                render(template, pattern.format(id=record.id), inputs, record=record, **extra)
+                tasks.append((template, pattern.format(id=record.id), inputs, dict(record=record, **extra)))
+            order.extend(task[1] for task in tasks[len(tasks) - 1 - len(RECORD_EXTRAS.get(kind, ())):])
+
+    def render_tasks(chunk: list) -> dict[str, str]:
+        for template, page, inputs, context in chunk:
+            render(template, page, inputs, **context)
+        return {page: pages[page] for _, page, _, _ in chunk}
+
+    jobs = jobs if memo is None and parallel.can_fork() else 1
+    for done in parallel.fork_map(render_tasks, [tasks[i::jobs] for i in range(jobs)]):
+        pages.update(done)
+    pages = {page: pages[page] for page in order}
     topics.render_finding_pages(content, render, pages, place)  # topics, statistics (with SVG files), changes
     return pages
 

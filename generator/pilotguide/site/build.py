@@ -43,10 +43,11 @@ def quiet_dirty_warning() -> None:
 
 
 def build_site(config_file: Path, site_dir: Path | None = None, strict: bool = False,
-               verbose: bool = False, content=None) -> Path:
+               verbose: bool = False, content=None, jobs: int | None = None) -> Path:
     """Build the MkDocs site of `config_file`; return the site folder. Raises on failure.
 
-    `content`, when given, is the already checked content of the project (loaded only once)."""
+    `content`, when given, is the already checked content of the project (loaded only once).
+    `jobs`: processes for the parts of the build that are parallel by nature (None: mkdocs.yml's)."""
     _mkdocs_logging(verbose)
     config_file = config_file.resolve()
     probe = load_config(str(config_file))
@@ -55,6 +56,8 @@ def build_site(config_file: Path, site_dir: Path | None = None, strict: bool = F
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     try:
         config = load_config(str(config_file), site_dir=str(staging), strict=strict)
+        if jobs is not None and "pilotguide" in config.plugins:
+            config.plugins["pilotguide"].config.jobs = jobs
         if content is not None:
             with preloaded(content.root, content):
                 mkdocs_build(config)

@@ -63,6 +63,8 @@ class PilotguideConfig(Config):
     pagefind_threshold = c.Type(int, default=2000)  # generated pages; used by `auto`
     # Repeated builds reuse unchanged pages from .pilotguide-cache/ (site/pagecache.py).
     build_cache = c.Type(bool, default=True)
+    # Processes for rendering record pages and making course documents (`pilotguide build --jobs`).
+    jobs = c.Type(int, default=1)
 
 
 class ContentPluginError(PluginError):
@@ -117,10 +119,11 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
             except ContentError as error:
                 raise ContentPluginError(error) from None
         formats = tuple(f for f in ("pdf", "docx") if self.config[f])
-        self.pages = render_pages(content, self.root / self.config.templates_dir, downloads=formats, memo=self.memo)
+        jobs = 1 if self.stage is not None else max(1, self.config.jobs)  # a preview renders few pages
+        self.pages = render_pages(content, self.root / self.config.templates_dir, downloads=formats, memo=self.memo, jobs=jobs)
         self.terms = configure(config, content)  # assets, glossary tooltips, edition stamp
         try:
-            self.downloads = course_files(content, self.pages, formats)
+            self.downloads = course_files(content, self.pages, formats, jobs=jobs)
         except PackError as error:
             raise PluginError(str(error)) from None
         if SITE_CSS in self.downloads and SITE_CSS not in config.extra_css:
