@@ -73,9 +73,18 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _field_digests(record) -> dict[str, str]:
+    # Kept on the record: under `pilotguide serve` an unchanged file keeps its record object
+    # (content/cache.py), and hashing every field of a big guide again costs a third of a second.
+    digests = record.__dict__.get("_field_digests")
+    if digests is None:
+        digests = record.__dict__["_field_digests"] = {k: _digest(v)[:12] for k, v in sorted(record.data.items())}
+    return digests
+
+
 def snapshot(content) -> dict[str, dict]:
     """'kind/id' -> title and one short hash per field: enough to tell what changed, and small."""
-    return {f"{r.kind}/{r.id}": {"title": str(r.title), "fields": {k: _digest(v)[:12] for k, v in sorted(r.data.items())}}
+    return {f"{r.kind}/{r.id}": {"title": str(r.title), "fields": _field_digests(r)}
             for records in content.records.values() for r in records}
 
 

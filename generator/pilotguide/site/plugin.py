@@ -5,6 +5,7 @@ Only adapts MkDocs events; the logic lives in project (load) and render (pages).
 
 from __future__ import annotations
 
+import gc
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -93,6 +94,7 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
         self.pagecache: pagecache.PageCache | None = None  # one build's, made in on_files
         self.stamp: str | None = None
         self.cache_report: tuple[int, int] | None = None  # pages reused, pages built and stored
+        self.frozen = False  # serve: long-lived objects moved out of the garbage collector's way
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         if command == "serve":
@@ -209,6 +211,12 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
 
     @event_priority(-50)  # after Material's search plugin writes the index, before `offline` copies it
     def on_post_build(self, config) -> None:
+        if self.stage is not None and not self.frozen:
+            # A preview keeps the loaded guide, the theme and jieba's dictionary for its whole life:
+            # moved out of the collector's sight once, later saves do not pay to scan them again.
+            gc.collect()
+            gc.freeze()
+            self.frozen = True
         if self.pagecache is not None:
             self.cache_report = (self.pagecache.reused, self.pagecache.built)
             self.pagecache.close()
