@@ -93,3 +93,17 @@ def test_past_the_limit_the_topics_index_leaves_districts_to_their_city(guide, s
     assert f"region/{district.slug}.md" not in pages["topics/index.md"]
     assert f"region/{city.slug}.md" in pages["topics/index.md"]
     assert f"[{district.label}]({district.slug}.md)" in pages[f"topics/region/{city.slug}.md"]
+
+
+def test_the_data_file_is_one_assignment_whatever_a_title_holds(guide, small_pages):
+    case = guide / "case-studies" / "case-00003.yaml"
+    lines = case.read_text(encoding="utf-8").splitlines()
+    lines = [('title: "</script><b>x</b>村"' if line.startswith("title: ") else
+              '  district: "长\\u2028县"' if line.startswith("  district: ") else line) for line in lines]
+    case.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    script = render_pages(load_content(guide))[case_table.DATA_FILE]
+    assert "\u2028" not in script and script.count("\n") == 1  # one line: no separator can end it early
+    row = next(r for r in data_of({case_table.DATA_FILE: script})["rows"] if r[0] == "case-00003")
+    assert row[1] == "</script><b>x</b>村"  # text, which filter.js only ever sets as text
+    region = data_of({case_table.DATA_FILE: script})["facets"][0]
+    assert any(o[1] == "长\u2028县" for o in region["options"])  # escaped in the file, intact once read

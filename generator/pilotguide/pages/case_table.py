@@ -89,4 +89,6 @@ def data_file(content: Content, facets: list[Facet], place) -> str:
     rows = [[r.id, _text(r.title), _text(place(r.data.get("location"))), _text(r.data.get("started")),
              [c.get(id(r), []) for c in codes]] for r in content.all("case-study")]
     data = json.dumps({"facets": full, "rows": rows, "pageRows": PAGE_ROWS}, ensure_ascii=False, separators=(",", ":"))
+    # Line and paragraph separators end a string literal in JavaScript engines older than ES2019.
+    data = data.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     return f"window.{DATA_GLOBAL}={data};\n"
