@@ -43,7 +43,9 @@
   function element(tag, props, children) {
     var el = document.createElement(tag);
     Object.keys(props || {}).forEach(function (k) { el[k] = props[k]; });
-    (children || []).forEach(function (c) { el.appendChild(typeof c === "string" ? document.createTextNode(c) : c); });
+    (children || []).forEach(function (c) {
+      if (c !== "") el.appendChild(typeof c === "string" ? document.createTextNode(c) : c);  // an empty cell stays :empty
+    });
     return el;
   }
 
