@@ -90,3 +90,17 @@ def test_the_cache_can_be_switched_off(project):
     config = project / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace("pilotguide]", "{pilotguide: {build_cache: false}}]"), encoding="utf-8")
     assert built(project, "second") is None
+
+
+def test_a_nav_page_heading_change_invalidates_every_page(project):
+    """Nav entries without a title take the page's heading, and every page shows the nav."""
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "nav: [index.md, glossary.md]\n", encoding="utf-8")
+    built(project, "second")
+    assert built(project, "third")[1] == 0
+    packaged = Path(pagecache.__file__).resolve().parent.parent / "templates" / "glossary-index.md.j2"
+    text = packaged.read_text(encoding="utf-8")
+    heading = next(line for line in text.splitlines() if line.startswith("# "))
+    write(project / "templates" / "glossary-index.md.j2", text.replace(heading, "# 名词解释", 1))
+    assert built(project, "fourth")[0] == 0
+    assert "名词解释" in (project / "fourth" / "index.html").read_text(encoding="utf-8")

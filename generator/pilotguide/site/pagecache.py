@@ -8,9 +8,10 @@ safe to delete at any time: the next build simply does everything again).
 
 An entry is found by a key made of the page's own Markdown and path and a *fingerprint* of
 everything else that shapes a page: the versions of pilotguide (and a hash of its package files),
-MkDocs, Material, Python-Markdown, pymdown-extensions and Jinja; mkdocs.yml and the resolved
-Markdown extensions; the theme's override folder (custom_dir), every file of it; the site's list
-of documentation files (links resolve against it); the glossary terms linked in text. Change any
+MkDocs, Material, Python-Markdown, pymdown-extensions and Jinja; mkdocs.yml, the resolved settings
+that reach a page and the resolved Markdown extensions; the theme's override folder (custom_dir),
+every file of it; the site's list of documentation files (links resolve against it); the Markdown
+of the pages in the nav (their headings title the nav on every page); the glossary terms. Change any
 of them and no page is reused. The edition stamp in every footer changes with any edit, so it is
 stored as a placeholder and put back when a page is reused.
 
@@ -63,7 +64,39 @@ def _versions() -> str:
     return ";".join(out)
 
 
-def fingerprint(config, doc_paths: list[str], glossary: list[str]) -> str:
+SETTINGS = ("site_name", "site_url", "site_description", "repo_url", "edit_uri", "nav", "use_directory_urls",
+            "extra", "extra_css", "extra_javascript", "docs_dir")
+
+
+def _settings(config, stamp: str | None) -> str:
+    """The resolved settings that reach a page (also when they come from INHERIT or !ENV)."""
+    chosen = {key: config.get(key) for key in SETTINGS}
+    chosen["theme"] = dict(config.theme)
+    copyright = config.copyright or ""
+    chosen["copyright"] = copyright.replace(stamp, "") if stamp else copyright
+    return json.dumps(chosen, sort_keys=True, default=str, ensure_ascii=False)
+
+
+def nav_pages(nav) -> list[str]:
+    """The pages named in `nav`: their first headings title the nav entries every page shows."""
+    if isinstance(nav, str):
+        return [nav] if nav.endswith(".md") else []
+    if isinstance(nav, dict):
+        return [p for value in nav.values() for p in nav_pages(value)]
+    if isinstance(nav, list):
+        return [p for item in nav for p in nav_pages(item)]
+    return []
+
+
+def title_part(markdown: str) -> str:
+    """What of a page can title its nav entry: its front matter and its first heading."""
+    front = markdown.split("\n---", 1)[0] if markdown.startswith("---") else ""
+    heading = next((line for line in markdown.splitlines() if line.startswith("# ")), "")
+    return front + "\n" + heading
+
+
+def fingerprint(config, doc_paths: list[str], glossary: list[str], nav_sources: list[str] = (),
+                stamp: str | None = None) -> str:
     """Everything besides a page's own Markdown that shapes its HTML (see the module docstring)."""
     package = Path(__file__).resolve().parent.parent
     extensions = [e if isinstance(e, str) else f"{type(e).__module__}.{type(e).__name__}" for e in config.markdown_extensions]
@@ -72,7 +105,8 @@ def fingerprint(config, doc_paths: list[str], glossary: list[str]) -> str:
     return _hash(_versions(), _tree_hash(package), config_file.read_bytes() if config_file and config_file.is_file() else b"",
                  json.dumps(extensions), json.dumps(config.mdx_configs, sort_keys=True, default=str),
                  json.dumps([str(p) for p in config.extra_css + config.extra_javascript]),
-                 _tree_hash(Path(custom_dir)) if custom_dir else "", "\n".join(doc_paths), "\n".join(glossary))
+                 _tree_hash(Path(custom_dir)) if custom_dir else "", "\n".join(doc_paths), "\n".join(glossary),
+                 _settings(config, stamp), *nav_sources)
 
 
 def usable(config) -> bool:

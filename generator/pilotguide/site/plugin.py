@@ -51,6 +51,13 @@ def preloaded(root: Path, content) -> Iterator[None]:
         _preloaded.pop(root.resolve(), None)
 
 
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
 class PilotguideConfig(Config):
     # Content folders (policies/, steps/ ...) sit beside mkdocs.yml: the project root.
     templates_dir = c.Type(str, default=TEMPLATES_DIR)  # template overrides, relative to the root
@@ -166,7 +173,9 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):
             return
         docs = sorted(f.src_uri for f in files.documentation_pages())
         glossary = sorted(repr(t) for t in self.terms.by_text.values()) if self.terms is not None else []
-        self.pagecache = pagecache.PageCache(self.root, pagecache.fingerprint(config, docs, glossary), self.stamp)
+        nav = [pagecache.title_part(self.pages.get(p) or _read(Path(config.docs_dir) / p)) for p in pagecache.nav_pages(config.nav)]
+        key = pagecache.fingerprint(config, docs, glossary, nav, self.stamp)
+        self.pagecache = pagecache.PageCache(self.root, key, self.stamp)
         for plugin in config.plugins.values():
             if hasattr(plugin, "search_index"):  # Material's search: reused pages bring their entries
                 self.pagecache.index_with(plugin.search_index)
