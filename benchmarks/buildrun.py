@@ -36,15 +36,15 @@ def timed(name: str, func):
 
 
 def instrument() -> None:
-    """Time the generator's phases where content/gather.py and site/plugin.py call them."""
-    from pilotguide.content import gather as project
-    from pilotguide.site import plugin
+    """Time the generator's phases where content/gather.py and site/guide.py call them."""
+    from pilotguide.content import gather
+    from pilotguide.site import guide
 
-    project.load_file = timed("load", project.load_file)
-    project.validate = timed("validate", project.validate)
+    gather.load_file = timed("load", gather.load_file)
+    gather.validate = timed("validate", gather.validate)
     for name in ("check_ids", "check_references", "order_records"):
-        setattr(project, name, timed("resolve", getattr(project, name)))
-    plugin.render_pages = timed("render", plugin.render_pages)
+        setattr(gather, name, timed("resolve", getattr(gather, name)))
+    guide.render_pages = timed("render", guide.render_pages)
 
 
 def build_pilotguide(root: Path, jobs: int = 1) -> None:

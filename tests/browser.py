@@ -15,32 +15,16 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from click.testing import CliRunner
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
 
 
-def build_project(root: Path) -> Path:
-    """Build a project's site with `pilotguide build`; return the site folder."""
-    import os
-
-    from pilotguide.cli import main
-    cwd = os.getcwd()
-    os.chdir(root)
-    try:
-        result = CliRunner().invoke(main, ["build"], catch_exceptions=False)
-    finally:
-        os.chdir(cwd)
-    assert result.exit_code == 0, result.output
-    return root / "site"
-
-
 @pytest.fixture(scope="session")
 def shipped_site(tmp_path_factory) -> Path:
     """The shipped guide, built once per test session into a temporary folder (read-only use)."""
-    from conftest import copy_shipped
+    from conftest import build_project, copy_shipped
 
     root = copy_shipped(tmp_path_factory.mktemp("shipped-site"))
     return build_project(root)

@@ -34,7 +34,7 @@ def minimal(tmp_path) -> Path:
     return copy_fixture("minimal", tmp_path)
 
 
-SHIPPED_FILES = ("mkdocs.yml", "vocabularies.yaml")
+SHIPPED_FILES = ("mkdocs.yml", "vocabularies.yaml", "synonyms.yaml")
 SHIPPED_FOLDERS = ("docs", "policies", "steps", "case-studies", "glossary", "courses", "templates")
 
 
@@ -57,17 +57,27 @@ def shipped(tmp_path) -> Path:
     return copy_shipped(tmp_path)
 
 
-@pytest.fixture
-def run(monkeypatch):
-    """run(root, *args): the `pilotguide` CLI invoked in `root` (click's CliRunner)."""
+def pilotguide(root: Path, *args: str, catch_exceptions: bool = False):
+    """The `pilotguide` CLI (click's CliRunner) on the project at `root`, named with --config so
+    that no test changes the working folder. `catch_exceptions=True` to look at a crash's result."""
     from click.testing import CliRunner
 
     from pilotguide.cli import main
 
-    def invoke(root: Path, *args: str):
-        monkeypatch.chdir(root)
-        return CliRunner().invoke(main, list(args), catch_exceptions=False)
-    return invoke
+    return CliRunner().invoke(main, [*args, "--config", str(root / "mkdocs.yml")], catch_exceptions=catch_exceptions)
+
+
+def build_project(root: Path, *args: str) -> Path:
+    """Build a project's site with `pilotguide build`; return the site folder."""
+    result = pilotguide(root, "build", *args)
+    assert result.exit_code == 0, result.output
+    return root / "site"
+
+
+@pytest.fixture
+def run():
+    """run(root, *args): the `pilotguide` CLI on the project at `root` (see `pilotguide`)."""
+    return pilotguide
 
 
 def write(path: Path, text: str) -> Path:

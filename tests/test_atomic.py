@@ -10,11 +10,9 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from conftest import write
+from conftest import pilotguide, write
 from mkdocs.exceptions import MkDocsException
 
-from pilotguide.cli import main
 
 # A MkDocs hook that fails while pages are being written, after at least one page is on disk.
 HOOK = '''
@@ -41,9 +39,8 @@ def changed(before: dict, after: dict) -> set[str]:
     return {k for k in before.keys() | after.keys() if before.get(k, 0) != after.get(k, 0)}
 
 
-def cli(root: Path, *args: str, monkeypatch):
-    monkeypatch.chdir(root)
-    return CliRunner().invoke(main, list(args))
+def cli(root: Path, *args: str, monkeypatch=None):
+    return pilotguide(root, *args, catch_exceptions=True)
 
 
 @pytest.mark.slow
@@ -56,7 +53,6 @@ def test_a_build_broken_midway_leaves_the_site_byte_for_byte(minimal, failure, m
     config = minimal / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8") + "hooks: [hooks/fail.py]\n", encoding="utf-8")
     before = snapshot(minimal.parent)
-    monkeypatch.chdir(minimal)
     # MkDocs turns a PluginError into Abort (after logging it); other errors and Ctrl+C pass through.
     with pytest.raises((MkDocsException, RuntimeError, KeyboardInterrupt)) as info:
         build_site(config)

@@ -14,6 +14,7 @@ import pytest
 from pilotguide.content.gather import load_content
 from pilotguide.pages import case_table
 from pilotguide.pages.render import render_pages
+from pilotguide.pages.taxonomy import taxonomy
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -87,7 +88,7 @@ def test_long_lists_name_their_first_cases_and_link_to_the_table(guide, small_pa
 def test_past_the_limit_the_topics_index_leaves_districts_to_their_city(guide, small_pages):
     content = load_content(guide)
     pages = render_pages(content)
-    region = next(f for f in content.__dict__["_taxonomy"] if f.key == "region")
+    region = next(f for f in taxonomy(content) if f.key == "region")
     district = next(t for t in region.terms if t.depth == 2)
     city = next(t for t in region.terms if district in t.children)
     assert f"region/{district.slug}.md" not in pages["topics/index.md"]

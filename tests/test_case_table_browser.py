@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from browser import build_project
+from conftest import build_project
 
 from pilotguide.pages import case_table
 

@@ -25,10 +25,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
-from conftest import FIXTURES
+from conftest import FIXTURES, pilotguide
 
-from pilotguide.cli import main
 from pilotguide.content.gather import load_content
 from pilotguide.errors import ContentError
 
@@ -55,9 +53,8 @@ def make_project(case: str, parent: Path) -> Path:
     return root
 
 
-def run(root: Path, *args: str, monkeypatch):
-    monkeypatch.chdir(root)
-    return CliRunner().invoke(main, list(args))
+def run(root: Path, *args: str, monkeypatch=None):
+    return pilotguide(root, *args, catch_exceptions=True)
 
 
 def test_every_case_has_files_and_says_what_it_is():

@@ -13,11 +13,9 @@ from pathlib import Path
 
 import docx
 import pytest
-from click.testing import CliRunner
-from conftest import FIXTURES, REPO
+from conftest import FIXTURES, REPO, pilotguide
 from PIL import Image
 
-from pilotguide.cli import main
 from pilotguide.content.gather import load_content
 from pilotguide.courses import fonts
 from pilotguide.courses import pack as coursepack
@@ -175,8 +173,7 @@ def test_no_font_fails_the_build_clearly_and_pdf_false_builds_without(tmp_path, 
     config = project / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace("pilotguide]", "pilotguide: {pdf: false}]"),
                       encoding="utf-8")
-    monkeypatch.chdir(project)
-    result = CliRunner().invoke(main, ["build", "--strict"])
+    result = pilotguide(project, "build", "--strict", catch_exceptions=True)
     assert result.exit_code == 0, result.output
     courses = project / "site" / "courses"
     assert not list(courses.glob("*.pdf")) and (courses / "k1-handout.docx").is_file()
@@ -184,9 +181,8 @@ def test_no_font_fails_the_build_clearly_and_pdf_false_builds_without(tmp_path, 
 
 
 def test_generate_writes_the_downloads_too(tmp_path, monkeypatch):
-    monkeypatch.chdir(FIXTURES / "course")
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["generate", "--out", str(out)])
+    result = pilotguide(FIXTURES / "course", "generate", "--out", str(out), catch_exceptions=True)
     assert result.exit_code == 0, result.output
     assert (out / "courses" / "k1-trainer.pdf").read_bytes().startswith(b"%PDF")
     assert (out / coursepack.SITE_CSS).is_file()

@@ -9,10 +9,8 @@ from pathlib import Path
 
 import markdown
 import pytest
-from click.testing import CliRunner
-from conftest import copy_fixture, write
+from conftest import copy_fixture, pilotguide, write
 
-from pilotguide.cli import main
 from pilotguide.content.gather import load_content
 from pilotguide.pages import charts
 from pilotguide.pages.render import render_pages
@@ -37,7 +35,8 @@ def test_facets_collect_cases_per_term(finding):
     content = load_content(finding)
     assert terms_of(content, "role")["矛盾化解"] == ["rural-mediation-a", "rural-mediation-b", "urban-mediation"]
     assert terms_of(content, "area") == {"城市社区": ["urban-mediation", "urban-service"],
-                                         "农村社区": ["rural-culture", "rural-mediation-a", "rural-mediation-b", "rural-tech"]}
+                                         "农村社区": ["rural-culture", "rural-mediation-a", "rural-mediation-b",
+                                                      "rural-tech"]}
     assert list(terms_of(content, "activity")) == ["为民服务", "公益慈善", "邻里互助", "文体娱乐", "农村生产技术服务"]
     assert terms_of(content, "year") == {"2018": ["rural-mediation-a"], "2019": ["rural-culture", "urban-mediation"],
                                          "2020": ["rural-tech", "urban-service"], "2021": ["rural-mediation-b"]}
@@ -66,7 +65,8 @@ def test_term_pages_list_their_cases_and_empty_terms_get_none(finding):
 def test_cross_table_links_open_the_case_table_filtered(finding):
     index = render_pages(load_content(finding))["topics/index.md"]
     rural = next(line for line in index.splitlines() if line.startswith("| 农村社区 |") and "矛盾化解" not in line)
-    link = "[2](../case-studies/index.md#filter:area=%E5%86%9C%E6%9D%91%E7%A4%BE%E5%8C%BA&role=%E7%9F%9B%E7%9B%BE%E5%8C%96%E8%A7%A3)"
+    link = ("[2](../case-studies/index.md#filter:area=%E5%86%9C%E6%9D%91%E7%A4%BE%E5%8C%BA"
+            "&role=%E7%9F%9B%E7%9B%BE%E5%8C%96%E8%A7%A3)")
     assert link in rural
 
 
@@ -86,7 +86,8 @@ def test_slugs_are_ascii_and_homophones_stay_distinct(finding):
 
 def test_case_rows_carry_their_facets_and_content_is_escaped(finding):
     path = finding / "case-studies" / "rural-tech.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("city: 四平市", 'city: "四平<b>市</b>\\""'), encoding="utf-8")
+    text = path.read_text(encoding="utf-8").replace("city: 四平市", 'city: "四平<b>市</b>\\""')
+    path.write_text(text, encoding="utf-8")
     index = render_pages(load_content(finding))["case-studies/index.md"]
     row = next(line for line in index.splitlines() if "rural-tech.md" in line)
     assert 'data-pg-role="[&quot;公共服务&quot;]"' in row
@@ -137,11 +138,10 @@ def test_pages_past_review_by_show_a_notice(finding, monkeypatch):
 
 def test_check_lists_overdue_pages_as_warnings_and_strict_fails(finding, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", PAST)
-    monkeypatch.chdir(finding)
-    result = CliRunner().invoke(main, ["check"])
+    result = pilotguide(finding, "check", catch_exceptions=True)
     assert result.exit_code == 0
     assert "policies/p-old.yaml:10:12: 警告：政策「旧的扶持办法」应于 2020-01-01 前复核，已过期" in result.output
-    strict = CliRunner().invoke(main, ["check", "--strict"])
+    strict = pilotguide(finding, "check", "--strict", catch_exceptions=True)
     assert strict.exit_code == 1 and "警告按错误处理" in strict.output
 
 
@@ -156,8 +156,10 @@ def test_glossary_terms_link_to_their_entry_once_per_page(finding):
     html = convert("# 社区社会组织\n\n培育城乡社区社会组织，先行先试。社区社会组织再次出现。\n\n`社区社会组织`\n",
                    "steps/s1.md", content)
     links = re.findall(r'<a class="pg-term" href="([^"]+)" title="([^"]+)">([^<]+)</a>', html)
-    assert links == [("../glossary.md#shequ-shehui-zuzhi", "社区社会组织：由社区居民发起、在社区开展活动的社会组织（测试释义）。", "城乡社区社会组织"),
-                     ("../glossary.md#xianxing-xianshi", "先行先试：在部分地方先试起来，积累经验（测试释义）。", "先行先试")]
+    assert links == [("../glossary.md#shequ-shehui-zuzhi",
+                      "社区社会组织：由社区居民发起、在社区开展活动的社会组织（测试释义）。", "城乡社区社会组织"),
+                     ("../glossary.md#xianxing-xianshi",
+                      "先行先试：在部分地方先试起来，积累经验（测试释义）。", "先行先试")]
     assert "<h1>社区社会组织</h1>" in html and "<code>社区社会组织</code>" in html
     assert convert("先行先试", "glossary.md", content) == "<p>先行先试</p>"  # not on the glossary itself
 
@@ -168,13 +170,7 @@ def test_glossary_terms_leave_existing_links_alone(finding):
 
 
 def build(root: Path, *args: str):
-    import os
-    cwd = os.getcwd()
-    os.chdir(root)
-    try:
-        return CliRunner().invoke(main, ["build", *args])
-    finally:
-        os.chdir(cwd)
+    return pilotguide(root, "build", *args, catch_exceptions=True)
 
 
 @pytest.mark.slow
@@ -220,6 +216,5 @@ def test_a_failed_build_does_not_record_an_edition(minimal):
 
 def test_a_damaged_manifest_is_a_located_problem(minimal, monkeypatch):
     (minimal / "editions.json").write_text("{不是 JSON", encoding="utf-8")
-    monkeypatch.chdir(minimal)
-    result = CliRunner().invoke(main, ["check"])
+    result = pilotguide(minimal, "check", catch_exceptions=True)
     assert result.exit_code == 1 and "editions.json: 版本记录文件损坏" in result.output

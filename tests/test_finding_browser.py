@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from browser import build_project
+from conftest import build_project
 from conftest import FIXTURES
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -146,15 +146,18 @@ def test_a_step_checklist_prints_on_one_a4_page_with_boxes(finding_site, static_
     assert page.locator("article h1").is_visible() and page.locator("#checklist").is_visible()
     assert page.locator("article .task-list-item").count() == 12
     assert not page.locator("article h2", has_text="任务").is_visible()
-    box = page.evaluate("""() => getComputedStyle(document.querySelector('.task-list-indicator'), '::before').borderTopWidth""")
+    box = page.evaluate("""() => getComputedStyle(document.querySelector('.task-list-indicator'), '::before')
+                               .borderTopWidth""")
     assert box != "0px"  # an empty square to tick by hand, drawn as a border so it prints
     pdf = page.pdf(format="A4", print_background=False)  # (printing ends the checklist-only mode)
     (tmp_path / "checklist.pdf").write_bytes(pdf)
     assert pdf_pages(pdf) == 1
 
 
-def test_without_the_button_the_checklist_still_starts_on_its_own_page(finding_site, static_server, page):
+def test_without_the_button_the_checklist_is_kept_whole_not_forced_onto_a_new_page(finding_site, static_server, page):
+    # A forced page break before the checklist left page 1 of every step page half blank (#14).
     page.goto(static_server(finding_site).url + "steps/long-checklist.html")
     page.emulate_media(media="print")
-    assert page.evaluate("getComputedStyle(document.getElementById('checklist')).breakBefore") == "page"
-    assert pdf_pages(page.pdf(format="A4")) >= 2
+    assert page.evaluate("getComputedStyle(document.getElementById('checklist')).breakBefore") != "page"
+    assert page.evaluate("getComputedStyle(document.getElementById('checklist')).breakAfter") == "avoid"
+    assert page.evaluate("getComputedStyle(document.querySelector('ul.task-list')).breakInside") == "avoid"

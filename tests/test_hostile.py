@@ -13,11 +13,9 @@ from pathlib import Path
 
 import markdown
 import pytest
-from browser import build_project
-from conftest import FIXTURES
+from conftest import FIXTURES, build_project, pilotguide
 from inert import article, dangers
 
-from pilotguide.cli import main
 
 GENERATED = ["policies/p1.html", "steps/s1.html", "case-studies/c1.html", "glossary.html",
              "policies/index.html", "steps/index.html", "case-studies/index.html"]
@@ -53,13 +51,10 @@ def test_content_text_stays_literal_in_the_site(hostile_site):
 
 @pytest.mark.slow
 def test_generated_markdown_is_inert_in_another_engine(tmp_path, monkeypatch):
-    from click.testing import CliRunner
-
     root = tmp_path / "project"
     shutil.copytree(FIXTURES / "hostile", root)
-    monkeypatch.chdir(root)
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["generate", "--out", str(out)], catch_exceptions=False)
+    result = pilotguide(root, "generate", "--out", str(out))
     assert result.exit_code == 0, result.output
     pages = sorted(out.rglob("*.md"))
     assert len(pages) >= 5

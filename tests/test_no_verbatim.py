@@ -140,7 +140,8 @@ def test_title_entries_are_not_treated_as_copies():
 
 
 def test_hash_seed_records_sentences_and_clauses_without_text(tmp_path):
-    article = "示例标题：一篇只用于测试的文章标题写得足够长\n\n短句。" + PLANTED + "。另一句，由两个分句组成的第二句在这里足够长二十个字以上。\n版权及免责声明：这一段不计入\n"
+    article = ("示例标题：一篇只用于测试的文章标题写得足够长\n\n短句。" + PLANTED
+               + "。另一句，由两个分句组成的第二句在这里足够长二十个字以上。\n版权及免责声明：这一段不计入\n")
     seed = tmp_path / "seed.txt"
     seed.write_text(article, encoding="utf-8")
     out = tmp_path / "out.json"

@@ -20,6 +20,7 @@ def built(root: Path, site: str = "site") -> tuple[int, int]:
     """Build the project like `pilotguide build` does; return (pages reused, pages built)."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / site))
+    config.plugins["pilotguide"].content = None  # MkDocs reuses the instance; no content from another test
     build(config)
     return config.plugins["pilotguide"].cache_report
 

@@ -29,7 +29,8 @@ MKDOCS_LIKE = ["tables", "attr_list", "admonition", "toc", "pymdownx.tasklist"]
 TRICKY = ["<script>", "</script>", "<img src=x onerror=alert(1)>", "<svg onload=alert(1)>", "<a href='",
           "javascript:", "&#106;avascript:", "[a](", "](", "]: ", ")", "{: onclick=alert(1)}", "{#x}", "{{", "}}",
           "{%", "%}", "&lt;", "&", "<", ">", "<!--", "-->", "\n", "\r\n", "\t", "|", "`", "```", "# ", "- ", "- [ ] ",
-          "!!! note", ":", ": ", "\\", '"', "'", "*", "_", "---", "\x00", "\ufeff", "\u2028", "𠀀", "😀", "高潮村", "<b>",
+          "!!! note", ":", ": ", "\\", '"', "'", "*", "_", "---", "\x00", "\ufeff", "\u2028", "𠀀", "😀", "高潮村",
+          "<b>",
           "</b>", "<table><tr><td>", "<details open ontoggle=alert(1)>", "style=", "data:", "\x85", "%"]
 any_char = st.characters(exclude_categories=("Cs",))
 tricky_text = st.lists(st.sampled_from(TRICKY) | st.text(any_char, max_size=4), max_size=25).map("".join)

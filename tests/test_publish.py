@@ -17,11 +17,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from conftest import REPO
+from conftest import REPO, pilotguide
 from site_search import RequestLog, relative, search
 
-from pilotguide.cli import main
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 README_ROOT = "/srv/www/"  # where the README's server block expects the unzipped archive
@@ -89,8 +87,7 @@ def published(shipped, monkeypatch, tmp_path):
     config = shipped / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8") + "site_url: http://intranet.invalid/guide/\n",
                       encoding="utf-8")
-    monkeypatch.chdir(shipped)
-    result = CliRunner().invoke(main, ["build", "--zip"], catch_exceptions=False)
+    result = pilotguide(shipped, "build", "--zip")
     assert result.exit_code == 0, result.output
     archive = shipped / f"guide-site-{dt.date.today().isoformat()}.zip"
     assert f"压缩包已生成：{archive}" in result.output
@@ -107,7 +104,8 @@ def test_zip_holds_the_whole_site_under_one_folder(published, shipped):
     with zipfile.ZipFile(archive) as zf:
         names = zf.namelist()
     assert all(name.startswith("guide/") for name in names)
-    site_files = sorted(p.relative_to(shipped / "site").as_posix() for p in (shipped / "site").rglob("*") if p.is_file())
+    site = shipped / "site"
+    site_files = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
     assert sorted(name.removeprefix("guide/") for name in names) == site_files
     for needed in ("index.html", "search/search_index.json", "search/search_index.js",
                    "assets/pilotguide/search-worker.js", "assets/pilotguide/vendor/iframe-worker/shim.js"):

@@ -89,18 +89,15 @@ def test_index_report_counts_pages_and_bytes(tmp_path):
 # ---- MkDocs side: worker and shim wiring ----
 
 def test_local_shim_replaces_the_cdn_one():
-    offline = search.OfflineSearch()
-    config = SimpleNamespace(extra={"polyfills": [search.UNPKG_SHIM]})
-    offline.on_config(config, SimpleNamespace(records={}))
-    assert config.extra["polyfills"] == [search.SHIM]
-    offline.on_config(config, SimpleNamespace(records={}))
-    assert config.extra["polyfills"] == [search.SHIM]  # once only
+    polyfills = search.offline_polyfills([search.UNPKG_SHIM])
+    assert polyfills == [search.SHIM]
+    assert search.offline_polyfills(polyfills) == [search.SHIM]  # once only
 
 
 def test_material_does_not_cut_chinese_a_second_time():
     from material.plugins.search import plugin as material_search
 
-    search.OfflineSearch().on_config(SimpleNamespace(extra={}), SimpleNamespace(records={}))
+    search.OfflineSearch().prepare(SimpleNamespace(records={}))
     assert material_search.jieba is None  # the pages are cut once, for our lexicon
 
 

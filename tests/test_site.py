@@ -9,10 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from conftest import write
+from conftest import pilotguide, write
 
-from pilotguide.cli import main
 
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -54,8 +52,7 @@ def test_mkdocs_reports_content_problems_located(minimal):
 
 @pytest.mark.slow
 def test_pilotguide_build_of_the_shipped_guide(shipped, monkeypatch):
-    monkeypatch.chdir(shipped)
-    result = CliRunner().invoke(main, ["build", "--strict"], catch_exceptions=False)
+    result = pilotguide(shipped, "build", "--strict")
     assert result.exit_code == 0, result.output
     home = (shipped / "site" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="zh"' in home
@@ -69,14 +66,32 @@ def test_pilotguide_build_of_the_shipped_guide(shipped, monkeypatch):
 
 @pytest.mark.slow
 def test_a_failed_build_leaves_the_previous_site_alone(shipped, monkeypatch):
-    monkeypatch.chdir(shipped)
-    assert CliRunner().invoke(main, ["build"]).exit_code == 0
+    assert pilotguide(shipped, "build", catch_exceptions=True).exit_code == 0
     site = shipped / "site"
     before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
     step = sorted((shipped / "steps").glob("*.yaml"))[0]
     step.write_text(step.read_text(encoding="utf-8") + "\nbroken: [\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["build"])
+    result = pilotguide(shipped, "build", catch_exceptions=True)
     assert result.exit_code == 1
     after = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
     assert after == before
     assert [p.name for p in shipped.iterdir() if p.name.startswith(".site")] == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("template", "where", "words"), [
+    ("# {{ record.title }}\n\n{{ record.sumary }}\n", "templates/case-study.md.j2:3:", ["sumary", "summary"]),
+    ("# {{ record.title }}\n\n{% for x in %}\n", "templates/case-study.md.j2:3:", ["模板语法错误"]),
+])
+def test_a_bad_template_override_fails_the_build_located(minimal, template, where, words):
+    assert pilotguide(minimal, "build").exit_code == 0
+    site = {p: p.read_bytes() for p in (minimal / "site").rglob("*") if p.is_file()}
+    write(minimal / "templates" / "case-study.md.j2", template)
+    result = pilotguide(minimal, "build", catch_exceptions=True)
+    assert result.exit_code == 1, result.output
+    assert where in result.output and all(w in result.output for w in words), result.output
+    assert "内部错误" not in result.output and "Traceback" not in result.output
+    assert {p: p.read_bytes() for p in (minimal / "site").rglob("*") if p.is_file()} == site  # left as it was
+    generated = pilotguide(minimal, "generate", "--out", str(minimal.parent / "out"), catch_exceptions=True)
+    assert generated.exit_code == 1 and where in generated.output
+    assert not (minimal.parent / "out").exists()

@@ -47,9 +47,11 @@ def test_missing_field_wrong_type_and_bad_vocabulary_are_all_reported(minimal):
     problems = problems_of(minimal)
     assert "case-studies/c2.yaml:1:1: 缺少必填字段 `summary`。" in problems
     assert "case-studies/c2.yaml:2:8: 字段 `title` 应为一段不为空的文字，实际是列表。" in problems
-    assert any(p.startswith("case-studies/c2.yaml:4:7: 字段 `area` 的值 `农村社` 不在词表 `areas` 中（是否指 `农村社区`？）")
+    assert any(p.startswith("case-studies/c2.yaml:4:7: 字段 `area` 的值 `农村社` 不在词表 `areas` 中"
+                            "（是否指 `农村社区`？）")
                for p in problems)
-    assert any(p.startswith("case-studies/c2.yaml:5:24: 字段 `activity_types[1]`") and "文体娱乐" in p for p in problems)
+    assert any(p.startswith("case-studies/c2.yaml:5:24: 字段 `activity_types[1]`") and "文体娱乐" in p
+               for p in problems)
 
 
 def test_quoted_impossible_date_and_unquoted_year(minimal):
@@ -61,7 +63,8 @@ def test_quoted_impossible_date_and_unquoted_year(minimal):
         sources: [{title: 文章, date: 2009}]
         """)
     problems = problems_of(minimal)
-    assert any(p.startswith("glossary/g2.yaml:4:10: 字段 `updated` 的值 `2018-02-30` 不符合要求：应为日期") for p in problems)
+    assert any(p.startswith("glossary/g2.yaml:4:10: 字段 `updated` 的值 `2018-02-30` 不符合要求：应为日期")
+               for p in problems)
     assert any(p.startswith("glossary/g2.yaml:5:29: 字段 `sources[0].date` 应为日期，格式 YYYY") for p in problems)
 
 
@@ -85,7 +88,8 @@ def test_not_a_mapping(minimal):
 
 
 def test_placeholders_block_publishing(minimal):
-    write(minimal / "glossary" / "g3.yaml", "id: g3\nterm: 【待填写】术语\ndefinition: 释义\nsources: [{title: 文章}]\n")
+    write(minimal / "glossary" / "g3.yaml",
+          "id: g3\nterm: 【待填写】术语\ndefinition: 释义\nsources: [{title: 文章}]\n")
     assert problems_of(minimal) == ["glossary/g3.yaml:2:7: 字段 `term` 仍是占位内容 【待填写】，请填写后再发布。"]
 
 
@@ -106,4 +110,5 @@ def test_step_numbers_are_unique_and_follow_the_phases(minimal):
     s1 = minimal / "steps" / "s1.yaml"
     s1.write_text(s1.read_text(encoding="utf-8").replace("order: 1", "order: 3"), encoding="utf-8")
     (problem,) = problems_of(minimal)
-    assert problem.startswith("steps/s1.yaml:5:8: 步骤序号 `order: 3` 属于阶段“培育发展”，却排在阶段“引导作用”的第 2 步")
+    assert problem.startswith("steps/s1.yaml:5:8: 步骤序号 `order: 3` 属于阶段“培育发展”，"
+                              "却排在阶段“引导作用”的第 2 步")

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 import click
@@ -15,11 +13,10 @@ from .content import schemas
 from .content.editions import MANIFEST, record_edition
 from .content.gather import load_content, load_vocabularies
 from .content.scaffold import ScaffoldError, new_record
-from .errors import ContentError, PackError, Problems
-from .pages.render import TEMPLATES_DIR, render_pages
+from .courses.formats import FORMATS
+from .errors import ContentError, PackError, Problems, SetupError
 
 CONFIG_HELP = "MkDocs 配置文件（默认：当前目录的 mkdocs.yml）。内容目录是它所在的目录。"
-GENERATED_MARK = ".pilotguide-generated"
 
 
 def _fail(message: str) -> None:
@@ -106,7 +103,7 @@ def build(ctx: click.Context, config: Path, site_dir: Path | None, strict: bool,
         click.echo(str(report))
     _edition(content, record_edition)
     if make_zip:
-        archive = zip_site(site, site.parent)
+        archive = zip_site(site, site.parent, today=content.today)
         click.echo(f"压缩包已生成：{archive}")
 
 
@@ -166,44 +163,22 @@ def serve(config: Path, dev_addr: str, full_rebuild: bool) -> None:
 @click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False), required=True,
               help="输出目录：写入手写页面（docs/）和生成的 Markdown 页面。")
 @click.option("--downloads/--no-downloads", default=True, show_default=True,
-              help="是否同时生成培训课程讲义的 PDF 和 Word 文件。")
+              help=f"是否同时生成培训课程讲义的下载文件（{'、'.join(f.label for f in FORMATS.values())}）。")
 def generate(config: Path, out: Path, downloads: bool) -> None:
     """把生成的 Markdown 连同 docs/ 写到磁盘，供其他静态站点引擎使用。"""
-    from .courses.pack import course_files
-    from .pages.render import DOWNLOAD_FORMATS
+    from .site.build import generate as generate_files
 
-    root = _root(config)
-    content = _load(root)
-    formats = DOWNLOAD_FORMATS if downloads else ()
-    pages = render_pages(content, root / TEMPLATES_DIR, downloads=formats)
+    content = _load(_root(config))
     try:
-        files = course_files(content, pages, formats)
+        pages, files = generate_files(config, content, out, downloads)
     except PackError as error:
         _fail(f"{error}\n（也可以加 --no-downloads，只写 Markdown。）")
-    docs = root / "docs"
-    if out.exists() and any(out.iterdir()) and not (out / GENERATED_MARK).exists():
-        _fail(f"{out} 不是空目录，也不是 pilotguide 生成的目录：为避免覆盖，请换一个输出目录。")
-    clashes = [p for p in [*pages, *files] if (docs / p.partition("#")[0]).is_file()]
-    if clashes:
-        _fail("\n".join(f"docs/{p}: 手写文件与生成的页面同名，请改名。" for p in clashes))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    if docs.is_dir():
-        shutil.copytree(docs, staging, dirs_exist_ok=True)
-    for path, markdown in pages.items():
-        target = staging / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(markdown, encoding="utf-8")
-    for path, data in files.items():  # course handouts as PDF and DOCX, and their print CSS
-        target = staging / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-    (staging / GENERATED_MARK).write_text("pilotguide generate\n", encoding="utf-8")
-    if out.exists():
-        shutil.rmtree(out)
-    staging.rename(out)
-    extra = f"和 {len(files)} 个课程文件" if files else ""
-    click.echo(f"已写入 {len(pages)} 个生成页面{extra}到 {out}。")
+    except ContentError as error:
+        _fail(error.format())
+    except SetupError as error:
+        _fail(str(error))
+    extra = f"和 {files} 个课程文件" if files else ""
+    click.echo(f"已写入 {pages} 个生成页面{extra}到 {out}。")
 
 
 @main.command()
@@ -218,7 +193,8 @@ def new(config: Path, kind: str, record_id: str) -> None:
         path = new_record(root, kind, record_id, vocabularies)
     except ScaffoldError as error:
         _fail(str(error))
-    click.echo(f"已创建 {path.relative_to(root).as_posix()}：请把所有【待填写】换成真实内容，然后运行 pilotguide check。")
+    click.echo(f"已创建 {path.relative_to(root).as_posix()}："
+               "请把所有【待填写】换成真实内容，然后运行 pilotguide check。")
 
 
 @main.command()

@@ -20,7 +20,7 @@ class Problem:
     warning: bool = False
 
     def __str__(self) -> str:
-        where = self.path if self.line <= 0 else f"{self.path}:{self.line}:{self.col}"
+        where = self.path if self.line <= 0 else f"{self.path}:{self.line}" + (f":{self.col}" if self.col > 0 else "")
         prefix = "警告：" if self.warning else ""
         return f"{where}: {prefix}{self.message}"
 
@@ -59,3 +59,8 @@ class Problems:
 
 class PackError(Exception):
     """A course download (PDF, DOCX) cannot be made on this machine; the message says what to install."""
+
+
+class SetupError(Exception):
+    """The project or a command's arguments are not usable as given (an output folder that is not
+    ours, a missing configuration file). The message is Chinese and says what to do."""

@@ -94,7 +94,8 @@ def load_text(text: str, shown: str, problems: Problems) -> Document | None:
         return None
     except yaml.reader.ReaderError as exc:
         line, col = _position(text, exc.position)
-        problems.add(shown, line, col, f"文件中有不允许的控制字符 U+{exc.character:04X}：请删除它（常见于从别处复制的文字）。")
+        problems.add(shown, line, col,
+                     f"文件中有不允许的控制字符 U+{exc.character:04X}：请删除它（常见于从别处复制的文字）。")
         return None
     except yaml.YAMLError as exc:
         problems.add(shown, 1, 1, f"YAML 语法错误：{exc}")
@@ -108,7 +109,8 @@ def load_text(text: str, shown: str, problems: Problems) -> Document | None:
         doc.data = builder.build(node, ())
     except _TooBig:
         line, col = _mark(node)
-        problems.add(shown, line, col, f"YAML 别名（*引用）展开后超过 {MAX_NODES} 个节点，已停止读取；请不要用别名复制大段内容。")
+        problems.add(shown, line, col,
+                     f"YAML 别名（*引用）展开后超过 {MAX_NODES} 个节点，已停止读取；请不要用别名复制大段内容。")
         return None
     return doc
 
@@ -141,7 +143,8 @@ def _position(text: str, index: int) -> tuple[int, int]:
 YAML_REASONS = [
     ("found undefined alias", "用了未定义的别名（`*名称`）：请先用 `&名称` 定义，或直接写出内容。"),
     ("found another document", "一个文件只能有一条记录：请删除 `---` 之后的第二部分，或把它放进另一个文件。"),
-    ("mapping values are not allowed", ("这里不能出现“冒号+空格”：值里有冒号时请给整段文字加引号（如 \"目标: 先试点\"），"
+    ("mapping values are not allowed", ("这里不能出现“冒号+空格”："
+                                        "值里有冒号时请给整段文字加引号（如 \"目标: 先试点\"），"
                                         "或检查上一行的缩进。")),
     ("expected ',' or ']'", "方括号 `[...]` 列表没有闭合：缺少 `]`，或两项之间缺少逗号。"),
     ("expected ',' or '}'", "花括号 `{...}` 映射没有闭合：缺少 `}`，或两项之间缺少逗号。"),
@@ -213,7 +216,8 @@ class _Builder:
                 continue
             if key in out:
                 first = self.doc.key_positions[at + (key,)]
-                self.error(key_node, f"字段 `{key}` 重复出现（第一次在第 {first[0]} 行）；YAML 只会保留其中一个，请合并或删除。")
+                self.error(key_node, f"字段 `{key}` 重复出现（第一次在第 {first[0]} 行）；"
+                                     "YAML 只会保留其中一个，请合并或删除。")
                 continue
             self.doc.key_positions[at + (key,)] = _mark(key_node)
             out[key] = self.build(value_node, at + (key,))

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Problems
-from .schemas import KIND_NAMES
+from .schemas import label
 
 MANIFEST = "editions.json"
 FORMAT = 1
@@ -35,7 +35,8 @@ FIELD_LABELS = {
     "organisations": "参与组织", "activity_types": "活动类型", "roles": "发挥作用",
     "support_measures": "扶持措施", "outcomes": "成效", "lessons": "经验启示", "body": "正文",
     "sources": "来源", "updated": "更新日期", "reviewed": "审核日期", "review_by": "复核期限",
-    "related": "相关术语",
+    "related": "相关术语", "audience": "培训对象", "duration": "总时长", "objectives": "课程目标",
+    "preparation": "课前准备", "sessions": "课程安排",
 }
 
 
@@ -48,7 +49,7 @@ class Change:
 
     @property
     def kind_label(self) -> str:
-        return KIND_NAMES.get(self.kind, self.kind)
+        return label(self.kind)
 
 
 @dataclass
@@ -73,19 +74,28 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _field_digests(record) -> dict[str, str]:
-    # Kept on the record: under `pilotguide serve` an unchanged file keeps its record object
-    # (content/cache.py), and hashing every field of a big guide again costs a third of a second.
-    digests = record.__dict__.get("_field_digests")
-    if digests is None:
-        digests = record.__dict__["_field_digests"] = {k: _digest(v)[:12] for k, v in sorted(record.data.items())}
+def _field_digests(record, kept: dict | None) -> dict[str, str]:
+    if kept is not None and (entry := kept.get(id(record))) is not None and entry[0] is record:
+        return entry[1]
+    digests = {k: _digest(v)[:12] for k, v in sorted(record.data.items())}
+    if kept is not None:
+        kept[id(record)] = (record, digests)
     return digests
 
 
-def snapshot(content) -> dict[str, dict]:
-    """'kind/id' -> title and one short hash per field: enough to tell what changed, and small."""
-    return {f"{r.kind}/{r.id}": {"title": str(r.title), "fields": _field_digests(r)}
-            for records in content.records.values() for r in records}
+def snapshot(content, kept: dict | None = None) -> dict[str, dict]:
+    """'kind/id' -> title and one short hash per field: enough to tell what changed, and small.
+
+    `kept` (RecordCache.digests, under `pilotguide serve`): each record's field hashes from the last
+    save; an unchanged file keeps its record object, and hashing every field of a big guide again
+    costs a third of a second at 1,000 cases."""
+    out = {f"{r.kind}/{r.id}": {"title": str(r.title), "fields": _field_digests(r, kept)}
+           for records in content.records.values() for r in records}
+    if kept is not None:
+        alive = {id(r) for records in content.records.values() for r in records}
+        for key in [k for k in kept if k not in alive]:
+            del kept[key]
+    return out
 
 
 def _docs_files(root: Path) -> list[Path]:
@@ -93,10 +103,10 @@ def _docs_files(root: Path) -> list[Path]:
     return sorted(p for p in docs.rglob("*") if p.is_file()) if docs.is_dir() else []
 
 
-def content_hash(content) -> str:
+def content_hash(content, kept: dict | None = None) -> str:
     """A short hash of everything a reader sees: records, vocabularies and hand-written pages."""
     h = hashlib.sha256()
-    h.update(_digest([snapshot(content), content.vocabularies]).encode())
+    h.update(_digest([snapshot(content, kept), content.vocabularies]).encode())
     for path in _docs_files(content.root):
         h.update(path.relative_to(content.root).as_posix().encode("utf-8") + b"\0" + path.read_bytes())
     return h.hexdigest()[:HASH_LENGTH]
@@ -136,15 +146,16 @@ def read_manifest(root: Path, problems: Problems) -> dict | None:
         if not isinstance(data.get("records"), dict) or not editions:
             raise ValueError("records")
     except (ValueError, KeyError, TypeError) as error:
-        problems.add(MANIFEST, 0, 0, f"版本记录文件损坏，无法读取（{type(error).__name__}: {error}）：请从版本库恢复它。")
+        problems.add(MANIFEST, 0, 0,
+                     f"版本记录文件损坏，无法读取（{type(error).__name__}: {error}）：请从版本库恢复它。")
         return None
     data["parsed"] = editions
     return data
 
 
-def current_edition(content, manifest: dict | None) -> Edition:
+def current_edition(content, manifest: dict | None, kept: dict | None = None) -> Edition:
     """This build's edition: the latest recorded one if the content is unchanged, else a new one."""
-    digest = content_hash(content)
+    digest = content_hash(content, kept)
     recorded: list[Edition] = manifest["parsed"] if manifest else []
     if recorded and recorded[0].hash == digest:
         edition = recorded[0]
@@ -153,7 +164,7 @@ def current_edition(content, manifest: dict | None) -> Edition:
         # The first edition: everything is new, so listing it all would say nothing.
         edition = Edition(content.today.isoformat(), digest, first=True)
     else:
-        added, removed, changed = _changes(manifest["records"], snapshot(content))
+        added, removed, changed = _changes(manifest["records"], snapshot(content, kept))
         edition = Edition(content.today.isoformat(), digest, added, removed, changed)
         edition.history = recorded
     edition.previous = edition.history[0] if edition.history else None

@@ -16,6 +16,7 @@ from .documents import Document, load_file, load_text
 from .model import Content, Record, fields
 from .references import check_ids, check_references, check_step_order, order_records
 from .review import build_date, overdue_warnings
+from .synonyms import load_synonyms
 from .validate import validate
 
 VOCABULARIES_FILE = "vocabularies.yaml"
@@ -68,9 +69,12 @@ def load_records(root: Path, vocabularies: dict[str, list[str]], problems: Probl
                 doc = load_file(path, shown_path(root, path), into)
                 if doc is None:
                     return UNREADABLE
-                return _record(kind.name, doc, validate(doc, kind, vocabularies, into))
+                return _record(kind, doc, validate(doc, kind, vocabularies, into))
 
-            record = load(problems) if cache is None else cache.get_or_load(path, kind.name, vocabularies, problems, load)
+            if cache is None:
+                record = load(problems)
+            else:
+                record = cache.get_or_load(path, kind.name, vocabularies, problems, load)
             if record is UNREADABLE:
                 if unreadable is not None:
                     unreadable.setdefault(kind.name, set()).add(path.stem)
@@ -80,12 +84,12 @@ def load_records(root: Path, vocabularies: dict[str, list[str]], problems: Probl
     return records
 
 
-def _record(kind: str, doc: Document, refs) -> Record | None:
+def _record(kind: schemas.Kind, doc: Document, refs) -> Record | None:
     """A record is kept for cross-checks when it at least has a usable id."""
     data = doc.data
     if not isinstance(data, dict) or not isinstance(data.get("id"), str):
         return None
-    return Record(kind, data["id"], fields(data), doc, refs)
+    return Record(kind.name, data["id"], fields(data, kind.schema, kind.name), doc, refs)
 
 
 def load_content(root: Path | str, cache: RecordCache | None = None) -> Content:
@@ -98,14 +102,14 @@ def load_content(root: Path | str, cache: RecordCache | None = None) -> Content:
     unreadable: dict[str, set[str]] = {}
     records = load_records(root, vocabularies, problems, unreadable, cache)
     check_ids([r for rs in records.values() for r in rs], problems)
-    content = Content(root, vocabularies, records)
+    content = Content(root, vocabularies, records, today=build_date())
     check_references(content, problems, unreadable)
     check_step_order(content, problems)
+    content.synonyms = load_synonyms(root, problems)
     manifest = editions.read_manifest(root, problems)
     problems.raise_if_any()
     order_records(content)
-    content.today = build_date()
     everything = [r for rs in records.values() for r in rs]
     content.warnings = [p for p in problems.items if p.warning] + overdue_warnings(everything, content.today)
-    content.edition = editions.current_edition(content, manifest)
+    content.edition = editions.current_edition(content, manifest, cache.digests if cache is not None else None)
     return content

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from .documents import Document
+from .review import build_date
+from .schemas import field_names, item_schema
 
 
 @dataclass(frozen=True)
@@ -19,21 +21,45 @@ class Reference:
     at: tuple  # path inside the document
 
 
+class UnknownField(AttributeError):
+    """A template asked for a field its schema does not have (a typo such as `record.sumary`)."""
+
+    def __init__(self, name: str, allowed: frozenset[str], what: str):
+        self.name, self.allowed, self.what = name, allowed, what
+        super().__init__(name)
+
+
+def _lookup(data: dict, name: str, allowed: frozenset[str] | None, what: str) -> Any:
+    """A field read as an attribute: None when optional and absent; an error when no such field."""
+    if name.startswith("_") or (allowed is not None and name not in allowed and name not in data):
+        raise UnknownField(name, allowed or frozenset(), what)
+    return data.get(name)
+
+
 class Fields(dict):
-    """A mapping from content whose missing optional fields read as None in templates."""
+    """A mapping from content whose optional fields read as None in templates when absent.
+
+    Only the fields its schema allows can be read: any other name raises UnknownField, so a
+    misspelt field in a template fails the build instead of printing nothing."""
+
+    def __init__(self, items=(), allowed: frozenset[str] | None = None, what: str = ""):
+        super().__init__(items)
+        self._allowed, self._what = allowed, what
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):
+        if name.startswith("__") or name in ("_allowed", "_what"):
             raise AttributeError(name)
-        return self.get(name)
+        return _lookup(self, name, self._allowed, self._what)
 
 
-def fields(value: Any) -> Any:
-    """Nested content data with every mapping made a Fields."""
+def fields(value: Any, schema: dict | None = None, what: str = "") -> Any:
+    """Nested content data with every mapping made a Fields that knows its schema's field names."""
     if isinstance(value, dict):
-        return Fields((k, fields(v)) for k, v in value.items())
+        allowed = field_names(schema) if schema is not None else None
+        return Fields(((k, fields(v, item_schema(schema, k) if schema else None, k)) for k, v in value.items()),
+                      allowed, what)
     if isinstance(value, list):
-        return [fields(v) for v in value]
+        return [fields(v, item_schema(schema) if schema else None, what) for v in value]
     return value
 
 
@@ -61,11 +87,12 @@ class Record:
 
     def __getattr__(self, name: str) -> Any:
         # Templates read fields as attributes (record.summary); a missing optional field is None,
-        # so templates test `{% if record.number %}` while StrictUndefined still catches typos
-        # in template variables themselves.
+        # so templates test `{% if record.number %}`. A name the kind's schema does not have
+        # raises UnknownField: with StrictUndefined the template then fails, located (templates.py).
         if name.startswith("_") or name in ("kind", "id", "data", "doc", "refs"):
             raise AttributeError(name)
-        return self.data.get(name)
+        allowed = self.data._allowed if isinstance(self.data, Fields) else None
+        return _lookup(self.data, name, allowed, self.kind)
 
 
 @dataclass
@@ -77,8 +104,9 @@ class Content:
     records: dict[str, list[Record]]  # kind -> records in reading order
     backlinks: dict[tuple[str, str], list[Record]] = field(default_factory=dict)
     warnings: list = field(default_factory=list)  # Problems that do not stop a build
-    today: dt.date = field(default_factory=dt.date.today)  # the build's date: review notices, edition
+    today: dt.date = field(default_factory=build_date)  # the build's date (SOURCE_DATE_EPOCH): reviews, editions
     edition: Any = None  # editions.Edition of this build, when the project keeps editions
+    synonyms: dict = field(default_factory=dict)  # search: everyday word -> the guide's term (synonyms.py)
     _index: dict = field(default_factory=dict, repr=False, compare=False)
 
     def all(self, kind: str) -> list[Record]:

@@ -6,7 +6,7 @@ import re
 
 from ..errors import Problems
 from .model import Content, Record
-from .schemas import KIND_NAMES, raw_schemas
+from .schemas import label, raw_schemas
 from .validate import field_name, suggest
 
 ID_PATTERN = re.compile(raw_schemas()["common.schema.json"]["definitions"]["id"]["pattern"])
@@ -22,14 +22,15 @@ def check_ids(records: list[Record], problems: Problems) -> None:
             line, col = record.doc.where(("id",))
             oline, ocol = other.doc.where(("id",))
             problems.add(record.path, line, col,
-                         f"{KIND_NAMES[record.kind]} id `{record.id}` 重复：已在 {other.path}:{oline}:{ocol} 使用。")
+                         f"{label(record.kind)} id `{record.id}` 重复：已在 {other.path}:{oline}:{ocol} 使用。")
         else:
             first[key] = record
         stem = record.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
         if stem != record.id and ID_PATTERN.fullmatch(record.id):  # a bad id is already an error
             line, col = record.doc.where(("id",))
             problems.add(record.path, line, col,
-                         f"文件名 `{stem}` 与 id `{record.id}` 不一致；建议把文件改名为 `{record.id}.yaml`。", warning=True)
+                         f"文件名 `{stem}` 与 id `{record.id}` 不一致；建议把文件改名为 `{record.id}.yaml`。",
+                         warning=True)
 
 
 def check_references(content: Content, problems: Problems, unreadable: dict[str, set[str]] | None = None) -> None:
@@ -50,7 +51,8 @@ def check_references(content: Content, problems: Problems, unreadable: dict[str,
                     line, col = record.doc.where(ref.at)
                     field = field_name(ref.at)
                     problems.add(record.path, line, col,
-                                 f"字段 `{field}` 引用了不存在的{KIND_NAMES[ref.kind]} `{ref.id}`{suggest(ref.id, sorted(known))}。")
+                                 f"字段 `{field}` 引用了不存在的{label(ref.kind)} `{ref.id}`"
+                                 f"{suggest(ref.id, sorted(known))}。")
                     continue
                 if (ref.kind, ref.id, id(record)) in linked or (ref.kind, ref.id) == (record.kind, record.id):
                     continue
@@ -80,7 +82,8 @@ def check_step_order(content: Content, problems: Problems) -> None:
         if order in seen:
             other = seen[order]
             oline, ocol = other.doc.where(("order",))
-            problems.add(step.path, line, col, f"步骤序号 `order: {order}` 重复：已在 {other.path}:{oline}:{ocol} 使用。")
+            problems.add(step.path, line, col,
+                         f"步骤序号 `order: {order}` 重复：已在 {other.path}:{oline}:{ocol} 使用。")
         else:
             seen[order] = step
     ordered = sorted(seen.values(), key=lambda r: r.data["order"])

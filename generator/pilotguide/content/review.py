@@ -11,7 +11,7 @@ import datetime as dt
 import os
 
 from ..errors import Problem
-from .schemas import KIND_NAMES
+from .schemas import label
 
 
 def build_date() -> dt.date:
@@ -42,8 +42,9 @@ def overdue_warnings(records, today: dt.date) -> list[Problem]:
     for record in records:
         if is_overdue(record, today):
             line, col = record.doc.where(("review_by",))
-            name = KIND_NAMES.get(record.kind, record.kind)
+            name = label(record.kind)
             problems.append(Problem(record.path, line, col,
-                                    f"{name}「{record.title}」应于 {record.data['review_by']} 前复核，已过期：请核实内容后更新 `reviewed` 和 `review_by`。",
+                                    f"{name}「{record.title}」应于 {record.data['review_by']} 前复核，已过期："
+                                    "请核实内容后更新 `reviewed` 和 `review_by`。",
                                     warning=True))
     return problems

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 from importlib import resources
 from pathlib import Path
 
 from . import schemas
+from .review import build_date
 
 ID_PATTERN = re.compile(schemas.raw_schemas()["common.schema.json"]["definitions"]["id"]["pattern"])
 
@@ -51,7 +51,8 @@ def new_record(root: Path, kind_name: str, id_: str, vocabularies: dict[str, lis
     def first(name: str) -> str:
         return (vocabularies.get(name) or ["【待填写】"])[0]
 
-    values = {"id": id_, "today": dt.date.today().isoformat(), "phase": first("phases"), "order": len(list(target_dir.glob("*.y*ml"))) + 1,
+    values = {"id": id_, "today": build_date().isoformat(), "phase": first("phases"),
+              "order": len(list(target_dir.glob("*.y*ml"))) + 1,
               "area": first("areas"), "activity": first("activity_types"), "role": first("roles"),
               "measure": first("support_measures")}
     body = text.format(**values)

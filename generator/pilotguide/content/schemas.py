@@ -6,6 +6,10 @@ JSON Schema alone cannot say:
 - `x-ref: <kind>`: the string is the id of a record of that kind (checked when resolving);
 - `x-vocabulary: <name>`: the string must be a term of the project's vocabularies.yaml.
 `x-expected` gives, in Chinese, what a value should look like, for error messages.
+
+The record kinds are the schemas that say `x-kind` (with `x-folder`, `x-label` and `x-order`):
+adding a kind is adding a schema file. The caches below hold the shipped schema files, which do
+not change while the process runs; they are keyed by nothing and owned by the process.
 """
 
 from __future__ import annotations
@@ -19,8 +23,6 @@ from typing import Any
 
 from referencing import Registry, Resource
 
-KINDS = ("policy", "step", "case-study", "glossary", "course")
-KIND_NAMES = {"policy": "政策", "step": "培育步骤", "case-study": "试点案例", "glossary": "术语", "course": "培训课程"}
 
 
 @dataclass(frozen=True)
@@ -47,14 +49,33 @@ def raw_schemas() -> dict[str, dict]:
 
 @cache
 def kinds() -> dict[str, Kind]:
-    """The record kinds that have a schema, in reading order."""
-    schemas = raw_schemas()
-    found = {}
-    for name in KINDS:
-        schema = schemas.get(f"{name}.schema.json")
-        if schema is not None:
-            found[name] = Kind(name, schema["x-folder"], KIND_NAMES[name], schema)
-    return found
+    """The record kinds (schemas with `x-kind`), in reading order (`x-order`)."""
+    found = [s for s in raw_schemas().values() if "x-kind" in s]
+    found.sort(key=lambda s: s.get("x-order", 99))
+    return {s["x-kind"]: Kind(s["x-kind"], s["x-folder"], s["x-label"], s) for s in found}
+
+
+def label(kind: str) -> str:
+    """A kind's Chinese name (政策, 试点案例 ...); the kind itself when unknown."""
+    found = kinds().get(kind)
+    return found.label if found is not None else kind
+
+
+def field_names(schema: dict) -> frozenset[str] | None:
+    """The property names an object schema allows; None when it is not an object with properties."""
+    node = resolve_ref(schema)
+    props = node.get("properties")
+    return frozenset(props) if isinstance(props, dict) else None
+
+
+def item_schema(schema: dict, key: str | None = None) -> dict:
+    """The schema of property `key` of an object schema, or of the items of an array schema."""
+    node = resolve_ref(schema)
+    child = node.get("items") if key is None else node.get("properties", {}).get(key)
+    if not isinstance(child, dict):
+        return {}
+    base = node.get("x-base") or node.get("$id")
+    return {**child, "x-base": base} if base and "x-base" not in child else child
 
 
 @cache
@@ -64,11 +85,17 @@ def registry() -> Registry:
 
 
 def resolve_ref(schema: dict) -> dict:
-    """Follow a `$ref` (one level is all our schemas use) to the schema it names."""
-    ref = schema.get("$ref")
-    if not ref:
-        return schema
-    return registry().resolver().lookup(ref).contents
+    """Follow `$ref`s to the schema they name. The result carries `x-base` (the file it came
+    from), so a relative `#/definitions/...` inside it resolves against the right file."""
+    node = schema
+    while isinstance(node.get("$ref"), str):
+        file, _, pointer = node["$ref"].partition("#")
+        file = file or node.get("x-base") or schema.get("$id", "")
+        target: Any = raw_schemas()[file]
+        for part in filter(None, pointer.split("/")):
+            target = target[part]
+        node = {**target, "x-base": file}
+    return node
 
 
 def properties(schema: dict) -> dict[str, Any]:

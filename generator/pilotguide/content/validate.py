@@ -96,7 +96,8 @@ def _message(error: ValidationError) -> tuple[str, tuple, bool]:
         # One error per unknown key (see _split_extras), pointing at the key itself.
         allowed = list(schemas.properties(error.schema))
         key = next(k for k in error.instance if k not in allowed)
-        return f"未知字段 `{field_name(path + (key,))}`{suggest(key, allowed)}；可用字段：{', '.join(allowed)}。", path + (key,), True
+        message = f"未知字段 `{field_name(path + (key,))}`{suggest(key, allowed)}；可用字段：{', '.join(allowed)}。"
+        return message, path + (key,), True
     if kind == "x-vocabulary":
         terms = error.terms  # type: ignore[attr-defined]
         return (f"{field} 的值 `{error.instance}` 不在词表 `{error.validator_value}` 中"
@@ -106,7 +107,8 @@ def _message(error: ValidationError) -> tuple[str, tuple, bool]:
         return f"{field} 应为{want}，实际是{_type_of(error.instance)}。", path, False
     if kind == "enum":
         options = "、".join(str(v) for v in error.validator_value)
-        return f"{field} 的值 `{error.instance}` 不可用{suggest(error.instance, error.validator_value, TERM_CUTOFF)}；可选：{options}。", path, False
+        hint = suggest(error.instance, error.validator_value, TERM_CUTOFF)
+        return f"{field} 的值 `{error.instance}` 不可用{hint}；可选：{options}。", path, False
     if kind in ("minItems", "minLength") and not error.instance:
         return f"{field} 不能为空" + (f"：应为{expected}。" if expected else "。"), path, False
     if kind == "maxLength":

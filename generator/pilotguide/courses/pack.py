@@ -21,52 +21,72 @@ import tinyhtml5
 
 from ..content.model import Content
 from ..pages.parallel import fork_map
-from ..pages.render import DOWNLOAD_FORMATS, handout_paths
+from ..pages.paths import handout_paths
+from ..pages.render import MARKDOWN_EXTENSIONS
 from .fonts import cjk_font
-from .pdf import pdf_bytes
-from .word import docx_bytes
+from .formats import FORMATS, Format, Handout
 
 SITE_CSS = "assets/pilotguide/course-print.css"  # print rules for handout pages in the browser
-# What the handout Markdown uses (the MkDocs plugin makes sure the site has the same extensions).
-MARKDOWN_EXTENSIONS = ["tables", "attr_list", "admonition", "pymdownx.tasklist"]
 # Elements that could fetch something, run something or restyle the page: never in a handout file.
 UNSAFE = {"script", "style", "link", "meta", "img", "iframe", "object", "embed", "svg", "video",
           "audio", "source", "form", "button", "textarea", "select", "base", "template", "math"}
 FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
 
-_cache: dict[str, bytes] = {}  # sha256 of the inputs -> file; `mkdocs serve` rebuilds often
+
+class DownloadCache:
+    """Made files keyed by a hash of everything they are made from (format, page Markdown, font,
+    date). Owned by whoever rebuilds often (the MkDocs plugin under `pilotguide serve`), so a save
+    that leaves a course alone does not set its PDFs again."""
+
+    def __init__(self, limit: int = 64) -> None:
+        self.limit = limit
+        self._files: dict[str, bytes] = {}
+
+    def get_or_make(self, key: tuple, make) -> bytes:
+        digest = hashlib.sha256(repr(key).encode("utf-8")).hexdigest()
+        if digest not in self._files:
+            if len(self._files) >= self.limit:
+                self._files.clear()
+            self._files[digest] = make()
+        return self._files[digest]
 
 
-def course_files(content: Content, pages: dict[str, str],
-                 formats: tuple[str, ...] = DOWNLOAD_FORMATS, jobs: int = 1) -> dict[str, bytes]:
-    """{site path: bytes} of every course download, plus the handouts' print CSS.
+def course_files(content: Content, pages: dict[str, str], formats: tuple[Format, ...] = tuple(FORMATS.values()),
+                 cache: DownloadCache | None = None, jobs: int = 1) -> dict[str, bytes]:
+    """{site path: bytes} of every course download in `formats`, plus the handouts' print CSS.
 
-    `jobs` > 1 makes the documents of different courses in that many processes (pages/parallel.py).
+    `jobs` > 1 makes the documents of different courses in that many processes (pages/parallel.py;
+    files made there do not go into `cache`, which a preview, always one process, keeps).
     Raises PackError (what to install) when a PDF cannot be made with a Chinese font."""
     courses = content.all("course")
     if not courses:
         return {}
     out = {SITE_CSS: (files("pilotguide") / "assets" / "course-print.css").read_bytes()}
-    font = cjk_font() if "pdf" in formats else None  # fail before any work when fonts are missing
+    font = cjk_font() if any(f.needs_font for f in formats) else None  # fail before any work
     jobs = max(1, min(jobs, len(courses)))
-    for done in fork_map(lambda chunk: _documents(chunk, pages, formats, font), [courses[i::jobs] for i in range(jobs)]):
+    chunks = [courses[i::jobs] for i in range(jobs)]
+    for done in fork_map(lambda chunk: _documents(chunk, content, pages, formats, font, cache), chunks):
         out.update(done)
     return out
 
 
-def _documents(courses: list, pages: dict[str, str], formats: tuple[str, ...], font) -> dict[str, bytes]:
+def _documents(courses: list, content: Content, pages: dict[str, str], formats: tuple[Format, ...], font,
+               cache: DownloadCache | None) -> dict[str, bytes]:
     out: dict[str, bytes] = {}
     for record in courses:
-        for base in handout_paths(record).values():
+        for role, base in handout_paths(record).items():
             source = pages[base + ".md"]
             tree = handout_tree(source)
-            title = _title(tree) or record.title
-            if "pdf" in formats:
-                out[base + ".pdf"] = _cached(("pdf", source, repr(font)),
-                                             lambda: pdf_bytes(ET.tostring(tree, "unicode", method="html"), font))
-            if "docx" in formats:
-                out[base + ".docx"] = _cached(("docx", source), lambda: docx_bytes(tree, title))
+            handout = Handout(base, source, tree, _title(tree) or record.title, record, content, font,
+                              trainer=role == "trainer")
+            for fmt in formats:
+                key = (fmt.name, source, repr(font) if fmt.needs_font else None, content.today)
+                out[base + fmt.suffix] = _make(cache, key, lambda fmt=fmt: fmt.build(handout))
     return out
+
+
+def _make(cache: DownloadCache | None, key: tuple, make) -> bytes:
+    return make() if cache is None else cache.get_or_make(key, make)
 
 
 def handout_tree(source: str) -> ET.Element:
@@ -114,12 +134,3 @@ def _remove(parent: ET.Element, child: ET.Element) -> None:
 def _title(root: ET.Element) -> str:
     h1 = root.find(".//h1")
     return "".join(h1.itertext()).strip() if h1 is not None else ""
-
-
-def _cached(key: tuple, make) -> bytes:
-    digest = hashlib.sha256(repr(key).encode("utf-8")).hexdigest()
-    if digest not in _cache:
-        if len(_cache) > 64:
-            _cache.clear()
-        _cache[digest] = make()
-    return _cache[digest]

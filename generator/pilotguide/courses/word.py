@@ -10,16 +10,19 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from typing import TYPE_CHECKING
 from xml.etree.ElementTree import Element
 
 import docx
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Mm
+from docx.shared import Cm, Mm, Pt
 from docx.text.paragraph import Paragraph
 
-from ..content.review import build_date
+if TYPE_CHECKING:
+    from .formats import Handout
 
 # Free (OFL) and what the PDF embeds; Word/WPS substitute an installed Chinese font without it.
 EAST_ASIAN_FONT = "Noto Sans CJK SC"
@@ -30,24 +33,29 @@ STYLED = ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Heading 4",
           "List Continue", "List Continue 2", "Quote", "Footer")
 
 
-def docx_bytes(root: Element, title: str, font: str = EAST_ASIAN_FONT) -> bytes:
-    """A DOCX of the handout whose HTML tree is `root` (an <html> element)."""
+def build(handout: Handout) -> bytes:
+    """The registry's builder (formats.py): the handout as a Word document dated by the build."""
+    return docx_bytes(handout.tree, handout.title, handout.content.today)
+
+
+def docx_bytes(root: Element, title: str, today: dt.date, font: str = EAST_ASIAN_FONT) -> bytes:
+    """A DOCX of the handout whose HTML tree is `root` (an <html> element), dated `today`."""
     document = docx.Document()
     _page_setup(document)
     _east_asian_styles(document, font)
-    _properties(document, title)
+    _properties(document, title, today)
     writer = _Writer(document)
     body = root.find("body")
     for element in (body if body is not None else root):
         writer.block(element)
     out = io.BytesIO()
     document.save(out)
-    return _reproducible(out.getvalue())
+    return _reproducible(out.getvalue(), today)
 
 
-def _properties(document, title: str) -> None:
+def _properties(document, title: str, today: dt.date) -> None:
     """Our own metadata, dated by the build: python-docx's template says "python-docx", 2013."""
-    stamp = dt.datetime.combine(build_date(), dt.time())
+    stamp = dt.datetime.combine(today, dt.time())
     props = document.core_properties
     props.title, props.language = title, "zh-CN"
     props.author = props.last_modified_by = "pilotguide"
@@ -56,9 +64,9 @@ def _properties(document, title: str) -> None:
     props.revision = 1
 
 
-def _reproducible(data: bytes) -> bytes:
+def _reproducible(data: bytes, today: dt.date) -> bytes:
     """Re-pack the DOCX with every member dated by the build, so the same content gives the same bytes."""
-    stamp = build_date().timetuple()[:6]
+    stamp = today.timetuple()[:6]
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
@@ -142,6 +150,9 @@ class _Writer:
         # hr, script and anything unknown: nothing (pack.py has removed unsafe elements)
 
     def list(self, element: Element, level: int) -> None:
+        if "task-list" in element.get("class", "").split():
+            self.checklist(element)
+            return
         kind = "List Number" if element.tag == "ol" else "List Bullet"
         style = kind if level == 1 else f"{kind} {min(level, 3)}"
         num_id = _restart_numbering(self.document, style) if element.tag == "ol" else None
@@ -150,6 +161,19 @@ class _Writer:
             if num_id is not None:
                 _set_num(paragraph, num_id)
             self.list_item(paragraph, item, level)
+
+    def checklist(self, element: Element) -> None:
+        """One paragraph per item in the Checklist style: the item's □ and no bullet; the items
+        keep together on one page (keep-with-next on all but the last, as the heading has)."""
+        style = _checklist_style(self.document)
+        paragraphs = self.document.paragraphs
+        if paragraphs:  # the checklist's label ("检查清单：") or heading stays with its first item
+            paragraphs[-1].paragraph_format.keep_with_next = True
+        items = element.findall("li")
+        for i, item in enumerate(items):
+            paragraph = self.document.add_paragraph(style=style)
+            paragraph.paragraph_format.keep_with_next = i < len(items) - 1
+            self.list_item(paragraph, item, 1)
 
     def list_item(self, paragraph: Paragraph, item: Element, level: int) -> None:
         """The item's own text goes in its list paragraph; blocks inside it follow, indented."""
@@ -179,6 +203,7 @@ class _Writer:
             cells = [c for c in tr if c.tag in ("th", "td")]
             for c, cell in enumerate(cells):
                 self.inline(table.cell(r, c).paragraphs[0], cell, bold=cell.tag == "th")
+            table.rows[r]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # a row never splits
             if all(c.tag == "th" for c in cells):
                 _repeat_header(table.rows[r])
 
@@ -212,6 +237,21 @@ class _Writer:
             run = paragraph.add_run(text)
             run.bold = bold or None
             run.italic = italic or None
+
+
+CHECKLIST_STYLE = "Checklist"
+
+
+def _checklist_style(document) -> str:
+    """The paragraph style of checklist items (made once per document): Normal, indented, kept
+    together. Its East Asian font comes from Normal, which it is based on."""
+    if CHECKLIST_STYLE not in [s.name for s in document.styles]:
+        style = document.styles.add_style(CHECKLIST_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = document.styles["Normal"]
+        style.paragraph_format.left_indent = Cm(0.6)
+        style.paragraph_format.space_after = Pt(4)
+        style.paragraph_format.keep_together = True
+    return CHECKLIST_STYLE
 
 
 def _restart_numbering(document, style: str) -> int:

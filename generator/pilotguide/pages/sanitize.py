@@ -112,7 +112,8 @@ _IGNORED_IN_URL = re.compile(r"[\x00-\x20\x7f]|\\(?=[!-/:-@\[-`{-~])")
 # html5ever (inside nh3) drops table parts met outside a table, so their attributes are cleaned on
 # a <div> standing in for them (none of them carries a URL).
 _TABLE_PARTS = {"caption", "tbody", "td", "tfoot", "th", "thead", "tr"}
-_table_part = {name: nh3.Cleaner(tags={"div"}, attributes={"div": CONTENT_ATTRIBUTES["*"] | CONTENT_ATTRIBUTES.get(name, set())})
+_table_part = {name: nh3.Cleaner(tags={"div"},
+                                 attributes={"div": CONTENT_ATTRIBUTES["*"] | CONTENT_ATTRIBUTES.get(name, set())})
                for name in _TABLE_PARTS}
 
 

@@ -144,12 +144,9 @@ def facet(spec: FacetSpec, content: Content) -> Facet:
 
 
 def taxonomy(content: Content) -> list[Facet]:
-    """Every facet of the content's case studies, terms in reading order (worked out once per
-    content: the templates' globals and the term pages both ask)."""
-    cached = content.__dict__.get("_taxonomy")
-    if cached is None:
-        cached = content.__dict__["_taxonomy"] = [facet(spec, content) for spec in FACETS]
-    return cached
+    """Every facet of the content's case studies, terms in reading order (render_pages works it
+    out once and hands it to the templates' globals and the term pages)."""
+    return [facet(spec, content) for spec in FACETS]
 
 
 def case_facets(record: Record) -> dict[str, list[str]]:

@@ -18,7 +18,8 @@ import jinja2
 from ..content.model import Content, Record
 from ..content.review import is_overdue
 from . import case_table, charts
-from .taxonomy import Facet, Term, case_facets, taxonomy, term_page
+from .filters import place
+from .taxonomy import Facet, Term, case_facets, term_page
 
 # Cross tables on the topics index: the questions cadres ask most ("rural cases about mediation").
 STATUS_CLASSES = {"现行有效": "current", "已修订": "revised", "已废止": "repealed", "征求意见": "draft"}
@@ -83,9 +84,8 @@ def record_link(context, change) -> str:
     return context.call(context["link"], record)
 
 
-def template_globals(content: Content) -> dict[str, Any]:
+def template_globals(content: Content, facets: list[Facet]) -> dict[str, Any]:
     """What the templates of these pages (and the case index) may call."""
-    facets = taxonomy(content)
     return dict(facets=facets, filter_spec=filter_spec, filter_attrs=filter_attrs,
                 filter_hash=filter_hash, both=both, term_page=term_page,
                 overdue=lambda record: is_overdue(record, content.today),
@@ -95,10 +95,10 @@ def template_globals(content: Content) -> dict[str, Any]:
                 status_class=lambda status: STATUS_CLASSES.get(status, "other"))
 
 
-def render_finding_pages(content: Content, render: Callable[..., None], pages: dict[str, str], place) -> None:
+def render_finding_pages(content: Content, facets: list[Facet], render: Callable[..., None],
+                         pages: dict[str, str]) -> None:
     """Add the topics, statistics and changes pages (and the chart SVGs, the case table's data
     file) to `pages`."""
-    facets = taxonomy(content)
     if case_table.is_paged(content):
         pages[case_table.DATA_FILE] = case_table.data_file(content, facets, place)
     render("topics-index.md.j2", "topics/index.md", crosses=crosses(facets))

@@ -2,6 +2,8 @@
 
 A build that fails (bad content, a broken template, a strict-mode warning) leaves the previous
 site exactly as it was. Nothing is written outside the output folder and its temporary sibling.
+`generate` (Markdown for any engine) shares the same staging and swap, and the one clash check
+between generated pages and hand-written files in docs/.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import datetime as dt
 import logging
 import os
 import shutil
+import sys
 import tempfile
 import zipfile
 from pathlib import Path
@@ -19,13 +22,31 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's banner about MkD
 from mkdocs.commands.build import build as mkdocs_build  # noqa: E402
 from mkdocs.config import load_config  # noqa: E402
 
-from .plugin import preloaded  # noqa: E402
+
+from ..courses.formats import FORMATS, selected  # noqa: E402
+from ..courses.pack import course_files  # noqa: E402
+from ..errors import ContentError, Problem, SetupError  # noqa: E402
+from ..pages.render import TEMPLATES_DIR, render_pages  # noqa: E402
+
+GENERATED_MARK = ".pilotguide-generated"  # marks a folder `generate` wrote, which it may replace
+
+
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is when a message comes (a test runner may swap it)."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:
+        pass
 
 
 def _mkdocs_logging(verbose: bool) -> None:
     logger = logging.getLogger("mkdocs")
     if not any(getattr(h, "_pilotguide", False) for h in logger.handlers):
-        handler = logging.StreamHandler()
+        handler = _StderrHandler()
         handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
         handler._pilotguide = True  # type: ignore[attr-defined]
         logger.addHandler(handler)
@@ -46,28 +67,80 @@ def build_site(config_file: Path, site_dir: Path | None = None, strict: bool = F
                verbose: bool = False, content=None, jobs: int | None = None) -> Path:
     """Build the MkDocs site of `config_file`; return the site folder. Raises on failure.
 
-    `content`, when given, is the already checked content of the project (loaded only once).
-    `jobs`: processes for the parts of the build that are parallel by nature (None: mkdocs.yml's)."""
+    `content`, when given, is the already checked content of the project (loaded only once): it
+    is handed to the pilotguide plugin instance of this build. `jobs`: processes for the parts of
+    the build that are parallel by nature (None: what mkdocs.yml says, else 1)."""
     _mkdocs_logging(verbose)
     config_file = config_file.resolve()
     probe = load_config(str(config_file))
     target = Path(site_dir).resolve() if site_dir else Path(probe.site_dir)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
-    try:
+
+    def fill(staging: Path) -> None:
         config = load_config(str(config_file), site_dir=str(staging), strict=strict)
-        if jobs is not None and "pilotguide" in config.plugins:
-            config.plugins["pilotguide"].config.jobs = jobs
-        if content is not None:
-            with preloaded(content.root, content):
-                mkdocs_build(config)
-        else:
-            mkdocs_build(config)
+        plugin = config.plugins.get("pilotguide")
+        if content is not None and plugin is not None:
+            plugin.content = content
+        if jobs is not None and plugin is not None:
+            plugin.config.jobs = jobs
+        mkdocs_build(config)
+
+    write_atomically(target, fill, "building-")
+    return target
+
+
+def write_atomically(target: Path, fill, tag: str = "") -> None:
+    """Make `target` by filling a temporary sibling folder, then swapping it into place; on any
+    failure (Ctrl+C included) the temporary folder is removed and `target` is left as it was."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.{tag}", dir=target.parent))
+    try:
+        fill(staging)
         _swap(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return target
+
+
+def clash_problems(docs: Path, paths) -> list[Problem]:
+    """Generated pages (or downloads) whose path is taken by a hand-written file in `docs`."""
+    return [Problem(f"{docs.name}/{p}", 0, 0,
+                    f"手写文件与生成的页面 `{p}` 同名：请改名或删除手写文件（生成的页面来自 YAML 内容）。")
+            for p in dict.fromkeys(q.partition("#")[0] for q in paths) if (docs / p).is_file()]
+
+
+def generate(config_file: Path, content, out: Path, downloads: bool = True) -> tuple[int, int]:
+    """Write docs/ plus the generated Markdown (and course downloads) to `out`, for any Markdown
+    engine, as `mkdocs.yml` sets it up (docs_dir; the pilotguide plugin's templates_dir and
+    format switches). `out` must be empty, missing, or an earlier output of this function.
+    Returns the number of pages and of other files written. Raises ContentError, PackError or
+    SetupError."""
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / GENERATED_MARK).exists())):
+        raise SetupError(f"{out} 不是空目录，也不是 pilotguide 生成的目录：为避免覆盖，请换一个输出目录。")
+    config = load_config(str(Path(config_file).resolve()))
+    plugin = config.plugins.get("pilotguide")
+    options = plugin.config if plugin is not None else {}
+    formats = selected(n for n in FORMATS if options.get(n, FORMATS[n].default)) if downloads else ()
+    pages = render_pages(content, content.root / options.get("templates_dir", TEMPLATES_DIR), downloads=formats)
+    files = course_files(content, pages, formats)
+    docs = Path(config.docs_dir)
+    problems = clash_problems(docs, [*pages, *files])
+    if problems:
+        raise ContentError(problems)
+
+    def fill(staging: Path) -> None:
+        if docs.is_dir():
+            shutil.copytree(docs, staging, dirs_exist_ok=True)
+        for path, data in {**pages, **files}.items():
+            target = staging / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        (staging / GENERATED_MARK).write_text("pilotguide generate\n", encoding="utf-8")
+
+    try:
+        write_atomically(out, fill)
+    except OSError as error:
+        raise SetupError(f"无法写入 {out}：{error.strerror or error}。请检查目录权限和磁盘空间。") from None
+    return len(pages), len(files)
 
 
 def _swap(new: Path, target: Path) -> None:

@@ -1,27 +1,46 @@
 """What the MkDocs site adds around the generated pages: the scripts and styles shipped in this
 package (case filter, checklist printing, badges), glossary tooltips and the edition stamp.
 
-Kept apart from plugin.py, which only forwards MkDocs events here. Assets are copied from the
-package into the site: no CDN, so the guide works on a sealed intranet and from file://.
+`configure_mkdocs` is the one function that changes MkDocs' config (plugin.py only forwards
+events). Assets are copied from the package into the site: no CDN, so the guide works on a sealed
+intranet and from file://.
 """
 
 from __future__ import annotations
 
+import copy
 from importlib import resources
 
 from mkdocs.structure.files import File
 
+from ..courses.pack import SITE_CSS
+from ..pages.render import MARKDOWN_EXTENSIONS
 from .glossary_links import GlossaryTermsExtension, glossary_terms
+from .pagefind_search import disable_material_search
+from .preview import share_bytecode
+from .search import offline_polyfills
 
 ASSET_DIR = "assets/pilotguide"
 STYLES = ["pilotguide.css"]
-SCRIPTS = ["filter.js", "checklist.js"]
+SCRIPTS = ["filter.js", "checklist.js", "search-input.js", "phone.js"]
 EXTENSIONS = ["md_in_html"]  # the case table is raw HTML whose link cells are Markdown
 FEATURES = ["content.tooltips"]  # Material shows a glossary link's title as a tooltip
 
 
-def configure(config, content) -> GlossaryTermsExtension:
-    """Add assets, extensions and the edition stamp to a loaded MkDocs config."""
+DEFAULT_NAV = [{"首页": "index.md"}, {"政策": "policies/index.md"}, {"培育步骤": "steps/index.md"},
+               {"试点案例": "case-studies/index.md"}, {"找案例": "topics/index.md"}, {"统计": "statistics.md"},
+               {"培训课程": "courses/index.md"}, {"术语表": "glossary.md"}, {"更新记录": "changes.md"}]
+
+
+def configure_mkdocs(config, guide) -> GlossaryTermsExtension:
+    """Every change the guide makes to a loaded MkDocs config, in one place.
+
+    `guide` is the GuideBuild (guide.py) whose pages and downloads are ready. Returns the glossary
+    extension, which needs to know each page as it is converted."""
+    for ext in MARKDOWN_EXTENSIONS:  # added when mkdocs.yml does not list them
+        _append(config.markdown_extensions, ext)
+    if config.nav is None:
+        config.nav = copy.deepcopy(DEFAULT_NAV)  # MkDocs may change the nav it is given
     for name in STYLES:
         _append(config.extra_css, f"{ASSET_DIR}/{name}")
     for name in SCRIPTS:
@@ -32,11 +51,20 @@ def configure(config, content) -> GlossaryTermsExtension:
     if isinstance(features, list):
         for feature in FEATURES:
             _append(features, feature)
+    content = guide.content
     if content.edition is not None:
         stamp = f"本版 {content.edition.date} · 内容指纹 {content.edition.hash}"
         config.copyright = f"{config.copyright} · {stamp}" if config.copyright else stamp
     terms = GlossaryTermsExtension(glossary_terms(content))
     config.markdown_extensions.append(terms)
+    if SITE_CSS in guide.downloads:
+        _append(config.extra_css, SITE_CSS)
+    guide.search.prepare(content)
+    config.extra["polyfills"] = offline_polyfills(config.extra.get("polyfills", []))
+    if guide.session is not None:
+        share_bytecode(config.theme, guide.session.bytecode)
+    if guide.backend == "pagefind":
+        disable_material_search(config)
     return terms
 
 

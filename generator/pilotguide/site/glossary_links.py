@@ -17,7 +17,7 @@ from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-from ..pages.render import relative
+from ..pages.paths import relative
 
 GLOSSARY_PAGE = "glossary.md"
 SKIP_TAGS = {"a", "abbr", "code", "pre", "kbd", "script", "style", "h1", "h2", "h3", "h4", "h5", "h6"}

@@ -95,8 +95,9 @@ def parts(word: str, known) -> set[str]:
     return {word[i:j] for i in range(n) for j in range(i + 2, n + 1) if j - i < n and word[i:j] in known}
 
 
-class _Cuts:
+class Cuts:
     """jieba's cuts of each distinct run, kept for as long as the user dictionary is the same.
+    Owned by an OfflineSearch, which `pilotguide serve` keeps across rebuilds.
 
     `pilotguide serve` rewrites the index on every save; without this it would cut the whole
     guide's text again each time (about three seconds at 1,000 case studies)."""
@@ -118,19 +119,19 @@ class _Cuts:
         return words
 
 
-_CUTS = _Cuts()
 
-
-def lexicon(texts: Iterable[str], terms: Iterable[str] = ()) -> list[str]:
-    """The words the browser cuts Chinese with, for `texts` (plain text, any language mixed)."""
+def lexicon(texts: Iterable[str], terms: Iterable[str] = (), cuts: Cuts | None = None) -> list[str]:
+    """The words the browser cuts Chinese with, for `texts` (plain text, any language mixed).
+    `cuts` keeps jieba's work between calls (a preview's rebuilds); a fresh one when not given."""
     terms = list(terms)
-    tk = _CUTS.tokenizer_for(terms)
+    cuts = cuts if cuts is not None else Cuts()
+    tk = cuts.tokenizer_for(terms)
     words = set(terms)
     runs = {run for text in texts for run in HAN.findall(text)}  # each distinct run cut once
     for run in runs:
-        words.update(_CUTS.cut(run))
-    if len(_CUTS.runs) > 2 * len(runs):  # a long preview session: forget text no longer in the guide
-        _CUTS.runs = {run: _CUTS.runs[run] for run in runs}
+        words.update(cuts.cut(run))
+    if len(cuts.runs) > 2 * len(runs):  # a long preview session: forget text no longer in the guide
+        cuts.runs = {run: cuts.runs[run] for run in runs}
 
     class Known:  # a word jieba knows (frequency > 0: jieba also stores bare prefixes) or has cut
         def __contains__(self, word: str) -> bool:
@@ -139,6 +140,43 @@ def lexicon(texts: Iterable[str], terms: Iterable[str] = ()) -> list[str]:
     known = Known()
     for word in list(words):
         words |= parts(word, known)
+    return sorted(words)
+
+
+def pinyin_keys(words: Iterable[str]) -> dict[str, list[str]]:
+    """{pinyin: words} for typing without an input method: each word's full pinyin (yanglao) and
+    its initials (yl), lowercase ASCII without tones. Words sharing a key are listed most common
+    first (jieba's word frequencies: general usage), so a vague key tries the likely word first."""
+    from pypinyin import lazy_pinyin
+
+    freq = _jieba().dt.FREQ
+    keys: dict[str, set[str]] = {}
+    for word in {w for w in words if HAN.fullmatch(w) and len(w) >= 2}:
+        syllables = lazy_pinyin(word)
+        if not all(s.isascii() and s.isalpha() for s in syllables):
+            continue
+        for key in ("".join(syllables), "".join(s[0] for s in syllables)):
+            keys.setdefault(key.lower(), set()).add(word)
+    return {k: sorted(ws, key=lambda w: (-freq.get(w, 0), w))[:PINYIN_WORDS] for k, ws in sorted(keys.items())}
+
+
+PINYIN_WORDS = 6  # at most this many words per pinyin key: an initials key such as "sh" is vague
+PINYIN_CASE_TITLES = 500  # above this many case studies their titles (place names) stay out: index size
+
+
+def pinyin_words(content) -> list[str]:
+    """The words pinyin finds: words of record titles, glossary terms and aliases, synonym terms."""
+    texts = [str(r.title) for kind, rs in content.records.items() for r in rs
+             if kind != "case-study" or len(rs) <= PINYIN_CASE_TITLES]
+    for term in content.records.get("glossary", []):
+        texts += [str(a) for a in (term.data.get("aliases") or [])]
+    texts += list((getattr(content, "synonyms", None) or {}).values())
+    words: set[str] = set()
+    for text in texts:
+        for run in HAN.findall(text):
+            words.update(w for w in _jieba().lcut(run) if len(w) >= 2)
+            if len(run) <= 8:
+                words.add(run)
     return sorted(words)
 
 
@@ -173,8 +211,11 @@ def index_report(site_dir: Path) -> IndexReport | None:
     return IndexReport(pages, len(docs), len(lexicon.split()), len(data))
 
 
-def rewrite_index(site_dir: Path, terms: Iterable[str] = ()) -> bool:
-    """Rewrite Material's index in place (see the module doc); False when there is no index."""
+def rewrite_index(site_dir: Path, terms: Iterable[str] = (), cuts: Cuts | None = None,
+                  synonyms: dict[str, str] | None = None, pinyin_from: Iterable[str] = ()) -> bool:
+    """Rewrite Material's index in place (see the module doc); False when there is no index.
+    `synonyms` ({everyday word: term}) and the pinyin of `pinyin_from` go with the lexicon, for
+    the worker to turn a query's everyday words and pinyin into the guide's terms."""
     path = site_dir / INDEX
     if not path.is_file():
         return False
@@ -184,8 +225,16 @@ def rewrite_index(site_dir: Path, terms: Iterable[str] = ()) -> bool:
         for key in ("title", "text"):
             if isinstance(doc.get(key), str):
                 doc[key] = doc[key].replace(ZWSP, "")
-    texts = (TAG.sub(" ", f"{doc.get('title', '')} {doc.get('text', '')}") for doc in docs)
-    index.setdefault("config", {})["pilotguide"] = {"lexicon": " ".join(lexicon(texts, terms))}
+    texts = [TAG.sub(" ", f"{doc.get('title', '')} {doc.get('text', '')}") for doc in docs]
+    synonyms = dict(synonyms or {})
+    words = lexicon(texts, [*terms, *synonyms, *synonyms.values()], cuts)
+    extra = {"lexicon": " ".join(words)}
+    if synonyms:
+        extra["synonyms"] = synonyms
+    pinyin_from = list(pinyin_from)
+    if pinyin_from:
+        extra["pinyin"] = pinyin_keys(pinyin_from)
+    index.setdefault("config", {})["pilotguide"] = extra
     data = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
     path.write_text(data, encoding="utf-8")
     (site_dir / INDEX_SCRIPT).write_text(f"var __index = {data}", encoding="utf-8")
@@ -202,22 +251,33 @@ def vendored_files() -> list[str]:
     return [target for entry in manifest.values() for target in entry["files"]]
 
 
+def offline_polyfills(polyfills: list) -> list:
+    """Material's `extra.polyfills` with the shipped iframe-worker shim instead of the CDN copy.
+
+    The shim lets Material start its worker from file://; shipped locally, Material's offline
+    plugin (if listed) sees an iframe-worker polyfill and adds no CDN copy."""
+    kept = [p for p in polyfills if str(p) != UNPKG_SHIM]
+    if not any("iframe-worker" in str(p) for p in kept):
+        kept.append(SHIM)
+    return kept
+
+
 class OfflineSearch:
     """What the pilotguide plugin does for search and offline use, one method per MkDocs event."""
 
     def __init__(self) -> None:
         self.terms: list[str] = []
+        self.synonyms: dict[str, str] = {}
+        self.pinyin_from: list[str] = []
         self.material_worker: str | None = None
+        self.cuts = Cuts()
 
-    def on_config(self, config, content) -> None:
+    def prepare(self, content) -> None:
+        """Before the build: the guide's own words for the lexicon; Material's jieba pass off."""
         self.terms = user_terms(content)
+        self.synonyms = dict(getattr(content, "synonyms", None) or {})
+        self.pinyin_from = pinyin_words(content)
         skip_material_segmenting()
-        # The shim lets Material start its worker from file://; shipped locally, Material's
-        # offline plugin (if listed) sees an iframe-worker polyfill and adds no CDN copy.
-        polyfills = [p for p in config.extra.get("polyfills", []) if str(p) != UNPKG_SHIM]
-        if not any("iframe-worker" in str(p) for p in polyfills):
-            polyfills.append(SHIM)
-        config.extra["polyfills"] = polyfills
 
     def on_post_page(self, output: str) -> str:
         """Point the page's search worker (`__config.search`) at ours, which loads Material's."""
@@ -235,5 +295,5 @@ class OfflineSearch:
             worker = asset_text("search/worker.js").replace(
                 "__MATERIAL_WORKER__", f"../javascripts/workers/{self.material_worker}")
             (site_dir / WORKER).write_text(worker, encoding="utf-8")
-        if rewrite_index(site_dir, self.terms):
+        if rewrite_index(site_dir, self.terms, self.cuts, self.synonyms, self.pinyin_from):
             log.info(str(index_report(site_dir)))

@@ -12,6 +12,9 @@
  *           which Material's separator splits on. So a part (纠纷 in 邻里纠纷) is a token.
  *   QUERY   the query is cut with the same function. A compound becomes required parts
  *           (+社区* +社会* +组织*), so a whole term finds exactly the pages holding all its parts.
+ *           An everyday word from the synonyms vocabulary (吵架) is searched as the guide's term
+ *           (纠纷); pinyin typed without an input method (yanglao, yl) as the words it spells
+ *           (config.pilotguide.synonyms and .pinyin, written at build time).
  *   RESULT  U+200B is removed from titles and snippets, so copied text reads naturally.
  *
  * Queries reach Material with each word written as its characters joined by a backslash
@@ -31,9 +34,11 @@
 
   /* A trie of the lexicon; `cut` finds the cheapest cut of a run (fewest words, lone characters
      cost more), `parts` cuts a word into its smallest lexicon words (memoised). */
-  function Segmenter(words) {
+  function Segmenter(words, synonyms, pinyin) {
     this.root = new Map();
     this.memo = new Map();
+    this.synonyms = synonyms || {};   // everyday word -> the guide's term (synonyms.yaml)
+    this.pinyin = pinyin || {};       // "yanglao", "yl" -> [养老, ...], most common first
     for (var i = 0; i < words.length; i++) {
       if (words[i].length < 2) continue;
       var node = this.root;
@@ -98,6 +103,8 @@
      every page and only blurs the ranking. */
   Segmenter.prototype.queryText = function (query) {
     var self = this;
+    var typed = this.fromPinyin(query);
+    if (typed !== null) return typed;
     function escape(word) { return word.split("").join("\\"); }
     var hasWords = (query.match(HAN) || []).some(function (run) {
       return self.cut(run, true).some(function (w) { return w.length > 1; });
@@ -105,6 +112,7 @@
     return query.replace(HAN, function (run) {
       var terms = [];
       self.cut(run, true).forEach(function (w) {
+        w = self.synonyms[w] || w;  // an everyday word stands for the guide's term
         var parts = self.parts(w);
         if (w.length === 1) { if (!hasWords) terms.push(w); return; }
         if (parts.length === 1) { terms.push(escape(w)); return; }
@@ -112,6 +120,29 @@
       });
       return " " + terms.join(" ") + " ";
     }).replace(/\s+/g, " ").trim();
+  };
+
+  /* Pinyin typed without an input method (yanglao, yang lao, yl): the words it spells, as a query;
+     null when the query is not pinyin the index knows. One word: searched like the word itself;
+     several (a vague key such as "yl"): any of them, each as optional parts. */
+  Segmenter.prototype.fromPinyin = function (query) {
+    var q = query.trim().toLowerCase();
+    if (!/^[a-z' ]+$/.test(q)) return null;
+    var self = this;
+    var words = this.pinyin[q.replace(/[\s']+/g, "")];
+    if (!words) {
+      var each = q.split(/\s+/).map(function (t) { return (self.pinyin[t] || [])[0]; });
+      if (!each.every(Boolean)) return null;
+      words = [each.join(" ")];
+    }
+    if (words.length === 1) return this.queryText(words[0]);
+    var terms = [];
+    words.forEach(function (w) {
+      self.cut(w, true).forEach(function (c) {
+        self.parts(c).forEach(function (p) { if (p.length > 1) terms.push(p.split("").join("\\")); });
+      });
+    });
+    return terms.join(" ");
   };
 
   function clean(value) {
@@ -151,7 +182,7 @@
     if (message.type === SETUP) {
       var config = message.data.config;
       var extra = config.pilotguide || {};
-      segmenter = new Segmenter(extra.lexicon ? extra.lexicon.split(" ") : []);
+      segmenter = new Segmenter(extra.lexicon ? extra.lexicon.split(" ") : [], extra.synonyms, extra.pinyin);
       if (config.separator.indexOf("\\u200b") < 0) config.separator = "\\u200b+|" + config.separator;
       message.data.docs.forEach(function (doc) {
         doc.title = segmenter.indexText(doc.title);
