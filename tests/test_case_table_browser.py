@@ -93,6 +93,10 @@ def test_facets_from_the_data_file_and_pages_of_rows(big_site, static_server, pa
     second = visible_titles(page)
     assert len(second) == case_table.PAGE_ROWS and not set(first) & set(second)
     assert second == [r[1] for r in data["rows"][50:100]]
+    # Rows made from the data file get their column names too (phone.js), for the phone's cards.
+    place = page.locator("table[data-pg-facets] tbody tr").first.locator("td").nth(1)
+    place.wait_for()
+    assert place.get_attribute("data-pg-label") == "地点"
 
 
 def test_a_step_page_links_to_all_its_cases_in_the_table(big_site, static_server, page):
