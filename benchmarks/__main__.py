@@ -8,6 +8,7 @@ against Material's default for the same pages, the largest generated page. Then,
 N, repeated builds (unchanged, one case edited: the build cache) and a cold build at 2 jobs; the
 save-to-updated-page time under `pilotguide serve` (body and title edits, median of five saves);
 and the bytes a first search downloads with each search backend.
+Then the import time of a filled collection workbook of 1,000 and 10,000 rows (benchmarks/intake.py).
 Each build runs in a fresh process (benchmarks/buildrun.py). Nothing here is asserted.
 """
 
@@ -24,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import corpus, edit, searchbytes, sites
+from . import corpus, edit, intake, searchbytes, sites
 
 TARGETS = ("generator ≤ 5% of build; per page at 10,000 ≤ 1.25× per page at 1,000; ≥ 4× faster than naive at 1,000; "
            "search index ≤ 0.55× Material's default; no page over 300 KB; save → page ≤ 1 s at 1,000, ≤ 3 s at 10,000; "
@@ -203,6 +204,8 @@ def main() -> None:
     parser.add_argument("--edit-n", default="", help="comma-separated N for the serve edit test (default 1000, with --big also 10000; 0: skip)")
     parser.add_argument("--rebuild-n", type=int, default=0, help="N for repeated builds and 2 jobs (default: largest N; -1: skip)")
     parser.add_argument("--search-n", type=int, default=0, help="N for first-query bytes (default: largest N; -1: skip)")
+    parser.add_argument("--import-sizes", default="1000,10000",
+                        help="rows of the collection workbook import timings (default 1000,10000; 0: skip)")
     parser.add_argument("--work", type=Path, help="working folder (default: a temporary one, removed)")
     parser.add_argument("--json", type=Path, help="also write all figures to this JSON file")
     args = parser.parse_args()
@@ -225,6 +228,10 @@ def main() -> None:
              "body": edit.measure(project, "case-00005", edits=5, field="body")}
         extra["edits"].append(e)
         print(f"   serve edits at {n:,}: title {e['title']['edits']} / body {e['body']['edits']}", flush=True)
+    import_sizes = [int(s) for s in args.import_sizes.split(",") if int(s) > 0]
+    if import_sizes:
+        print("== collection workbook import", flush=True)
+        extra["import"] = intake.main(import_sizes)
     search_n = args.search_n or sizes[-1]
     if search_n > 0:
         project = work / f"guide-{search_n}"
@@ -257,6 +264,10 @@ def main() -> None:
               f"Material {s['material']['bytes'] / 1e6:.2f} MB / {s['material']['gzip'] / 1e6:.2f} MB in {s['material']['requests']} requests; "
               f"Pagefind {s['pagefind']['bytes'] / 1e6:.2f} MB / {s['pagefind']['gzip'] / 1e6:.2f} MB in {s['pagefind']['requests']} requests "
               f"(Pagefind build {extra['pagefind_build']['wall']:.1f} s).")
+    if "import" in extra:
+        print("\nCollection workbook (export, then `pilotguide import` of it into a guide without those cases):")
+        for row in extra["import"]:
+            print("- " + intake.line(row))
     print("\nTargets (" + TARGETS + "):")
     for line in verdict(rows, extra):
         print("- " + line)

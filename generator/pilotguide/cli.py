@@ -208,6 +208,82 @@ def schema(config: Path, out: Path) -> None:
     click.echo(f"已写入 {len(written)} 个 Schema 到 {out}。")
 
 
+KIND_OPTION_HELP = "记录类型，可重复（默认：case-study）。可选：case-study、policy、step、glossary。"
+
+
+def _kinds_option():
+    from .intake.columns import WORKBOOK_KINDS
+
+    return click.option("--kind", "kinds", multiple=True, type=click.Choice(list(WORKBOOK_KINDS)), help=KIND_OPTION_HELP)
+
+
+@main.command()
+@config_option
+@click.option("--out", "out", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="要生成的工作簿，如 案例收集表.xlsx。")
+@_kinds_option()
+def workbook(config: Path, out: Path, kinds: tuple[str, ...]) -> None:
+    """生成空白的收集表（Excel/WPS 工作簿），供县、乡镇填写后用 import 导入。"""
+    _workbook(config, out, kinds, filled=False)
+
+
+@main.command()
+@config_option
+@click.option("--out", "out", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="要生成的工作簿，如 现有案例.xlsx。")
+@_kinds_option()
+def export(config: Path, out: Path, kinds: tuple[str, ...]) -> None:
+    """把现有内容导出为与收集表相同格式的工作簿，便于在表格中核对和修改后再导入。"""
+    _workbook(config, out, kinds, filled=True)
+
+
+def _workbook(config: Path, out: Path, kinds: tuple[str, ...], filled: bool) -> None:
+    from .intake.workbook import write_workbook
+
+    if out.suffix.lower() != ".xlsx":
+        _fail(f"{out}: 工作簿请以 .xlsx 结尾（Excel 和 WPS 都能打开）。")
+    content = _load(_root(config))
+    try:
+        write_workbook(out, list(kinds) or ["case-study"], content, filled)
+    except OSError as error:
+        _fail(f"{out}: 无法写入（{error.strerror}）：文件是否正在 Excel 或 WPS 中打开？关闭后再试。")
+    what = "已导出现有内容到" if filled else "已生成收集表"
+    click.echo(f"{what} {out}。")
+
+
+@main.command(name="import")
+@config_option
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="只检查并列出将新建、更新、不变和跳过的记录，不写入任何文件。")
+@click.option("--update", is_flag=True, help="允许修改已有记录（只改表格中有的列；正文 body 等保留）。")
+@click.option("--kind", "csv_kind", default="case-study", show_default=True,
+              type=click.Choice(["case-study", "policy", "step", "glossary"]), help="CSV 文件中记录的类型（xlsx、xls、ods 按工作表名称识别）。")
+def import_(config: Path, file: Path, dry_run: bool, update: bool, csv_kind: str) -> None:
+    """导入填好的收集表（.xlsx、.xls、.ods 或 .csv）：全部检查通过才写入，否则一个文件也不改。"""
+    from .intake.importer import import_workbook
+    from .intake.read import ReadError
+
+    if not file.is_file():
+        _fail(f"找不到文件 {file}：请检查文件名和所在文件夹。")
+    try:
+        report = import_workbook(_root(config), file, update=update, dry_run=dry_run, csv_kind=csv_kind)
+    except ReadError as error:
+        _fail(f"{file.name}: {error}")
+    except ContentError as error:
+        _fail(error.format() + "\n没有写入任何文件：请改正后重新导入。")
+    for warning in report.warnings:
+        click.echo(str(warning), err=True)
+    _print_plan(report, dry_run)
+
+
+def _print_plan(report, dry_run: bool) -> None:
+    words = {"create": "新建", "update": "更新", "unchanged": "未变", "skip": "跳过（已有这条记录；要修改请加 --update）"}
+    for item in report.planned:
+        click.echo(f"{words[item.action]}：{schemas.kinds()[item.kind].label} {item.id}（{item.row.cell.sheet} 第 {item.row.cell.row} 行）")
+    prefix = "试运行，未写入任何文件。将" if dry_run else "导入完成："
+    click.echo(prefix + report.summary())
+
+
 def run() -> None:
     """Console entry point: an unexpected error is one line, not a traceback (unless --debug)."""
     try:

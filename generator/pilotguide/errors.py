@@ -18,9 +18,10 @@ class Problem:
     col: int
     message: str
     warning: bool = False
+    place: str = ""  # how to show the location when it is not `path:line:col` (a spreadsheet cell)
 
     def __str__(self) -> str:
-        where = self.path if self.line <= 0 else f"{self.path}:{self.line}" + (f":{self.col}" if self.col > 0 else "")
+        where = self.place or (self.path if self.line <= 0 else f"{self.path}:{self.line}" + (f":{self.col}" if self.col > 0 else ""))
         prefix = "警告：" if self.warning else ""
         return f"{where}: {prefix}{self.message}"
 
@@ -45,8 +46,8 @@ class Problems:
     def __init__(self) -> None:
         self.items: list[Problem] = []
 
-    def add(self, path: str, line: int, col: int, message: str, warning: bool = False) -> None:
-        self.items.append(Problem(path, line, col, message, warning))
+    def add(self, path: str, line: int, col: int, message: str, warning: bool = False, place: str = "") -> None:
+        self.items.append(Problem(path, line, col, message, warning, place))
 
     @property
     def errors(self) -> list[Problem]:
