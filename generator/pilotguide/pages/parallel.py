@@ -32,9 +32,9 @@ def _read_all(fd: int) -> bytes:
 def _child(func: Callable[[T], R], chunk: T, fd: int) -> None:
     try:
         try:
-            payload = pickle.dumps((True, func(chunk)))
-        except BaseException as error:  # handed to the parent, which raises it there
-            payload = pickle.dumps((False, error))
+            payload = pickle.dumps(func(chunk))
+        except BaseException:  # the parent does this chunk again itself, and meets the error there
+            payload = b""
         view = memoryview(payload)
         while view:
             view = view[os.write(fd, view):]
@@ -55,17 +55,16 @@ def fork_map(func: Callable[[T], R], chunks: list[T]) -> list[R]:
             _child(func, chunk, write)
         os.close(write)
         children.append((pid, read))
-    results = [func(chunks[0])]
-    failure = None
-    for pid, read in children:
-        data = _read_all(read)
-        os.close(read)
-        os.waitpid(pid, 0)
-        ok, value = pickle.loads(data) if data else (False, RuntimeError("a worker process ended without a result"))
-        if ok:
-            results.append(value)
-        elif failure is None:
-            failure = value
-    if failure is not None:
-        raise failure
+    results = []
+    try:
+        results.append(func(chunks[0]))
+    finally:
+        payloads = []
+        for pid, read in children:
+            payloads.append(_read_all(read))
+            os.close(read)
+            os.waitpid(pid, 0)
+    # A chunk whose child failed is done again here: its error (a located ContentError, say) is
+    # raised as itself, not as a copy that went through pickle.
+    results += [pickle.loads(data) if data else func(chunk) for chunk, data in zip(chunks[1:], payloads)]
     return results
