@@ -99,7 +99,8 @@ def test_top_level_is_the_documented_layout():
     packages = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
     assert {"content", "pages", "courses", "site"} <= packages
     loose = {e for e in entries if e.endswith(".py")}
-    assert loose <= {"cli.py", "errors.py", "__main__.py"}, f"modules outside a layer: {loose}"
+    # cli_text.py: click in Chinese, used by cli.py only (the command line's own presentation)
+    assert loose <= {"cli.py", "cli_text.py", "errors.py", "__main__.py"}, f"modules outside a layer: {loose}"
 
 
 def _module_names(tree: ast.Module) -> set[str]:

@@ -61,7 +61,8 @@ def test_new_course_scaffold_passes_once_filled(run, shipped):
     assert run(shipped, "new", "course", "demo-course").exit_code == 0
     path = shipped / "courses" / "demo-course.yaml"
     assert run(shipped, "check").exit_code == 1  # 【待填写】 placeholders are not publishable
-    path.write_text(path.read_text(encoding="utf-8").replace("【待填写】", "示例"), encoding="utf-8")
+    text = path.read_text(encoding="utf-8").replace("minutes: 【待填写】", "minutes: 45")  # a number, not text
+    path.write_text(text.replace("【待填写】", "示例"), encoding="utf-8")
     result = run(shipped, "check")
     assert result.exit_code == 0, result.output
     assert "培训课程 2 条" in result.output

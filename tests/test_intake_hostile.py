@@ -98,7 +98,8 @@ def test_an_external_link_is_never_followed(minimal, blank, run, no_network):
     _rewrite(path, member, lambda xml: re.sub(r"(<f>[^<]*__pwned[^<]*</f>)<v\s*/?>(</v>)?",
                                               r'\1<v>哈尔滨市</v>', xml).replace('<c r="E2"', '<c t="str" r="E2"', 1))
     rels = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/externalLinkPath" '
+            '<Relationship Id="rId1" '
+            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/externalLinkPath" '
             'Target="http://127.0.0.1:9/__pwned.xlsx" TargetMode="External"/></Relationships>')
     with zipfile.ZipFile(path, "a") as archive:
         archive.writestr("xl/externalLinks/_rels/externalLink1.xml.rels", rels)

@@ -87,7 +87,26 @@ def test_an_over_indented_list_item_is_not_silently_merged():
     assert problems == [] and doc.data["body"] == "- 第一项\n  - 子项\n"  # block and quoted text are fine
 
 
-def test_full_width_colon_is_named():
+def test_full_width_colon_is_named_at_its_own_line_and_column():
+    # libyaml notices it a line later (3:1); the message points at the colon itself.
     _, problems = load("id: a\ngoal：先试点\nsummary: s\n")
-    assert len(problems) == 1
-    assert "第 2 行的字段名后用了中文全角冒号“：”" in problems[0]
+    assert problems == ["x.yaml:2:5: YAML 语法错误：字段名 `goal` 后用了中文全角冒号“：”："
+                        "请改成英文冒号加一个空格“: ”。"]
+
+
+def test_full_width_colon_in_a_list_item_is_named():
+    _, problems = load("tasks:\n  - what： 建立\n    who: x\n")
+    assert problems == ["x.yaml:2:9: YAML 语法错误：列表项中字段名 `what` 后用了中文全角冒号“：”："
+                        "请改成英文冒号加一个空格“: ”。"]
+
+
+def test_wrong_indentation_talks_about_indentation_and_the_expected_column():
+    _, problems = load("id: a\nlocation:\n  province: p\n   city: c\n")
+    (problem,) = problems
+    assert problem.startswith("x.yaml:4:4: YAML 语法错误：缩进不对")
+    assert "应左对齐：请让这一行从第 3 列开始" in problem and "引号" not in problem
+    _, problems = load("tasks:\n  - what: a\n     who: b\n")
+    assert problems[0].startswith("x.yaml:3:6: YAML 语法错误：缩进不对") and "从第 5 列开始" in problems[0]
+    # a colon inside text is still a quoting matter, not an indentation one
+    _, problems = load("id: a\ntitle: 目标: 先试点\n")
+    assert "加引号" in problems[0] and "缩进不对" not in problems[0]

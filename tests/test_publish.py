@@ -42,9 +42,9 @@ def free_port() -> int:
 class Nginx:
     """Debian's nginx with the README's server block, on a loopback port, in the foreground."""
 
-    def __init__(self, www: Path, work: Path):
-        self.port = free_port()
-        block = readme_server_block()
+    def __init__(self, www: Path, work: Path, block: str | None = None, port: int | None = None):
+        self.port = port or free_port()
+        block = block or readme_server_block()
         assert README_LISTEN in block and README_ROOT in block
         block = block.replace(README_LISTEN, f"listen 127.0.0.1:{self.port};").replace(README_ROOT, f"{www}/")
         temp = " ".join(f"{kind}_temp_path {work}/{kind};" for kind in

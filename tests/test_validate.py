@@ -75,11 +75,39 @@ def test_dangling_reference_names_the_id_and_suggests(minimal):
     assert problem == "case-studies/c1.yaml:9:9: 字段 `steps[0]` 引用了不存在的培育步骤 `s3`（是否指 `s2`？）。"
 
 
-def test_duplicate_id_across_files_names_both_places(minimal):
+def test_duplicate_id_is_reported_at_the_copy_and_names_the_original(minimal):
     text = (minimal / "steps" / "s2.yaml").read_text(encoding="utf-8")
-    (minimal / "steps" / "s2-copy.yaml").write_text(text, encoding="utf-8")
-    problems = problems_of(minimal)
-    assert "steps/s2.yaml:1:5: 培育步骤 id `s2` 重复：已在 steps/s2-copy.yaml:1:5 使用。" in problems
+    # "s2 (2).yaml" sorts before "s2.yaml": the copy, not the original, must take the blame
+    (minimal / "steps" / "s2 (2).yaml").write_text(text, encoding="utf-8")
+    problems = [p for p in problems_of(minimal) if "id `s2` 重复" in p]
+    assert problems == ["steps/s2 (2).yaml:1:5: 培育步骤 id `s2` 重复：已在 steps/s2.yaml:1:5 使用"
+                        "（这个文件像是副本：请改用新的 id，或删除多余的文件）。"]
+
+
+def test_duplicate_id_between_misnamed_files_blames_the_later_file(minimal):
+    import os
+    text = (minimal / "steps" / "s2.yaml").read_text(encoding="utf-8")
+    (minimal / "steps" / "s2.yaml").unlink()
+    older, newer = minimal / "steps" / "zz-first.yaml", minimal / "steps" / "aa-later.yaml"
+    older.write_text(text, encoding="utf-8")
+    newer.write_text(text, encoding="utf-8")
+    os.utime(older, (1_500_000_000, 1_500_000_000))
+    problems = [p for p in problems_of(minimal) if "id `s2` 重复" in p]
+    assert len(problems) == 1
+    assert problems[0].startswith("steps/aa-later.yaml:1:5: 培育步骤 id `s2` 重复：已在 steps/zz-first.yaml")
+
+
+def test_chinese_comma_in_a_flow_list_is_named(minimal):
+    path = minimal / "case-studies" / "c1.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("activity_types: [为民服务]", "activity_types: [邻里互助，为民服务]")
+    path.write_text(text, encoding="utf-8")
+    (problem,) = problems_of(minimal)
+    assert problem.startswith("case-studies/c1.yaml:8:18: 字段 `activity_types[0]` 的值 `邻里互助，为民服务` 不在词表")
+    assert "中文逗号“，”" in problem and "[邻里互助, 为民服务]" in problem
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("area: 农村社区", "area: 农村社区、城市社区"), encoding="utf-8")
+    assert any("area" in p and "中文逗号“、”" in p for p in problems_of(minimal))
 
 
 def test_not_a_mapping(minimal):

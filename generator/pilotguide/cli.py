@@ -9,14 +9,16 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .cli_text import ChineseGroup, invocation
 from .content import schemas
 from .content.editions import MANIFEST, record_edition
-from .content.gather import load_content, load_vocabularies
+from .content.gather import load_vocabularies
 from .content.scaffold import ScaffoldError, new_record
 from .courses.formats import FORMATS
 from .errors import ContentError, PackError, Problems, SetupError
 
-CONFIG_HELP = "MkDocs 配置文件（默认：当前目录的 mkdocs.yml）。内容目录是它所在的目录。"
+CONFIG_HELP = ("指南项目的 mkdocs.yml（默认：在当前文件夹及其上级文件夹中查找）。"
+               "内容文件夹（policies/、steps/ 等）在它旁边。")
 
 
 def _fail(message: str) -> None:
@@ -24,14 +26,30 @@ def _fail(message: str) -> None:
     sys.exit(1)
 
 
-def _root(config: Path) -> Path:
-    return config.resolve().parent
+def _project(config: Path | None, all_problems: bool = False):
+    """The project of this run (site/project.py): found or refused with a Chinese message.
 
+    `all_problems`: mkdocs.yml's problems are reported later, with the content's (check, build)."""
+    from .site.project import ProjectError, find_config, find_project, load_project
 
-def _load(root: Path, strict: bool = False):
-    """Checked content; warnings are printed, and with `strict` they fail the command."""
     try:
-        content = load_content(root)
+        return load_project(find_config(config)) if all_problems else find_project(config)
+    except ProjectError as error:
+        _fail(str(error))
+    except ContentError as error:
+        _fail(error.format())
+
+
+def _root(config: Path | None) -> Path:
+    return _project(config).root
+
+
+def _load(project, strict: bool = False):
+    """Checked content (mkdocs.yml too); warnings are printed, and with `strict` they fail the command."""
+    from .site.project import load_checked
+
+    try:
+        content = load_checked(project)
     except ContentError as error:
         _fail(error.format())
     for warning in content.warnings:
@@ -42,24 +60,27 @@ def _load(root: Path, strict: bool = False):
 
 
 config_option = click.option("--config", "-f", "config", type=click.Path(path_type=Path, dir_okay=False),
-                             default="mkdocs.yml", show_default=True, help=CONFIG_HELP)
+                             default=None, metavar="文件", help=CONFIG_HELP)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="pilotguide")
-@click.option("--debug", is_flag=True, help="出错时显示完整的 Python 调用栈（供开发者排查）。")
+@click.group(cls=ChineseGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="pilotguide", message="%(prog)s %(version)s",
+                      help="显示版本号并退出。")
+@click.option("--debug", is_flag=True, help="出错时显示完整的 Python 调用栈（供开发者排查；放在命令前后均可）。")
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:
-    """pilotguide：把政策、培育步骤、试点案例和课程的 YAML 文件做成可搜索、可打印的静态指南。"""
+    """pilotguide：把政策、培育步骤、试点案例和课程的 YAML 文件做成可搜索、可打印的静态指南。
+
+    在指南项目的文件夹（或其子文件夹）中运行；每个命令加 --help 可查看说明。"""
     ctx.obj = {"debug": debug}
 
 
 @main.command()
 @config_option
 @click.option("--strict", is_flag=True, help="把警告（如超过复核期限的页面）也当作错误。")
-def check(config: Path, strict: bool) -> None:
-    """检查全部内容（YAML 语法、字段、引用、复核期限）。没有问题时退出码为 0，否则为 1。"""
-    content = _load(_root(config), strict)
+def check(config: Path | None, strict: bool) -> None:
+    """检查 mkdocs.yml 和全部内容（YAML 语法、字段、引用、导航、复核期限）。没有问题时退出码为 0，否则为 1。"""
+    content = _load(_project(config, all_problems=True), strict)
     counts = "，".join(f"{k.label} {len(content.all(k.name))} 条" for k in schemas.kinds().values())
     click.echo(f"内容检查通过：{counts}。")
 
@@ -76,24 +97,25 @@ def check(config: Path, strict: bool) -> None:
 @click.option("--record-edition", is_flag=True,
               help=f"构建成功后把本版记入 {MANIFEST}（发布时使用，之后请提交该文件）。")
 @click.pass_context
-def build(ctx: click.Context, config: Path, site_dir: Path | None, strict: bool, make_zip: bool,
+def build(ctx: click.Context, config: Path | None, site_dir: Path | None, strict: bool, make_zip: bool,
           verbose: bool, jobs: int, record_edition: bool) -> None:
-    """检查内容，然后把站点构建到 site/（失败时保留原来的 site/ 不变）。"""
-    from mkdocs.exceptions import MkDocsException
+    """检查 mkdocs.yml 和全部内容，然后把站点构建到 site/（失败时保留原来的 site/ 不变）。"""
+    from mkdocs.exceptions import Abort, MkDocsException
 
     from .site.build import build_site, zip_site
+    from .site.project import zip_warning
     from .site.search import index_report
 
-    if not config.is_file():
-        _fail(f"找不到配置文件 {config}：请在项目根目录运行，或用 --config 指定。")
-    content = _load(_root(config))
+    project = _project(config, all_problems=True)
+    content = _load(project)  # mkdocs.yml and content: every problem, located, before MkDocs runs
+    if make_zip and (warning := zip_warning(project)) is not None:
+        click.echo(str(warning), err=True)
     try:
-        site = build_site(config, site_dir, strict=strict, verbose=verbose, content=content, jobs=jobs or _cores())
+        site = build_site(project.config, site_dir, strict=strict, verbose=verbose, content=content,
+                          jobs=jobs or _cores())
     except (MkDocsException, OSError) as error:
         if ctx.obj["debug"]:
             raise
-        from mkdocs.exceptions import Abort
-
         # MkDocs has already logged the reason above; its Abort text ("Aborted with a BuildError!") adds nothing.
         reason = "原因见上方的错误信息" if isinstance(error, Abort) else str(error)
         _fail(f"构建失败（原有的站点目录保持不变）：{reason}。")
@@ -132,45 +154,48 @@ def _edition(content, record: bool) -> None:
 
 @main.command()
 @config_option
-@click.option("--dev-addr", "-a", default="127.0.0.1:8000", show_default=True, help="预览地址（IP:端口）。")
+@click.option("--dev-addr", "-a", default="127.0.0.1:8000", show_default=True, metavar="IP:端口",
+              help="预览地址；端口被占用时自动改用下一个空闲端口。")
 @click.option("--full-rebuild", is_flag=True,
               help="每次修改都重新生成全部页面（较慢；默认只重新生成受影响的页面）。")
-def serve(config: Path, dev_addr: str, full_rebuild: bool) -> None:
-    """本地预览：修改 YAML、模板或 docs/ 后页面自动刷新。"""
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    from mkdocs.commands.serve import serve as mkdocs_serve
+def serve(config: Path | None, dev_addr: str, full_rebuild: bool) -> None:
+    """本地预览：修改 YAML、模板或 docs/ 后页面自动刷新；内容有错误时浏览器里直接显示错误清单。"""
     from mkdocs.exceptions import MkDocsException
 
-    from .site.build import _mkdocs_logging, quiet_dirty_warning
+    from .site.serving import AddressError, pick_address, preview
 
-    _mkdocs_logging(verbose=False)
-    if not full_rebuild:
-        quiet_dirty_warning()
-        click.echo("预览只重新生成受修改影响的页面；如导航或主题有变化，请重启预览或加 --full-rebuild。", err=True)
+    project = _project(config)
     try:
-        # livereload passed explicitly: with click > 8.2.1 the mkdocs CLI flag defaults off (mkdocs#4032).
-        click.echo(f"预览地址：http://{dev_addr}/ （修改内容后页面自动刷新；按 Ctrl+C 停止）", err=True)
-        # Dirty builds re-render only pages whose source changed: the plugin rewrites a generated
-        # page only when its text changes, so one edited case re-renders a handful of pages.
-        mkdocs_serve(str(config), livereload=True, dev_addr=dev_addr,
-                     build_type=None if full_rebuild else "dirty")
-    except MkDocsException as error:
+        host, port, moved = pick_address(dev_addr)
+    except AddressError as error:
         _fail(str(error))
+    if moved:
+        taken = dev_addr.rpartition(":")[2]
+        click.echo(f"端口 {taken} 已被占用（可能已有一个预览在运行），改用端口 {port}。", err=True)
+    if not full_rebuild:
+        click.echo("预览只重新生成受修改影响的页面；如导航或主题有变化，请重启预览或加 --full-rebuild。", err=True)
+    click.echo(f"预览地址：http://{host}:{port}/ （修改内容后页面自动刷新；按 Ctrl+C 停止）", err=True)
+    try:
+        preview(project.config, host, port, full_rebuild)
+    except MkDocsException as error:
+        _fail(f"预览未能启动：{error}")
+    click.echo("预览已停止。", err=True)
 
 
 @main.command()
 @config_option
 @click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False), required=True,
               help="输出目录：写入手写页面（docs/）和生成的 Markdown 页面。")
-@click.option("--downloads/--no-downloads", default=True, show_default=True,
+@click.option("--downloads/--no-downloads", default=True, show_default="生成",
               help=f"是否同时生成培训课程讲义的下载文件（{'、'.join(f.label for f in FORMATS.values())}）。")
-def generate(config: Path, out: Path, downloads: bool) -> None:
+def generate(config: Path | None, out: Path, downloads: bool) -> None:
     """把生成的 Markdown 连同 docs/ 写到磁盘，供其他静态站点引擎使用。"""
     from .site.build import generate as generate_files
 
-    content = _load(_root(config))
+    project = _project(config, all_problems=True)
+    content = _load(project)
     try:
-        pages, files = generate_files(config, content, out, downloads)
+        pages, files = generate_files(project.config, content, out, downloads)
     except PackError as error:
         _fail(f"{error}\n（也可以加 --no-downloads，只写 Markdown。）")
     except ContentError as error:
@@ -183,25 +208,26 @@ def generate(config: Path, out: Path, downloads: bool) -> None:
 
 @main.command()
 @config_option
-@click.argument("kind", type=click.Choice(list(schemas.kinds())))
+@click.argument("kind", type=click.Choice(list(schemas.kinds())), metavar="类型")
 @click.argument("record_id", metavar="ID")
-def new(config: Path, kind: str, record_id: str) -> None:
-    """新建一条记录（KIND：policy、step、case-study、glossary 等），不会覆盖已有文件。"""
+def new(config: Path | None, kind: str, record_id: str) -> None:
+    """新建一条记录，不会覆盖已有文件。类型：policy（政策）、step（培育步骤）、case-study（试点案例）、
+    glossary（术语）、course（培训课程）；ID 只用小写字母、数字和连字符，如 gaochao-village。"""
     root = _root(config)
     vocabularies = load_vocabularies(root, Problems())
     try:
         path = new_record(root, kind, record_id, vocabularies)
     except ScaffoldError as error:
         _fail(str(error))
-    click.echo(f"已创建 {path.relative_to(root).as_posix()}："
-               "请把所有【待填写】换成真实内容，然后运行 pilotguide check。")
+    shown = os.path.relpath(path, Path.cwd()) if path.resolve().is_relative_to(Path.cwd().resolve()) else str(path)
+    click.echo(f"已创建 {Path(shown).as_posix()}：请把所有【待填写】换成真实内容，然后运行 {invocation('check')}。")
 
 
 @main.command()
 @config_option
 @click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False), required=True,
               help="输出目录。")
-def schema(config: Path, out: Path) -> None:
+def schema(config: Path | None, out: Path) -> None:
     """写出各类记录的 JSON Schema（draft-07），供编辑器补全和校验。"""
     vocabularies = load_vocabularies(_root(config), Problems())
     written = schemas.write_schemas(out, vocabularies)
@@ -222,7 +248,7 @@ def _kinds_option():
 @click.option("--out", "out", type=click.Path(path_type=Path, dir_okay=False), required=True,
               help="要生成的工作簿，如 案例收集表.xlsx。")
 @_kinds_option()
-def workbook(config: Path, out: Path, kinds: tuple[str, ...]) -> None:
+def workbook(config: Path | None, out: Path, kinds: tuple[str, ...]) -> None:
     """生成空白的收集表（Excel/WPS 工作簿），供县、乡镇填写后用 import 导入。"""
     _workbook(config, out, kinds, filled=False)
 
@@ -232,17 +258,17 @@ def workbook(config: Path, out: Path, kinds: tuple[str, ...]) -> None:
 @click.option("--out", "out", type=click.Path(path_type=Path, dir_okay=False), required=True,
               help="要生成的工作簿，如 现有案例.xlsx。")
 @_kinds_option()
-def export(config: Path, out: Path, kinds: tuple[str, ...]) -> None:
+def export(config: Path | None, out: Path, kinds: tuple[str, ...]) -> None:
     """把现有内容导出为与收集表相同格式的工作簿，便于在表格中核对和修改后再导入。"""
     _workbook(config, out, kinds, filled=True)
 
 
-def _workbook(config: Path, out: Path, kinds: tuple[str, ...], filled: bool) -> None:
+def _workbook(config: Path | None, out: Path, kinds: tuple[str, ...], filled: bool) -> None:
     from .intake.workbook import write_workbook
 
     if out.suffix.lower() != ".xlsx":
         _fail(f"{out}: 工作簿请以 .xlsx 结尾（Excel 和 WPS 都能打开）。")
-    content = _load(_root(config))
+    content = _load(_project(config, all_problems=True))
     try:
         write_workbook(out, list(kinds) or ["case-study"], content, filled)
     except OSError as error:
@@ -258,7 +284,7 @@ def _workbook(config: Path, out: Path, kinds: tuple[str, ...], filled: bool) -> 
 @click.option("--update", is_flag=True, help="允许修改已有记录（只改表格中有的列；正文 body 等保留）。")
 @click.option("--kind", "csv_kind", default="case-study", show_default=True,
               type=click.Choice(["case-study", "policy", "step", "glossary"]), help="CSV 文件中记录的类型（xlsx、xls、ods 按工作表名称识别）。")
-def import_(config: Path, file: Path, dry_run: bool, update: bool, csv_kind: str) -> None:
+def import_(config: Path | None, file: Path, dry_run: bool, update: bool, csv_kind: str) -> None:
     """导入填好的收集表（.xlsx、.xls、.ods 或 .csv）：全部检查通过才写入，否则一个文件也不改。"""
     from .intake.importer import import_workbook
     from .intake.read import ReadError
@@ -284,10 +310,22 @@ def _print_plan(report, dry_run: bool) -> None:
     click.echo(prefix + report.summary())
 
 
+def _safe_streams() -> None:
+    """Print whatever the console's code page is (GBK on Chinese Windows, ASCII under LANG=C):
+    a character it cannot show becomes '?' instead of an UnicodeEncodeError. Files are always
+    read and written as UTF-8, whatever the locale."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":
+            stream.reconfigure(errors="replace")
+
+
 def run() -> None:
     """Console entry point: an unexpected error is one line, not a traceback (unless --debug)."""
+    _safe_streams()
     try:
-        main()
+        main(prog_name=invocation())  # usage lines show the command that works in this shell
+    except KeyboardInterrupt:
+        _fail("已中止。")
     except Exception as error:  # noqa: BLE001 - the last line of defence for users
         if "--debug" in sys.argv:
             raise

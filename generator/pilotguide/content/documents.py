@@ -11,7 +11,6 @@ data ourselves, so that:
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 
 from ..errors import Problems
+from .yaml_reasons import explain
 
 try:  # libyaml's parser is several times faster; fall back to pure Python where it is missing.
     from yaml import CSafeLoader as _Loader
@@ -45,6 +45,7 @@ class Document:
     broken: set = field(default_factory=set)  # paths whose value could not be read (already reported)
     positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    mtime: float = 0.0  # when the file was last saved: tells an original from a later copy
 
     def where(self, at: Path_, key: bool = False) -> tuple[int, int]:
         """Line and column of the value at `at` (or of its key), else of its nearest parent."""
@@ -83,14 +84,16 @@ def decode(raw: bytes, shown: str, problems: Problems) -> str | None:
         return None
 
 
-def load_text(text: str, shown: str, problems: Problems) -> Document | None:
-    """Parse YAML text into a Document; problems are added, None returned on failure."""
+def load_text(text: str, shown: str, problems: Problems, foreign_tags: bool = False) -> Document | None:
+    """Parse YAML text into a Document; problems are added, None returned on failure.
+
+    `foreign_tags`: keep tagged values (mkdocs.yml's `!!python/name:...`, `!ENV`) as their plain
+    text or collection instead of refusing them; nothing is ever constructed from a tag."""
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problems.add(shown, line, col, f"YAML 语法错误：{_yaml_reason(exc, text, line)}")
+        line, col, reason = explain(exc, text)
+        problems.add(shown, line, col, f"YAML 语法错误：{reason}")
         return None
     except yaml.reader.ReaderError as exc:
         line, col = _position(text, exc.position)
@@ -104,7 +107,7 @@ def load_text(text: str, shown: str, problems: Problems) -> Document | None:
     if node is None:
         problems.add(shown, 1, 1, "文件是空的：应为一条记录（以 `id:`、`title:` 等字段组成的映射）。")
         return None
-    builder = _Builder(doc, problems, text.splitlines())
+    builder = _Builder(doc, problems, text.splitlines(), foreign_tags)
     try:
         doc.data = builder.build(node, ())
     except _TooBig:
@@ -115,10 +118,11 @@ def load_text(text: str, shown: str, problems: Problems) -> Document | None:
     return doc
 
 
-def load_file(path: Path, shown: str, problems: Problems) -> Document | None:
+def load_file(path: Path, shown: str, problems: Problems, foreign_tags: bool = False) -> Document | None:
     """Read and parse one YAML file. Oversized, undecodable or broken files add a problem."""
     try:
-        size = path.stat().st_size
+        stat = path.stat()
+        size = stat.st_size
         if size > MAX_FILE_BYTES:
             problems.add(shown, 0, 0, f"文件过大（{size} 字节，上限 {MAX_FILE_BYTES} 字节）。")
             return None
@@ -127,7 +131,10 @@ def load_file(path: Path, shown: str, problems: Problems) -> Document | None:
         problems.add(shown, 0, 0, f"无法读取文件：{exc.strerror}")
         return None
     text = decode(raw, shown, problems)
-    return None if text is None else load_text(text, shown, problems)
+    doc = None if text is None else load_text(text, shown, problems, foreign_tags)
+    if doc is not None:
+        doc.mtime = stat.st_mtime
+    return doc
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
@@ -139,49 +146,12 @@ def _position(text: str, index: int) -> tuple[int, int]:
     return before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1
 
 
-# libyaml's usual complaints, said in words an office editor can act on (matched by substring).
-YAML_REASONS = [
-    ("found undefined alias", "用了未定义的别名（`*名称`）：请先用 `&名称` 定义，或直接写出内容。"),
-    ("found another document", "一个文件只能有一条记录：请删除 `---` 之后的第二部分，或把它放进另一个文件。"),
-    ("mapping values are not allowed", ("这里不能出现“冒号+空格”："
-                                        "值里有冒号时请给整段文字加引号（如 \"目标: 先试点\"），"
-                                        "或检查上一行的缩进。")),
-    ("expected ',' or ']'", "方括号 `[...]` 列表没有闭合：缺少 `]`，或两项之间缺少逗号。"),
-    ("expected ',' or '}'", "花括号 `{...}` 映射没有闭合：缺少 `}`，或两项之间缺少逗号。"),
-    ("found unexpected end of stream", "引号没有闭合：文件结束了还没有找到配对的引号。"),
-    ("could not find expected ':'", "缺少冒号：每行应为 `字段: 值`（冒号后有一个空格），或多行文字的缩进不够。"),
-    ("did not find expected key", "缩进不一致：这一行与上面同一层的字段或列表项没有对齐。"),
-    ("did not find expected '-' indicator", "列表项缩进不一致：同一列表的每个 `- ` 应对齐。"),
-    ("cannot start any token", "值不能以 `@`、`` ` ``、`%` 开头：请给这段文字加引号。"),
-    ("found unknown escape character", "双引号中的反斜杠 `\\` 用法不对：请改用单引号，或把 `\\` 写成 `\\\\`。"),
-]
-
-
-FULL_WIDTH_COLON = re.compile(r"^\s*(-\s+)?[A-Za-z_][\w-]*\s*：")
-
-
-def _yaml_reason(exc: yaml.MarkedYAMLError, text: str, line: int) -> str:
-    lines = text.splitlines()
-    if 0 < line <= len(lines) and "\t" in lines[line - 1]:
-        return "使用了制表符（Tab）缩进；YAML 只能用空格缩进，请把 Tab 换成空格。"
-    # Chinese input methods type a full-width colon; libyaml then reports the line after it.
-    for number in (line, line - 1):
-        if 0 < number <= len(lines) and FULL_WIDTH_COLON.match(lines[number - 1]):
-            return f"第 {number} 行的字段名后用了中文全角冒号“：”：请改成英文冒号加空格“: ”。"
-    problem = exc.problem or exc.context or ""
-    reason = next((words for key, words in YAML_REASONS if key in problem),
-                  f"无法解析（{problem}）；请检查缩进、冒号和引号。")
-    start = exc.context_mark
-    if start is not None and exc.problem_mark is not None and start.line != exc.problem_mark.line:
-        reason = reason.rstrip("。") + f"（从第 {start.line + 1} 行第 {start.column + 1} 列开始）。"
-    return reason
-
-
 class _Builder:
     """Turns a node tree into plain data, recording positions and refusing anything unsafe."""
 
-    def __init__(self, doc: Document, problems: Problems, lines: list[str]):
+    def __init__(self, doc: Document, problems: Problems, lines: list[str], foreign_tags: bool = False):
         self.doc, self.problems, self.lines = doc, problems, lines
+        self.foreign_tags = foreign_tags
         self.constructor = SafeConstructor()
         self.count = 0
 
@@ -200,13 +170,13 @@ class _Builder:
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, at)
         if isinstance(node, yaml.SequenceNode):
-            if node.tag not in COLLECTION_TAGS:
+            if node.tag not in COLLECTION_TAGS and not self.foreign_tags:
                 return self.error(node, f"不支持的 YAML 标签 `{node.tag}`：内容文件只能使用普通的列表和映射。", at)
             return [self.build(item, at + (i,)) for i, item in enumerate(node.value)]
         return self.scalar(node, at)
 
     def mapping(self, node: yaml.MappingNode, at: Path_) -> dict | None:
-        if node.tag not in COLLECTION_TAGS:
+        if node.tag not in COLLECTION_TAGS and not self.foreign_tags:
             return self.error(node, f"不支持的 YAML 标签 `{node.tag}`：内容文件只能使用普通的列表和映射。", at)
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -229,6 +199,8 @@ class _Builder:
                 self._merged_list_item(node, at)
             return node.value
         if node.tag not in SCALAR_TAGS:
+            if self.foreign_tags:
+                return node.value  # e.g. `!!python/name:material.extensions.emoji.twemoji`, as text
             return self.error(node, f"不支持的 YAML 标签 `{node.tag}`：请去掉 `!!` 或 `!` 开头的标签，直接写文字。", at)
         try:
             value = self.constructor.construct_object(node)

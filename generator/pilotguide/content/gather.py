@@ -32,6 +32,24 @@ def content_files(root: Path, folder: str) -> list[Path]:
     return sorted(files)
 
 
+def near_misses(root: Path, folder: str) -> list[Path]:
+    """Files that look meant as records but are not read: `x.yaml.txt` (Windows hides the last
+    extension), `x.YAML`, `x.yaml.bak`, `x.yml~`."""
+    base = root / folder
+    if not base.is_dir():
+        return []
+    return sorted(p for p in base.rglob("*") if p.is_file() and p.suffix not in (".yaml", ".yml")
+                  and (".yaml" in p.name.lower() or ".yml" in p.name.lower()))
+
+
+def _near_miss_warnings(root: Path, folder: str, problems: Problems) -> None:
+    for path in near_misses(root, folder):
+        stem = path.name[: path.name.lower().find(".y")]
+        problems.add(shown_path(root, path), 0, 0,
+                     f"这个文件没有被读取：记录文件名必须以小写的 .yaml 结尾（Windows 可能隐藏了扩展名）。"
+                     f"如果它是一条记录，请改名为 `{stem}.yaml`；如果是备份，请移出 {folder}/ 文件夹。", warning=True)
+
+
 def shown_path(root: Path, path: Path) -> str:
     try:
         return path.relative_to(root).as_posix()
@@ -64,6 +82,7 @@ def load_records(root: Path, vocabularies: dict[str, list[str]], problems: Probl
     records: dict[str, list[Record]] = {}
     for kind in schemas.kinds().values():
         found = records.setdefault(kind.name, [])
+        _near_miss_warnings(root, kind.folder, problems)
         for path in content_files(root, kind.folder):
             def load(into: Problems, path=path, kind=kind) -> Record | None | str:
                 doc = load_file(path, shown_path(root, path), into)

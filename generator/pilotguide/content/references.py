@@ -13,24 +13,33 @@ ID_PATTERN = re.compile(raw_schemas()["common.schema.json"]["definitions"]["id"]
 
 
 def check_ids(records: list[Record], problems: Problems) -> None:
-    """Ids are unique within a kind; a clash names both files."""
-    first: dict[tuple[str, str], Record] = {}
+    """Ids are unique within a kind; a clash is reported at the copy and names the original."""
+    groups: dict[tuple[str, str], list[Record]] = {}
     for record in records:
-        key = (record.kind, record.id)
-        if key in first:
-            other = first[key]
-            line, col = record.doc.where(("id",))
-            oline, ocol = other.doc.where(("id",))
-            problems.add(record.path, line, col,
-                         f"{label(record.kind)} id `{record.id}` 重复：已在 {other.path}:{oline}:{ocol} 使用。")
-        else:
-            first[key] = record
+        groups.setdefault((record.kind, record.id), []).append(record)
         stem = record.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
         if stem != record.id and ID_PATTERN.fullmatch(record.id):  # a bad id is already an error
             line, col = record.doc.where(("id",))
             problems.add(record.path, line, col,
                          f"文件名 `{stem}` 与 id `{record.id}` 不一致；建议把文件改名为 `{record.id}.yaml`。",
                          warning=True)
+    for (kind, id_), group in groups.items():
+        if len(group) < 2:
+            continue
+        original, *copies = sorted(group, key=_originality)
+        oline, ocol = original.doc.where(("id",))
+        for record in copies:
+            line, col = record.doc.where(("id",))
+            problems.add(record.path, line, col,
+                         f"{label(kind)} id `{id_}` 重复：已在 {original.path}:{oline}:{ocol} 使用"
+                         "（这个文件像是副本：请改用新的 id，或删除多余的文件）。")
+
+
+def _originality(record: Record) -> tuple:
+    """The original of records sharing an id: the one whose file is named after the id, then the
+    older file (a copy saved later is the newcomer), then by path."""
+    stem = record.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return (stem != record.id, record.doc.mtime, record.path)
 
 
 def check_references(content: Content, problems: Problems, unreadable: dict[str, set[str]] | None = None) -> None:

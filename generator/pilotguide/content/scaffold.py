@@ -33,6 +33,9 @@ def schema_link(root: Path, target_dir: Path, kind: str) -> str:
     return Path(os.path.relpath((root / "schemas" / name).resolve(), target_dir.resolve())).as_posix()
 
 
+PLACEHOLDER = "【待填写】"
+
+
 def new_record(root: Path, kind_name: str, id_: str, vocabularies: dict[str, list[str]]) -> Path:
     """Write `<folder>/<id>.yaml` for a new record; raise ScaffoldError rather than overwrite."""
     kind = schemas.kinds().get(kind_name)
@@ -46,17 +49,74 @@ def new_record(root: Path, kind_name: str, id_: str, vocabularies: dict[str, lis
     if existing:
         raise ScaffoldError(f"{existing[0].relative_to(root).as_posix()} 已存在，不会覆盖。")
     target_dir.mkdir(parents=True, exist_ok=True)
-    text = (resources.files("pilotguide") / "scaffolds" / f"{kind_name}.yaml").read_text(encoding="utf-8")
-
-    def first(name: str) -> str:
-        return (vocabularies.get(name) or ["【待填写】"])[0]
-
-    values = {"id": id_, "today": build_date().isoformat(), "phase": first("phases"),
-              "order": len(list(target_dir.glob("*.y*ml"))) + 1,
-              "area": first("areas"), "activity": first("activity_types"), "role": first("roles"),
-              "measure": first("support_measures")}
-    body = text.format(**values)
+    known = {"id": id_, "updated": build_date().isoformat(), "order": str(len(list(target_dir.glob("*.y*ml"))) + 1)}
+    body = scaffold_text(kind, known, vocabularies)
     modeline = f"# yaml-language-server: $schema={schema_link(root, target_dir, kind_name)}\n"
     with open(target, "x", encoding="utf-8") as handle:  # "x": fail if it appeared meanwhile
         handle.write(modeline + body)
     return target
+
+
+def scaffold_text(kind: schemas.Kind, known: dict[str, str], vocabularies: dict[str, list[str]]) -> str:
+    """A record of `kind` to fill in, generated from its schema: required fields with 【待填写】
+    (which `check` rejects), every optional field commented out, each with its Chinese description.
+    `known` holds the values the command can fill in itself (id, updated, a step's order)."""
+    header = f"# {kind.label}：把所有【待填写】换成真实内容；用到 # 开头的可选字段时，删掉行首的 “# ” 再填写。\n"
+    lines = _Writer(vocabularies, known).fields(kind.schema, f"{kind.name}.schema.json", 0)
+    return header + "\n".join(lines) + "\n"
+
+
+class _Writer:
+    """Walks a schema (following `$ref`s between our files) and writes the YAML lines."""
+
+    def __init__(self, vocabularies: dict[str, list[str]], known: dict[str, str]):
+        self.vocabularies, self.known = vocabularies, known
+
+    def fields(self, schema: dict, base: str, indent: int) -> list[str]:
+        required = [*schema.get("required", []), *(self.known if indent == 0 else ())]
+        lines: list[str] = []
+        props = schema.get("properties", {})
+        for name, prop in sorted(props.items(), key=lambda kv: kv[0] not in required):
+            block = self.field(name, prop, base, indent)
+            if name not in required:
+                block = [" " * indent + "# " + line[indent:] for line in block]
+            lines.extend(block)
+        return lines
+
+    def field(self, name: str, prop: dict, base: str, indent: int) -> list[str]:
+        pad = " " * indent
+        target, where = _target(prop, base)
+        note = self.describe(prop, target, where)
+        if indent == 0 and name in self.known:
+            return [f"{pad}{name}: {self.known[name]}{note}"]
+        if target.get("type") == "object":
+            return [f"{pad}{name}:{note}", *self.fields(target, where, indent + 2)]
+        if target.get("type") == "array":
+            items, items_base = _target(target.get("items", {}), where)
+            if items.get("type") == "object":
+                inner = self.fields(items, items_base, indent + 4)
+                inner[0] = f"{pad}  - {inner[0].lstrip()}"
+                return [f"{pad}{name}:{note}", *inner]
+            return [f"{pad}{name}:{note}", f"{pad}  - {PLACEHOLDER}"]
+        return [f"{pad}{name}: {PLACEHOLDER}{note}"]
+
+    def describe(self, prop: dict, target: dict, base: str) -> str:
+        text = prop.get("description") or target.get("description") or target.get("x-expected", "")
+        items = _target(target.get("items", {}), base)[0] if target.get("type") == "array" else target
+        choices = self.vocabularies.get(items.get("x-vocabulary", "")) or items.get("enum")
+        if choices:
+            text = text.rstrip("。") + f"。可选：{'、'.join(map(str, choices))}。"
+        return f"  # {text}" if text else ""
+
+
+def _target(prop: dict, base: str) -> tuple[dict, str]:
+    """What a property is, and the schema file it sits in, through `$ref` and the `allOf` our
+    schemas use to add a minimum to a shared definition."""
+    if "allOf" in prop:
+        prop = {**prop["allOf"][0], **{k: v for k, v in prop.items() if k != "allOf"}}
+    if "$ref" not in prop:
+        return prop, base
+    ref = prop["$ref"]
+    ref = base + ref if ref.startswith("#") else ref  # "#/definitions/x" is relative to its own file
+    merged = {**schemas.resolve_ref({"$ref": ref}), **{k: v for k, v in prop.items() if k != "$ref"}}
+    return merged, ref.partition("#")[0]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from functools import lru_cache
 from typing import Any, Iterator
 
@@ -101,14 +102,16 @@ def _message(error: ValidationError) -> tuple[str, tuple, bool]:
     if kind == "x-vocabulary":
         terms = error.terms  # type: ignore[attr-defined]
         return (f"{field} 的值 `{error.instance}` 不在词表 `{error.validator_value}` 中"
-                f"{suggest(error.instance, terms, TERM_CUTOFF)}；可选：{'、'.join(terms)}。"), path, False
+                f"{suggest(error.instance, terms, TERM_CUTOFF)}；{_comma_hint(error.instance)}"
+                f"可选：{'、'.join(terms)}。"), path, False
     if kind == "type":
         want = expected or "、".join(TYPE_NAMES.get(t, t) for t in _as_list(error.validator_value))
         return f"{field} 应为{want}，实际是{_type_of(error.instance)}。", path, False
     if kind == "enum":
         options = "、".join(str(v) for v in error.validator_value)
         hint = suggest(error.instance, error.validator_value, TERM_CUTOFF)
-        return f"{field} 的值 `{error.instance}` 不可用{hint}；可选：{options}。", path, False
+        comma = _comma_hint(error.instance)
+        return f"{field} 的值 `{error.instance}` 不可用{hint}；{comma}可选：{options}。", path, False
     if kind in ("minItems", "minLength") and not error.instance:
         return f"{field} 不能为空" + (f"：应为{expected}。" if expected else "。"), path, False
     if kind == "maxLength":
@@ -118,7 +121,20 @@ def _message(error: ValidationError) -> tuple[str, tuple, bool]:
     if kind == "uniqueItems":
         return f"{field} 中有重复的项。", path, False
     want = expected or error.message
-    return f"{field} 的值 `{_short(error.instance)}` 不符合要求：应为{want}。", path, False
+    return f"{field} 的值 `{_short(error.instance)}` 不符合要求：{_comma_hint(error.instance)}应为{want}。", path, False
+
+
+CHINESE_COMMAS = "，、"
+
+
+def _comma_hint(value: Any) -> str:
+    """A value with a Chinese comma is usually two list items typed with the wrong comma."""
+    found = [c for c in CHINESE_COMMAS if isinstance(value, str) and c in value]
+    if not found:
+        return ""
+    parts = [p.strip() for p in re.split(f"[{CHINESE_COMMAS}]", value) if p.strip()]
+    return (f"值里有中文逗号“{found[0]}”：列表中的多项要用英文逗号加空格分开，"
+            f"如 [{', '.join(parts)}]，或每项单独一行写成 `- 项`。")
 
 
 def _as_list(value) -> list:

@@ -64,7 +64,8 @@ def fontconfig_families() -> set[str]:
     if fc_list is None:
         return set()
     try:
-        result = subprocess.run([fc_list, ":lang=zh-cn", "family"], capture_output=True, text=True,
+        result = subprocess.run([fc_list, ":lang=zh-cn", "family"], capture_output=True,
+                                encoding="utf-8", errors="replace",  # whatever the locale
                                 timeout=60, check=False)
     except (OSError, subprocess.SubprocessError):
         return set()

@@ -113,7 +113,8 @@ def _check_layout(sheets: list[SheetData], file: str, problems: Problems) -> Non
             what = "；".join(filter(None, [f"新增 {'、'.join(added)}" if added else "",
                                            f"去掉了 {'、'.join(removed)}" if removed else ""]))
             problems.add(file, 0, 0, f"这份工作簿由较早的版本（pilotguide {stored.get('pilotguide', '?')}）生成，"
-                                     f"之后{schemas.kinds()[kind].label}的表格有变化：{what}。请用 pilotguide workbook 生成新表格。",
+                                     f"之后{schemas.kinds()[kind].label}的表格有变化：{what}。"
+                                     "请用 pilotguide workbook 生成新表格。",
                          warning=True)
 
 
@@ -192,7 +193,8 @@ def _validate(planned: list[Planned], content: Content, file: str, problems: Pro
         item.data = apply(_plain(base), item.changes, item.kind)
         doc = Document(f"\x00{index}", item.data, positions=_positions(item.row, cells))
         _unknown_references(item, doc, content, raw)
-        refs = [r for r in validate(doc, schemas.kinds()[item.kind], content.vocabularies, raw) if r.at not in doc.broken]
+        found = validate(doc, schemas.kinds()[item.kind], content.vocabularies, raw)
+        refs = [r for r in found if r.at not in doc.broken]
         item.named = {field_name(path): line for path, (line, _col) in doc.positions.items() if path}
         batch.append(Record(item.kind, item.id, fields(item.data), doc, refs))
     replaced = {(r.kind, r.id) for r in batch}
@@ -223,7 +225,8 @@ def _unknown_references(item: Planned, doc: Document, content: Content, problems
             doc.broken.add(at)
             titles = [str(r.title) for r in content.all(column.ref)]
             line, col = doc.where(at)
-            problems.add(doc.path, line, col, f"找不到名为“{typed}”的{schemas.kinds()[column.ref].label}{suggest(typed, titles)}："
+            kind = schemas.kinds()[column.ref].label
+            problems.add(doc.path, line, col, f"找不到名为“{typed}”的{kind}{suggest(typed, titles)}："
                                               "请从下拉列表中选择，或填写它的编号。")
 
 
@@ -316,7 +319,8 @@ def _file_text(root: Path, item: Planned, modelines: dict[str, str]) -> tuple[Pa
     kind = schemas.kinds()[item.kind]
     target = root / kind.folder / f"{item.id}.yaml"
     if target.exists() or target.with_suffix(".yml").exists():
-        raise ContentError([Problem(target.relative_to(root).as_posix(), 0, 0, "文件已存在但不是这条记录：为避免覆盖，已停止导入，未写入任何文件。")])
+        raise ContentError([Problem(target.relative_to(root).as_posix(), 0, 0,
+                                    "文件已存在但不是这条记录：为避免覆盖，已停止导入，未写入任何文件。")])
     if item.kind not in modelines:
         modelines[item.kind] = f"# yaml-language-server: $schema={schema_link(root, target.parent, item.kind)}\n"
     modeline = modelines[item.kind]

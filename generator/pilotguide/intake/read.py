@@ -26,7 +26,8 @@ MAX_COLUMNS = 500
 MAX_CELLS = 5_000_000  # rows x columns calamine would allocate for one sheet
 MAX_CELL_CHARS = 32_767  # what Excel itself allows in a cell
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
-ODS_REPEATED_ROW = re.compile(rb"<table:table-row\b[^>]*?number-rows-repeated=\"([0-9]+)\"[^>]*>(.*?)</table:table-row>", re.S)
+ODS_REPEATED_ROW = re.compile(rb"<table:table-row\b[^>]*?number-rows-repeated=\"([0-9]+)\"[^>]*>"
+                              rb"(.*?)</table:table-row>", re.S)
 ODS_REPEATED_CELL = re.compile(rb"<table:table-cell\b[^>]*?number-columns-repeated=\"([0-9]+)\"[^>]*>")
 CELL_REF = re.compile(rb"<(?:\w+:)?c\s[^>]*?r=\"([A-Z]{1,3})([0-9]{1,8})\"")
 
@@ -69,7 +70,8 @@ def read_workbook(path: Path, csv_sheet: str) -> list[SheetData]:
     except OSError as error:
         raise ReadError(f"无法读取文件：{error.strerror}。") from None
     if size > MAX_FILE_BYTES:
-        raise ReadError(f"文件过大（{size // 1024 // 1024} MB，上限 {MAX_FILE_BYTES // 1024 // 1024} MB）：请分成几个文件导入。")
+        raise ReadError(f"文件过大（{size // 1024 // 1024} MB，上限 {MAX_FILE_BYTES // 1024 // 1024} MB）："
+                        "请分成几个文件导入。")
     if suffix == ".csv":
         return [SheetData(csv_sheet, read_csv(path.read_bytes()))]
     if suffix == ".xlsm":
@@ -77,7 +79,8 @@ def read_workbook(path: Path, csv_sheet: str) -> list[SheetData]:
     if zipfile.is_zipfile(path):
         _check_zip(path)
     elif suffix != ".xls":
-        raise ReadError(f"文件不是有效的 {suffix} 工作簿（可能已损坏，或只是改了扩展名）：请用 Excel 或 WPS 打开后另存为 .xlsx 再试。")
+        raise ReadError(f"文件不是有效的 {suffix} 工作簿（可能已损坏，或只是改了扩展名）："
+                        "请用 Excel 或 WPS 打开后另存为 .xlsx 再试。")
     return _calamine(path)
 
 
@@ -93,7 +96,8 @@ def _check_zip(path: Path) -> None:
                 raise ReadError(f"工作簿内部文件过多（{len(members)} 个）：这不是正常的表格文件，已拒绝读取。")
             total = sum(m.file_size for m in members)
             if total > MAX_UNZIPPED_BYTES:
-                raise ReadError(f"工作簿解压后过大（{total // 1024 // 1024} MB，上限 {MAX_UNZIPPED_BYTES // 1024 // 1024} MB）："
+                mib = MAX_UNZIPPED_BYTES // 1024 // 1024
+                raise ReadError(f"工作簿解压后过大（{total // 1024 // 1024} MB，上限 {mib} MB）："
                                 "可能是恶意构造的压缩文件，已拒绝读取。")
             names = {m.filename for m in members}
             if "xl/vbaProject.bin" in names or b"macroEnabled" in _member(archive, "[Content_Types].xml"):

@@ -97,7 +97,8 @@ def _header(data: SheetData, sheet: Sheet, file: str, problems: Problems) -> tup
         if len(found) > len(best):
             best, best_row = found, number
     if not best:
-        problems.add(f"{file} › {sheet.name}", 1, 0, "找不到列名行：第一行应是列名（如“标题”“省”），请从 pilotguide workbook 生成的表格复制。",
+        problems.add(f"{file} › {sheet.name}", 1, 0,
+                     "找不到列名行：第一行应是列名（如“标题”“省”），请从 pilotguide workbook 生成的表格复制。",
                      place=f"{file} › {sheet.name}")
         return len(data.rows), {}
     _check_header(data.rows[best_row - 1], best, best_row, sheet, file, problems)
@@ -112,7 +113,8 @@ def _check_header(cells, found: dict, number: int, sheet: Sheet, file: str, prob
         if column is None and text(value) is not None:
             _add(problems, file, where, f"不认识的列“{text(value)}”，已忽略这一列的内容。", warning=True)
         elif column is not None and column in seen:
-            _add(problems, file, where, f"列“{column.label}”出现了两次（另一处在 {column_letter(seen[column])} 列）：请删除其中一列。")
+            _add(problems, file, where,
+                 f"列“{column.label}”出现了两次（另一处在 {column_letter(seen[column])} 列）：请删除其中一列。")
         elif column is not None:
             seen[column] = j
     for column in sheet.columns:

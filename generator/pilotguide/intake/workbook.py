@@ -178,7 +178,8 @@ def _describe(column: Column, content: Content) -> list[str]:
     elif column.choices:
         allowed = "、".join(map(str, column.choices))
     elif column.type == REF:
-        allowed = f"本指南中已有的{schemas.kinds()[column.ref].label}（见下拉列表，共 {len(content.all(column.ref))} 项）"
+        count = len(content.all(column.ref))
+        allowed = f"本指南中已有的{schemas.kinds()[column.ref].label}（见下拉列表，共 {count} 项）"
     expected = column.schema.get("x-expected", "")
     return ["是" if column.required else "否", kind, allowed, example, expected]
 

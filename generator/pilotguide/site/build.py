@@ -12,7 +12,6 @@ import datetime as dt
 import logging
 import os
 import shutil
-import sys
 import tempfile
 import zipfile
 from pathlib import Path
@@ -22,35 +21,18 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's banner about MkD
 from mkdocs.commands.build import build as mkdocs_build  # noqa: E402
 from mkdocs.config import load_config  # noqa: E402
 
-
 from ..courses.formats import FORMATS, selected  # noqa: E402
 from ..courses.pack import course_files  # noqa: E402
 from ..errors import ContentError, Problem, SetupError  # noqa: E402
 from ..pages.render import TEMPLATES_DIR, render_pages  # noqa: E402
 
+from . import mkdocs_log  # noqa: E402
+
 GENERATED_MARK = ".pilotguide-generated"  # marks a folder `generate` wrote, which it may replace
 
 
-class _StderrHandler(logging.StreamHandler):
-    """Writes to whatever sys.stderr is when a message comes (a test runner may swap it)."""
-
-    @property
-    def stream(self):
-        return sys.stderr
-
-    @stream.setter
-    def stream(self, value) -> None:
-        pass
-
-
-def _mkdocs_logging(verbose: bool) -> None:
-    logger = logging.getLogger("mkdocs")
-    if not any(getattr(h, "_pilotguide", False) for h in logger.handlers):
-        handler = _StderrHandler()
-        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
-        handler._pilotguide = True  # type: ignore[attr-defined]
-        logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
+def _mkdocs_logging(verbose: bool, docs: str = "docs", config_file: Path | None = None) -> None:
+    mkdocs_log.setup(verbose, docs, config_file)  # each message once, in Chinese where known
 
 
 class _DropDirtyWarning(logging.Filter):
@@ -70,7 +52,7 @@ def build_site(config_file: Path, site_dir: Path | None = None, strict: bool = F
     `content`, when given, is the already checked content of the project (loaded only once): it
     is handed to the pilotguide plugin instance of this build. `jobs`: processes for the parts of
     the build that are parallel by nature (None: what mkdocs.yml says, else 1)."""
-    _mkdocs_logging(verbose)
+    _mkdocs_logging(verbose, config_file=Path(config_file))
     config_file = config_file.resolve()
     probe = load_config(str(config_file))
     target = Path(site_dir).resolve() if site_dir else Path(probe.site_dir)

@@ -32,11 +32,15 @@ DEFAULT_NAV = [{"首页": "index.md"}, {"政策": "policies/index.md"}, {"培育
                {"培训课程": "courses/index.md"}, {"术语表": "glossary.md"}, {"更新记录": "changes.md"}]
 
 
-def configure_mkdocs(config, guide) -> GlossaryTermsExtension:
+def configure_mkdocs(config, guide) -> GlossaryTermsExtension | None:
     """Every change the guide makes to a loaded MkDocs config, in one place.
 
     `guide` is the GuideBuild (guide.py) whose pages and downloads are ready. Returns the glossary
-    extension, which needs to know each page as it is converted."""
+    extension, which needs to know each page as it is converted. A preview paused on errors
+    (`guide.problems`) only empties the nav: no entries for the generated pages it does not have."""
+    if guide.problems:
+        config.nav = []
+        return None
     for ext in MARKDOWN_EXTENSIONS:  # added when mkdocs.yml does not list them
         _append(config.markdown_extensions, ext)
     if config.nav is None:

@@ -9,6 +9,7 @@ and passes in. No module keeps state.
 from __future__ import annotations
 
 import gc
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from ..content.model import Content
 from ..content.schemas import kinds
 from ..courses.formats import FORMATS, Format, selected
 from ..courses.pack import DownloadCache, course_files
-from ..errors import ContentError, PackError
+from ..errors import ContentError, PackError, Problem
 from ..pages.memo import PageMemo
 from ..pages.render import render_pages
 from ..pages.sanitize import clean_page, safe_title
@@ -32,8 +33,10 @@ from . import pagecache, pagefind_search
 from .build import clash_problems
 from .extras import asset_files, configure_mkdocs
 from .glossary_links import GlossaryTermsExtension
-from .preview import MemoryBytecodeCache, PageStage
+from .preview import MemoryBytecodeCache, PageStage, error_page
 from .search import OfflineSearch
+
+log = logging.getLogger("mkdocs.plugins.pilotguide")
 
 
 class ContentPluginError(PluginError):
@@ -75,6 +78,8 @@ class GuideBuild:
     def __init__(self, root: Path, options, content: Content | None = None,
                  session: PreviewSession | None = None):
         self.root, self.options, self.session = root, options, session
+        # Under serve, problems become a page in the browser instead of a failed rebuild.
+        self.problems: list[Problem] | None = None
         self.content = content if content is not None else self._load()
         self.formats: tuple[Format, ...] = selected(name for name in FORMATS if options.get(name))
         self.search = session.search if session is not None else OfflineSearch()
@@ -92,24 +97,43 @@ class GuideBuild:
         try:
             return load_content(self.root, cache=self.session.records if self.session else None)
         except ContentError as error:
-            raise ContentPluginError(error) from None
+            if self.session is None:
+                raise ContentPluginError(error) from None
+            self.problems = error.problems
+            return None
 
     def prepare(self, config) -> None:
         """Render every page and download, then make every change the guide needs to `config`."""
+        if self.problems:
+            return self._pause(config)
         templates = self._templates()
         try:
             self.pages = render_pages(self.content, templates, downloads=self.formats,
                                       memo=self.session.memo if self.session else None, jobs=self.jobs)
         except ContentError as error:
-            raise ContentPluginError(error, "页面生成失败：") from None
+            if self.session is None:
+                raise ContentPluginError(error, "页面生成失败：") from None
+            self.problems = error.problems
+            return self._pause(config)
         try:
             self.downloads = course_files(self.content, self.pages, self.formats,
                                           cache=self.session.downloads if self.session else None, jobs=self.jobs)
         except PackError as error:
-            raise PluginError(str(error)) from None
+            if self.session is None:
+                raise PluginError(str(error)) from None
+            self.problems = [Problem("mkdocs.yml", 0, 0, str(error))]
+            return self._pause(config)
         if self.backend is None:
             self.backend = pagefind_search.choose(self.options.search_backend, len(self.pages),
                                                   self.options.pagefind_threshold)
+        self.terms = configure_mkdocs(config, self)
+
+    def _pause(self, config) -> None:
+        """A preview with errors: say them in the terminal; every page will show them (post_page)
+        until the next good save, instead of a failed rebuild that leaves the browser waiting."""
+        for problem in ContentError(self.problems).format().splitlines():
+            log.error(problem)
+        self.pages, self.downloads = {}, {}
         self.terms = configure_mkdocs(config, self)
 
     def _templates(self) -> Templates:
@@ -122,6 +146,8 @@ class GuideBuild:
 
     def add_files(self, files: Files, config) -> Files:
         """Pages, then course downloads and their print CSS, then the packaged assets."""
+        if self.problems:
+            return files
         problems = clash_problems(Path(config.docs_dir), [*self.pages, *self.downloads])
         if problems:
             raise ContentPluginError(ContentError(problems), "生成的页面与手写文件冲突：")
@@ -176,7 +202,8 @@ class GuideBuild:
 
     def start_page(self, src_uri: str) -> None:
         """The page about to be converted: glossary links are made relative to it."""
-        self.terms.page = src_uri
+        if self.terms is not None:
+            self.terms.page = src_uri
 
     def clean(self, html: str, page) -> str:
         """Sanitise the HTML of generated pages (their text comes from content files).
@@ -188,6 +215,8 @@ class GuideBuild:
         return clean_page(html)
 
     def post_page(self, output: str, url: str | None) -> str:
+        if self.problems:
+            return error_page(self.problems)
         output = self.search.on_post_page(output)
         if url is not None and self.backend == "pagefind":
             return pagefind_search.mark_page(output, url)
@@ -200,6 +229,8 @@ class GuideBuild:
             self.cache_report = (self.pagecache.reused, self.pagecache.built)
             self.pagecache.close()
             self.pagecache = None
+        if self.problems:
+            return
         self.search.on_post_build(Path(site_dir))
         if self.backend == "pagefind":
             pagefind_search.index_site(site_dir)

@@ -94,6 +94,6 @@ def mark_page(html: str, page_url: str) -> str:
 def index_site(site_dir: str) -> None:
     """Run Pagefind over the built site; its bundle lands in site/pagefind/."""
     command = [sys.executable, "-m", "pagefind", "--site", site_dir, "--output-subdir", BUNDLE, "--silent"]
-    result = subprocess.run(command, capture_output=True, text=True)
+    result = subprocess.run(command, capture_output=True, encoding="utf-8", errors="replace")  # any locale
     if result.returncode != 0 or not (Path(site_dir) / BUNDLE / "pagefind.js").is_file():
         raise PluginError(f"Pagefind 建立搜索索引失败：{(result.stderr or result.stdout).strip()}")

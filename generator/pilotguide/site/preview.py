@@ -10,6 +10,7 @@ Both are owned by the MkDocs plugin instance, which lives for the whole serve se
 
 from __future__ import annotations
 
+import html
 import os
 import shutil
 import tempfile
@@ -97,3 +98,33 @@ def share_bytecode(theme, cache: jinja2.BytecodeCache) -> None:
 
     theme.get_env = get_env
     theme._pilotguide_bytecode = cache
+
+
+ERROR_PAGE = """<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="refresh" content="2">
+<title>内容有错误，预览暂停</title>
+<style>body{{font-family:sans-serif;margin:1.5rem;line-height:1.6;color:#1a1a1a}}
+h1{{color:#b00020;font-size:1.4rem}}li{{margin:.4rem 0;overflow-wrap:anywhere}}code{{background:#f3f3f3}}</style>
+</head><body><main>
+<h1>内容有错误，预览暂停</h1>
+<p>下面的问题改好并保存后，本页会自动刷新，显示最新的页面（终端里也列出了同样的问题）。</p>
+<ol>
+{items}
+</ol>
+</main></body></html>
+"""
+
+
+def error_page(problems) -> str:
+    """What the browser shows while the content has errors: every located problem, in Chinese.
+
+    It reloads itself every two seconds, so it gives way to the guide as soon as the fix is saved
+    (MkDocs' live-reload script is not added to its 404 page)."""
+    items = "\n".join(f"<li><code>{html.escape(_where(p))}</code> {html.escape(p.message)}</li>" for p in problems)
+    return ERROR_PAGE.format(items=items)
+
+
+def _where(problem) -> str:
+    return problem.path if problem.line <= 0 else f"{problem.path}:{problem.line}:{problem.col}"

@@ -1,0 +1,123 @@
+"""`pilotguide serve` as a process: a taken port, content errors shown in the browser (and gone
+once fixed), and no temporary folders left after Ctrl+C (SIGINT) or SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow  # each test starts a preview server (MkDocs builds the fixture)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Preview:
+    """`python -m pilotguide serve` in `root`, with its own TMPDIR to count leftovers in."""
+
+    def __init__(self, root: Path, tmp: Path, port: int):
+        self.tmp = tmp
+        tmp.mkdir(exist_ok=True)
+        env = {**os.environ, "TMPDIR": str(tmp), "LANG": "C.UTF-8"}
+        command = [sys.executable, "-m", "pilotguide", "serve", "--dev-addr", f"127.0.0.1:{port}"]
+        self.process = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    def get(self, url: str, timeout: float = 120) -> str:
+        """The page at `url`, once the server answers (a 404 page counts as an answer)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=10) as response:
+                    return response.read().decode("utf-8")
+            except urllib.error.HTTPError as error:
+                return error.read().decode("utf-8")
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(f"preview not answering at {url}: {self.stop()}")
+                time.sleep(0.3)
+
+    def stop(self, sig: int = signal.SIGTERM) -> str:
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.stderr.read().decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_stopping_the_preview_leaves_no_temporary_folders(minimal, tmp_path, sig):
+    port = free_port()
+    preview = Preview(minimal, tmp_path / "tmp", port)
+    page = preview.get(f"http://127.0.0.1:{port}/steps/s1/")
+    assert "<html" in page and "404" not in page
+
+    def folders() -> list[Path]:  # jieba keeps a cache *file* there on purpose; folders are leftovers
+        return [p for p in preview.tmp.iterdir() if p.is_dir()]
+    assert len(folders()) == 2  # MkDocs' site folder and the plugin's page stage, while serving
+    err = preview.stop(sig)
+    assert preview.process.returncode == 0, err
+    assert folders() == [], err
+    assert "Traceback" not in err and "预览已停止" in err
+
+
+def test_a_taken_port_moves_to_the_next_free_one_and_says_so(minimal, tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        preview = Preview(minimal, tmp_path / "tmp", port)
+        try:
+            deadline = time.monotonic() + 60
+            moved = None
+            while moved is None and time.monotonic() < deadline:
+                for candidate in range(port + 1, port + 21):
+                    try:
+                        socket.create_connection(("127.0.0.1", candidate), timeout=0.5).close()
+                        moved = candidate
+                        break
+                    except OSError:
+                        continue
+                time.sleep(0.3)
+            assert moved is not None
+            assert "<html" in preview.get(f"http://127.0.0.1:{moved}/")
+        finally:
+            err = preview.stop()
+    assert f"端口 {port} 已被占用" in err and f"改用端口 {moved}" in err, err
+    assert "Errno" not in err and "内部错误" not in err
+
+
+def test_a_content_error_is_a_page_in_the_browser_until_fixed(minimal, tmp_path):
+    case = minimal / "case-studies" / "c1.yaml"
+    good = case.read_text(encoding="utf-8")
+    case.write_text(good.replace("steps: [s2]", "steps: [s9]"), encoding="utf-8")
+    port = free_port()
+    preview = Preview(minimal, tmp_path / "tmp", port)
+    try:
+        page = preview.get(f"http://127.0.0.1:{port}/case-studies/c1/")
+        assert "内容有错误，预览暂停" in page
+        assert "case-studies/c1.yaml:9:9" in page and "不存在的培育步骤 `s9`" in page
+        case.write_text(good, encoding="utf-8")
+        deadline = time.monotonic() + 90
+        while "内容有错误" in page and time.monotonic() < deadline:
+            time.sleep(0.5)
+            page = preview.get(f"http://127.0.0.1:{port}/case-studies/c1/")
+        assert "内容有错误" not in page and "高潮村" in page
+    finally:
+        err = preview.stop()
+    assert "case-studies/c1.yaml:9:9" in err  # the terminal says it too
+    assert "Traceback" not in err and "appear stuck" not in err
