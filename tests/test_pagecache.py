@@ -105,3 +105,12 @@ def test_a_nav_page_heading_change_invalidates_every_page(project):
     write(project / "templates" / "glossary-index.md.j2", text.replace(heading, "# 名词解释", 1))
     assert built(project, "fourth")[0] == 0
     assert "名词解释" in (project / "fourth" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_page_that_warned_is_never_reused_so_strict_still_fails(project):
+    write(project / "docs" / "index.md", "# 首页\n\n见[说明](nope.md)。\n")
+    built(project, "second")  # warns about nope.md
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(project / "strict"), strict=True)
+    config.plugins["pilotguide"].content = None
+    with pytest.raises(Exception, match="strict"):
+        build(config)

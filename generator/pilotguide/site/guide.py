@@ -209,6 +209,8 @@ class GuideBuild:
         """Sanitise the HTML of generated pages (their text comes from content files).
 
         Hand-written pages in docs/ are the publisher's own and pass untouched."""
+        if self.pagecache is not None:
+            self.pagecache.converted(page.file.src_uri)
         if page.file.src_uri not in self.pages or (self.pagecache and page.file.src_uri in self.pagecache.hits):
             return html  # not generated, or reused from the build cache (cleaned when it was made)
         page.title = safe_title(page.title)  # taken from the first heading, which holds content text

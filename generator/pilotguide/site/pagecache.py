@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import sqlite3
 import zlib
 from importlib import metadata
@@ -118,6 +119,18 @@ def _toc_tokens(items) -> list[dict]:
     return [{"level": i.level, "id": i.id, "name": i.title, "children": _toc_tokens(i.children)} for i in items]
 
 
+class _Count(logging.Handler):
+    """Counts MkDocs' warnings, so a page whose conversion warned (a broken link) is not stored:
+    reused, it would skip the conversion and the warning, and `--strict` would pass."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
 class PageCache:
     """Reused pages of one build: look up by key, store what a built page produced, forget the rest."""
 
@@ -134,6 +147,19 @@ class PageCache:
         self.keys: dict[str, str] = {}  # src_uri -> key, for pages built this time
         self.entries: dict[str, list] = {}  # src_uri -> search entries made this time
         self.reused = self.built = 0
+        self.warned: set[str] = set()  # pages whose conversion logged a warning: never stored
+        self._counter = _Count()
+        self._converting: tuple[str, int] | None = None
+        logging.getLogger("mkdocs").addHandler(self._counter)
+
+    def converting(self, src_uri: str) -> None:
+        """A page is about to be converted (a miss): watch for warnings until `converted`."""
+        self._converting = (src_uri, self._counter.count)
+
+    def converted(self, src_uri: str) -> None:
+        if self._converting is not None and self._converting[0] == src_uri and self._counter.count != self._converting[1]:
+            self.warned.add(src_uri)
+        self._converting = None
 
     def key(self, src_uri: str, markdown: str) -> str:
         return _hash(self.fingerprint, src_uri, markdown)
@@ -144,6 +170,7 @@ class PageCache:
         row = self.db.execute("SELECT value FROM pages WHERE key = ?", (key,)).fetchone()
         if row is None:
             self.keys[src_uri] = key
+            self.converting(src_uri)
             return None
         entry = json.loads(zlib.decompress(row[0]))
         if self.stamp:
@@ -166,7 +193,7 @@ class PageCache:
 
     def store(self, page, output: str) -> None:
         key = self.keys.pop(page.file.src_uri, None)
-        if key is None:
+        if key is None or page.file.src_uri in self.warned:
             self.hits.pop(page.file.src_uri, None)
             return
         if self.stamp:
@@ -196,11 +223,13 @@ class PageCache:
 
     def abandon(self) -> None:
         """A failed build: keep what was there (entries are keyed by content, so never wrong)."""
+        logging.getLogger("mkdocs").removeHandler(self._counter)
         self.db.rollback()
         self.db.close()
 
     def close(self) -> None:
         """Forget entries this build did not use (the cache holds one build's pages), then save."""
+        logging.getLogger("mkdocs").removeHandler(self._counter)
         self.db.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
         self.db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in self.used))
         self.db.execute("DELETE FROM pages WHERE key NOT IN (SELECT key FROM used)")
