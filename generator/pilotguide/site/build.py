@@ -64,7 +64,13 @@ def build_site(config_file: Path, site_dir: Path | None = None, strict: bool = F
             plugin.content = content
         if jobs is not None and plugin is not None:
             plugin.config.jobs = jobs
-        mkdocs_build(config)
+        try:
+            mkdocs_build(config)
+        finally:
+            # MkDocs keeps plugin instances between loads of one config in a process: the content
+            # handed over is this build's only, never the next one's.
+            if plugin is not None:
+                plugin.content = None
 
     write_atomically(target, fill, "building-")
     return target
