@@ -1,6 +1,6 @@
 """One build in a fresh process, timed by phase; prints one JSON line. Run by benchmarks/__main__.
 
-    python -m benchmarks.buildrun pilotguide PROJECT   # what `pilotguide build` does, timed
+    python -m benchmarks.buildrun pilotguide PROJECT [JOBS]   # what `pilotguide build` does, timed
     python -m benchmarks.buildrun mkdocs PROJECT       # plain `mkdocs build` of a Markdown project
 
 A fresh process per build keeps peak memory (ru_maxrss) and warm caches honest.
@@ -47,13 +47,13 @@ def instrument() -> None:
     guide.render_pages = timed("render", guide.render_pages)
 
 
-def build_pilotguide(root: Path) -> None:
+def build_pilotguide(root: Path, jobs: int = 1) -> None:
     from pilotguide.content.gather import load_content
     from pilotguide.site.build import build_site
 
     instrument()
     content = load_content(root)  # as `pilotguide build` does: check first, then build
-    build_site(root / "mkdocs.yml", content=content)
+    build_site(root / "mkdocs.yml", content=content, jobs=jobs)
 
 
 def build_mkdocs(root: Path) -> None:
@@ -65,9 +65,14 @@ def build_mkdocs(root: Path) -> None:
 
 def main(argv: list[str]) -> None:
     kind, root = argv[0], Path(argv[1]).resolve()
-    {"pilotguide": build_pilotguide, "mkdocs": build_mkdocs}[kind](root)
+    if kind == "pilotguide":
+        build_pilotguide(root, int(argv[2]) if len(argv) > 2 else 1)
+    else:
+        build_mkdocs(root)
     usage = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # forked render workers (--jobs)
     print(json.dumps({"wall": time.perf_counter() - START, "cpu": usage.ru_utime + usage.ru_stime,
+                      "cpu_children": children.ru_utime + children.ru_stime,
                       "peak_mib": usage.ru_maxrss / 1024, "phases": PHASES}))
 
 

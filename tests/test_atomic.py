@@ -84,9 +84,10 @@ COMMANDS = {
     ("check", "--strict"): set(),
     ("schema", "--out", "../schemas"): {"schemas"},
     ("generate", "--out", "../out"): {"out"},
-    ("build",): {"project/site"},
-    ("build", "--zip"): {"project/site", "zip"},
-    ("build", "--record-edition"): {"project/site", "project/editions.json"},  # the declared publishing record
+    # the build cache (site/pagecache.py) is a declared output of build too
+    ("build",): {"project/site", "project/.pilotguide-cache"},
+    ("build", "--zip"): {"project/site", "project/.pilotguide-cache", "zip"},
+    ("build", "--record-edition"): {"project/site", "project/.pilotguide-cache", "project/editions.json"},
     ("new", "step", "s9"): {"project/steps/s9.yaml", "project/schemas"},
 }
 

@@ -95,3 +95,17 @@ def test_a_bad_template_override_fails_the_build_located(minimal, template, wher
     generated = pilotguide(minimal, "generate", "--out", str(minimal.parent / "out"), catch_exceptions=True)
     assert generated.exit_code == 1 and where in generated.output
     assert not (minimal.parent / "out").exists()
+
+
+@pytest.mark.slow
+def test_content_handed_to_the_plugin_is_for_one_build_only(minimal):
+    """MkDocs reuses plugin instances between loads of one config: a later build in the same
+    process must load the content again, not reuse what the previous build was given."""
+    from mkdocs.config import load_config
+
+    from pilotguide.content.gather import load_content
+    from pilotguide.site.build import build_site
+
+    build_site(minimal / "mkdocs.yml", content=load_content(minimal))
+    plugin = load_config(str(minimal / "mkdocs.yml")).plugins["pilotguide"]
+    assert plugin.content is None

@@ -92,11 +92,13 @@ def check(config: Path | None, strict: bool) -> None:
 @click.option("--strict", is_flag=True, help="把 MkDocs 的警告（如失效链接）当作错误。")
 @click.option("--zip", "make_zip", is_flag=True, help="另外生成带日期的站点压缩包，便于交给内网服务器。")
 @click.option("--verbose", "-v", is_flag=True, help="显示 MkDocs 的详细日志。")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
+              help="同时使用的进程数（生成页面、制作讲义文件）；默认 0 表示按本机可用的处理器核数。")
 @click.option("--record-edition", is_flag=True,
               help=f"构建成功后把本版记入 {MANIFEST}（发布时使用，之后请提交该文件）。")
 @click.pass_context
 def build(ctx: click.Context, config: Path | None, site_dir: Path | None, strict: bool, make_zip: bool,
-          verbose: bool, record_edition: bool) -> None:
+          verbose: bool, jobs: int, record_edition: bool) -> None:
     """检查 mkdocs.yml 和全部内容，然后把站点构建到 site/（失败时保留原来的 site/ 不变）。"""
     from mkdocs.exceptions import Abort, MkDocsException
 
@@ -109,7 +111,8 @@ def build(ctx: click.Context, config: Path | None, site_dir: Path | None, strict
     if make_zip and (warning := zip_warning(project)) is not None:
         click.echo(str(warning), err=True)
     try:
-        site = build_site(project.config, site_dir, strict=strict, verbose=verbose, content=content)
+        site = build_site(project.config, site_dir, strict=strict, verbose=verbose, content=content,
+                          jobs=jobs or _cores())
     except (MkDocsException, OSError) as error:
         if ctx.obj["debug"]:
             raise
@@ -124,6 +127,14 @@ def build(ctx: click.Context, config: Path | None, site_dir: Path | None, strict
     if make_zip:
         archive = zip_site(site, site.parent, today=content.today)
         click.echo(f"压缩包已生成：{archive}")
+
+
+def _cores() -> int:
+    """Processor cores this process may use (a container or `taskset` may allow fewer than exist)."""
+    try:
+        return max(1, min(len(os.sched_getaffinity(0)), 16))
+    except AttributeError:  # not on Linux
+        return max(1, min(os.cpu_count() or 1, 16))
 
 
 def _edition(content, record: bool) -> None:

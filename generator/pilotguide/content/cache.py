@@ -20,6 +20,8 @@ class RecordCache:
     def __init__(self) -> None:
         self._entries: dict[tuple[str, str], tuple[tuple, Any, Any, list[Problem]]] = {}
         self.hits = self.misses = 0
+        # id(record) -> (record, its field hashes) for the edition's content hash (editions.snapshot)
+        self.digests: dict[int, tuple[Any, dict[str, str]]] = {}
 
     @staticmethod
     def stamp(path: Path) -> tuple:

@@ -130,5 +130,5 @@ def load_content(root: Path | str, cache: RecordCache | None = None) -> Content:
     order_records(content)
     everything = [r for rs in records.values() for r in rs]
     content.warnings = [p for p in problems.items if p.warning] + overdue_warnings(everything, content.today)
-    content.edition = editions.current_edition(content, manifest)
+    content.edition = editions.current_edition(content, manifest, cache.digests if cache is not None else None)
     return content

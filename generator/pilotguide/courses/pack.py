@@ -23,6 +23,7 @@ import tinyhtml5
 
 from ..content.model import Content
 from ..pages import qr
+from ..pages.parallel import fork_map
 from ..pages.paths import SiteAddress, handout_paths
 from ..pages.render import MARKDOWN_EXTENSIONS
 from ..pages.templates import Templates
@@ -57,28 +58,43 @@ class DownloadCache:
 
 def course_files(content: Content, pages: dict[str, str], formats: tuple[Format, ...] = tuple(FORMATS.values()),
                  cache: DownloadCache | None = None, templates: Templates | None = None,
-                 site: SiteAddress | None = None) -> dict[str, bytes]:
+                 site: SiteAddress | None = None, jobs: int = 1) -> dict[str, bytes]:
     """{site path: bytes} of every download in `formats`, plus the handouts' print CSS: per handout
     page (PDF, DOCX), per course (slides) and for the whole guide (the book, from `book.md.j2`
     rendered with `templates`). `site` (where the guide is published) puts QR codes on paper.
 
+    `jobs` > 1 makes the documents of different courses in that many processes (pages/parallel.py;
+    files made there do not go into `cache`, which a preview, always one process, keeps).
     Raises PackError (what to install) when a PDF cannot be made with a Chinese font, ContentError
     for a broken book template."""
+    courses = content.all("course")
+    out = {SITE_CSS: (files("pilotguide") / "assets" / "course-print.css").read_bytes()} if courses else {}
     font = cjk_font() if any(f.needs_font for f in formats) else None  # fail before any work
-    out: dict[str, bytes] = {}
-    for scope, handout in _sources(content, pages, formats, templates, site, font):
-        for fmt in of_scope(formats, scope):
-            key = (fmt.name, handout.source, repr(font) if fmt.needs_font else None, content.today, site)
-            out[handout.path + fmt.suffix] = _make(cache, key, lambda fmt=fmt, h=handout: fmt.build(h))
-    if content.all("course") and of_scope(formats, "handout"):
-        out[SITE_CSS] = (files("pilotguide") / "assets" / "course-print.css").read_bytes()
+    if courses and (of_scope(formats, "handout") or of_scope(formats, "course")):
+        jobs = max(1, min(jobs, len(courses)))
+        chunks = [courses[i::jobs] for i in range(jobs)]
+        make = lambda chunk: _documents(_course_sources(chunk, content, pages, font, site), formats, cache)  # noqa: E731
+        for done in fork_map(make, chunks):
+            out.update(done)
+    if of_scope(formats, "guide"):
+        out.update(_documents([_book_source(content, templates, font, site)], formats, cache))
     return out
 
 
-def _sources(content, pages, formats, templates, site, font):
-    """(scope, Handout) for every source document the selected formats need."""
-    scopes = {f.scope for f in formats}
-    for record in content.all("course") if scopes & {"handout", "course"} else ():
+def _documents(sources, formats: tuple[Format, ...], cache: DownloadCache | None) -> dict[str, bytes]:
+    """The files of `formats` made from each (scope, Handout) in `sources` that is of their scope."""
+    out: dict[str, bytes] = {}
+    for scope, handout in sources:
+        for fmt in of_scope(formats, scope):
+            key = (fmt.name, handout.source, repr(handout.font) if fmt.needs_font else None,
+                   handout.content.today, handout.site)
+            out[handout.path + fmt.suffix] = _make(cache, key, lambda fmt=fmt, h=handout: fmt.build(h))
+    return out
+
+
+def _course_sources(courses: list, content: Content, pages: dict[str, str], font, site):
+    """(scope, Handout) of each course's handout pages, and of the course itself (its slides)."""
+    for record in courses:
         for role, base in handout_paths(record).items():
             source = pages[base + ".md"]
             tree = handout_tree(source)
@@ -87,12 +103,14 @@ def _sources(content, pages, formats, templates, site, font):
             yield "handout", handout
             if role == "trainer":  # the slides come from the trainer's page: notes and answers included
                 yield "course", replace(handout, path=f"courses/{record.id}")
-    if "guide" in scopes:
-        source = (templates or Templates()).render("book.md.j2", page="guide.md", content=content,
-                                                   lookup=lambda kind, ids: [content.get(kind, i) for i in ids],
-                                                   site=site)
-        tree = handout_tree(source)
-        yield "guide", Handout("guide", source, tree, _title(tree), None, content, font, site=site)
+
+
+def _book_source(content: Content, templates: Templates | None, font, site) -> tuple[str, Handout]:
+    source = (templates or Templates()).render("book.md.j2", page="guide.md", content=content,
+                                               lookup=lambda kind, ids: [content.get(kind, i) for i in ids],
+                                               site=site)
+    tree = handout_tree(source)
+    return "guide", Handout("guide", source, tree, _title(tree), None, content, font, site=site)
 
 
 def _make(cache: DownloadCache | None, key: tuple, make) -> bytes:

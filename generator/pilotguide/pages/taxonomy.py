@@ -28,6 +28,7 @@ class Term:
     slug: str  # ASCII file name of the term page
     depth: int = 0  # region level (0 province, 1 city, 2 district); 0 elsewhere
     records: list[Record] = field(default_factory=list)
+    children: list["Term"] = field(default_factory=list)  # a region's regions one level down
 
 
 @dataclass
@@ -107,7 +108,8 @@ def _order(spec: FacetSpec, keys: set[str], content: Content) -> list[str]:
         terms = content.vocabularies.get(spec.vocabulary, [])
         return list(terms) + sorted(keys - set(terms))
     if spec.key == "region":
-        return sorted(keys, key=lambda k: [_pinyin(p) for p in k.split(REGION_SEP)])
+        # the key itself breaks ties between homophones, so slugs do not depend on set order
+        return sorted(keys, key=lambda k: ([_pinyin(p) for p in k.split(REGION_SEP)], k))
     return sorted(keys)
 
 
@@ -127,10 +129,17 @@ def facet(spec: FacetSpec, content: Content) -> Facet:
     terms = [Term(k, _label(spec, k), slugify(k), k.count(REGION_SEP) if spec.key == "region" else 0)
              for k in _order(spec, keys, content)]
     by_key = {t.key: t for t in terms}
+    parents: dict[str, str] = {}
     for record in cases:
-        for key in dict.fromkeys(spec.values(record)):
+        keys = spec.values(record)
+        for key in dict.fromkeys(keys):
             by_key[key].records.append(record)
+        if spec.key == "region":  # a case's region keys run from province down, each inside the last
+            parents.update(zip(keys[1:], keys))
     _unique_slugs(terms)
+    for term in terms:
+        if term.key in parents:
+            by_key[parents[term.key]].children.append(term)
     return Facet(spec.key, spec.label, terms)
 
 

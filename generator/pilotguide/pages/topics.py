@@ -17,7 +17,8 @@ import jinja2
 
 from ..content.model import Content, Record
 from ..content.review import is_overdue
-from . import charts
+from . import case_table, charts
+from .filters import place
 from .taxonomy import Facet, Term, case_facets, term_page
 
 # Cross tables on the topics index: the questions cadres ask most ("rural cases about mediation").
@@ -42,12 +43,9 @@ def h(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def filter_spec(facets: list[Facet]) -> str:
+def filter_spec(facets: list[Facet], brief: bool = False) -> str:
     """The facets and their options (used terms only, with counts), as JSON for filter.js."""
-    spec = [{"key": f.key, "label": f.label,
-             "options": [[t.key, t.label, t.depth, len(t.records)] for t in f.used()]}
-            for f in facets]
-    return json.dumps(spec, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(case_table.spec(facets, brief), ensure_ascii=False, separators=(",", ":"))
 
 
 def filter_attrs(record: Record) -> str:
@@ -91,18 +89,25 @@ def template_globals(content: Content, facets: list[Facet]) -> dict[str, Any]:
     return dict(facets=facets, filter_spec=filter_spec, filter_attrs=filter_attrs,
                 filter_hash=filter_hash, both=both, term_page=term_page,
                 overdue=lambda record: is_overdue(record, content.today),
-                record_link=record_link,
+                record_link=record_link, list_limit=case_table.LIST_LIMIT, index_terms=case_table.INDEX_TERMS,
+                case_table=dict(paged=case_table.is_paged(content), page_rows=case_table.PAGE_ROWS,
+                                data_file=case_table.DATA_FILE),
                 status_class=lambda status: STATUS_CLASSES.get(status, "other"))
 
 
 def render_finding_pages(content: Content, facets: list[Facet], render: Callable[..., None],
                          pages: dict[str, str]) -> None:
-    """Add the topics, statistics and changes pages (and the chart SVGs) to `pages`."""
+    """Add the topics, statistics and changes pages (and the chart SVGs, the case table's data
+    file) to `pages`."""
+    if case_table.is_paged(content):
+        pages[case_table.DATA_FILE] = case_table.data_file(content, facets, place)
     render("topics-index.md.j2", "topics/index.md", crosses=crosses(facets))
     for f in facets:
         for term in f.used():
             # inputs: what the page shows, for pilotguide serve's page memo (render.py)
-            inputs = (f.key, f.label, term.key, term.label, term.slug, *term.records)
+            children = tuple((c.key, c.slug, len(c.records)) for c in term.children)
+            inputs = (f.key, f.label, term.key, term.label, term.slug, len(term.records), children,
+                      *term.records[:case_table.LIST_LIMIT])
             render("topic.md.j2", term_page(f.key, term), inputs, facet=f, term=term)
     figures = charts.figures(facets, len(content.all("case-study")))
     render("statistics.md.j2", "statistics.md", figures=figures)

@@ -48,11 +48,12 @@ def quiet_dirty_warning() -> None:
 
 
 def build_site(config_file: Path, site_dir: Path | None = None, strict: bool = False,
-               verbose: bool = False, content=None) -> Path:
+               verbose: bool = False, content=None, jobs: int | None = None) -> Path:
     """Build the MkDocs site of `config_file`; return the site folder. Raises on failure.
 
     `content`, when given, is the already checked content of the project (loaded only once): it
-    is handed to the pilotguide plugin instance of this build."""
+    is handed to the pilotguide plugin instance of this build. `jobs`: processes for the parts of
+    the build that are parallel by nature (None: what mkdocs.yml says, else 1)."""
     _mkdocs_logging(verbose, config_file=Path(config_file))
     config_file = config_file.resolve()
     probe = load_config(str(config_file))
@@ -63,7 +64,15 @@ def build_site(config_file: Path, site_dir: Path | None = None, strict: bool = F
         plugin = config.plugins.get("pilotguide")
         if content is not None and plugin is not None:
             plugin.content = content
-        mkdocs_build(config)
+        if jobs is not None and plugin is not None:
+            plugin.config.jobs = jobs
+        try:
+            mkdocs_build(config)
+        finally:
+            # MkDocs keeps plugin instances between loads of one config in a process: the content
+            # handed over is this build's only, never the next one's.
+            if plugin is not None:
+                plugin.content = None
 
     write_atomically(target, fill, "building-")
     return target

@@ -8,10 +8,12 @@ and passes in. No module keeps state.
 
 from __future__ import annotations
 
+import gc
 import logging
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import jinja2
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
@@ -28,7 +30,7 @@ from ..pages.paths import SiteAddress
 from ..pages.render import render_pages
 from ..pages.sanitize import clean_page, safe_title
 from ..pages.templates import Templates
-from . import pagefind_search
+from . import pagecache, pagefind_search
 from .build import clash_problems, site_address
 from .extras import asset_files, configure_mkdocs
 from .glossary_links import GlossaryTermsExtension
@@ -57,6 +59,15 @@ class PreviewSession:
     downloads: DownloadCache = field(default_factory=DownloadCache)
     search: OfflineSearch = field(default_factory=OfflineSearch)
     templates: Templates | None = None
+    frozen: bool = False  # long-lived objects moved out of the garbage collector's way
+
+    def settle(self) -> None:
+        """After the first build: the loaded guide, the theme and jieba's dictionary live as long as
+        the preview; out of the collector's sight, later saves do not pay to scan them again."""
+        if not self.frozen:
+            gc.collect()
+            gc.freeze()
+            self.frozen = True
 
     def close(self) -> None:
         self.stage.close()
@@ -79,6 +90,10 @@ class GuideBuild:
         self.downloads: dict[str, bytes] = {}
         self.terms: GlossaryTermsExtension | None = None
         self.site: SiteAddress | None = None  # from MkDocs' config, in prepare()
+        self.pagecache: pagecache.PageCache | None = None  # this build's, opened once files are known
+        self.cache_report: tuple[int, int] | None = None  # pages reused, pages built and stored
+        # a preview renders few pages per save; forking for them would cost more than it saves
+        self.jobs = 1 if session is not None else max(1, options.get("jobs") or 1)
 
     def _load(self) -> Content:
         try:
@@ -99,7 +114,8 @@ class GuideBuild:
         self.site = site_address(config) if self.session is None else replace(site_address(config), url=None)
         try:
             self.pages = render_pages(self.content, templates, downloads=self.formats,
-                                      memo=self.session.memo if self.session else None, site=self.site)
+                                      memo=self.session.memo if self.session else None, jobs=self.jobs,
+                                      site=self.site)
         except ContentError as error:
             if self.session is None:
                 raise ContentPluginError(error, "页面生成失败：") from None
@@ -108,7 +124,7 @@ class GuideBuild:
         try:
             self.downloads = course_files(self.content, self.pages, self.formats,
                                           cache=self.session.downloads if self.session else None,
-                                          templates=templates, site=self.site)
+                                          templates=templates, site=self.site, jobs=self.jobs)
         except PackError as error:
             if self.session is None:
                 raise PluginError(str(error)) from None
@@ -153,7 +169,42 @@ class GuideBuild:
             files.append(self._file(config, path, data))
         for asset in asset_files(config):
             files.append(asset)
+        self._open_cache(files, config)
         return files
+
+    def _open_cache(self, files: Files, config) -> None:
+        """The build cache, for `pilotguide build` (a preview's dirty builds skip pages already)."""
+        if self.session is not None or not self.options.get("build_cache", True) or not pagecache.usable(config):
+            return
+        stamp = config.copyright if self.content.edition is not None else None
+        docs = sorted(f.src_uri for f in files.documentation_pages())
+        glossary = sorted(repr(t) for t in self.terms.by_text.values()) if self.terms is not None else []
+        nav = [pagecache.title_part(self.pages.get(p) or _read(Path(config.docs_dir) / p))
+               for p in pagecache.nav_pages(config.nav)]
+        self.pagecache = pagecache.PageCache(self.root, pagecache.fingerprint(config, docs, glossary, nav, stamp), stamp)
+        for plugin in config.plugins.values():
+            if hasattr(plugin, "search_index"):  # Material's search: reused pages bring their entries
+                self.pagecache.index_with(plugin.search_index)
+
+    def reuse(self, markdown: str, page) -> None:
+        """A page the build cache holds skips Markdown, search indexing and the theme template."""
+        if self.pagecache is not None and (entry := self.pagecache.lookup(page.file.src_uri, markdown)) is not None:
+            self.pagecache.replay(page, entry)
+
+    def theme_env(self, env):
+        if self.pagecache is not None:  # the template that prints a reused page as it was
+            printed = jinja2.DictLoader({pagecache.TEMPLATE: "{{ page.pilotguide_output }}"})
+            env.loader = jinja2.ChoiceLoader([printed, env.loader])
+        return env
+
+    def keep(self, page, output: str) -> None:
+        if self.pagecache is not None:
+            self.pagecache.store(page, output)
+
+    def abandon(self) -> None:
+        if self.pagecache is not None:
+            self.pagecache.abandon()
+            self.pagecache = None
 
     def _file(self, config, path: str, data: str | bytes) -> File:
         if self.session is None or path not in self.pages:
@@ -170,8 +221,10 @@ class GuideBuild:
         """Sanitise the HTML of generated pages (their text comes from content files).
 
         Hand-written pages in docs/ are the publisher's own and pass untouched."""
-        if page.file.src_uri not in self.pages:
-            return html
+        if self.pagecache is not None:
+            self.pagecache.converted(page.file.src_uri)
+        if page.file.src_uri not in self.pages or (self.pagecache and page.file.src_uri in self.pagecache.hits):
+            return html  # not generated, or reused from the build cache (cleaned when it was made)
         page.title = safe_title(page.title)  # taken from the first heading, which holds content text
         return clean_page(html)
 
@@ -184,6 +237,12 @@ class GuideBuild:
         return output
 
     def post_build(self, site_dir: str) -> None:
+        if self.session is not None:
+            self.session.settle()
+        if self.pagecache is not None:
+            self.cache_report = (self.pagecache.reused, self.pagecache.built)
+            self.pagecache.close()
+            self.pagecache = None
         if self.problems:
             return
         self.search.on_post_build(Path(site_dir))
@@ -195,3 +254,10 @@ class GuideBuild:
         paths = [self.root / kind.folder for kind in kinds().values()]
         paths += [self.root / VOCABULARIES_FILE, self.root / SYNONYMS_FILE, self.root / self.options.templates_dir]
         return [p for p in paths if p.exists()]
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""

@@ -26,6 +26,10 @@ _OPTIONS = dict(
     # chunked index for big guides (needs a web server); `auto` picks Pagefind from the threshold.
     search_backend=c.Choice(("material", "pagefind", "auto"), default="material"),
     pagefind_threshold=c.Type(int, default=2000),  # generated pages; used by `auto`
+    # Repeated builds reuse unchanged pages from .pilotguide-cache/ (site/pagecache.py).
+    build_cache=c.Type(bool, default=True),
+    # Processes for rendering record pages and making course documents (`pilotguide build --jobs`).
+    jobs=c.Type(int, default=1),
     # One switch per download format (courses/formats.py): `pdf: false` builds without WeasyPrint.
     # Formats may share a switch (`book` makes guide.pdf and guide.docx).
     **{name: c.Type(bool, default=f.default) for name, f in switches().items()},
@@ -40,6 +44,7 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):  # type: ignore[valid-type
         self.content = None  # checked content handed over by `pilotguide build` (site/build.py)
         self.session: PreviewSession | None = None  # kept between rebuilds under `serve`
         self.guide: GuideBuild | None = None
+        self.cache_report: tuple[int, int] | None = None  # the last build's pages reused, pages stored
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         if command == "serve":
@@ -52,6 +57,7 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):  # type: ignore[valid-type
     def on_config(self, config):
         root = Path(config.config_file_path).parent.resolve()
         self.guide = GuideBuild(root, self.config, content=self.content, session=self.session)
+        self.cache_report = None  # MkDocs keeps this instance across the builds of one process
         self.guide.prepare(config)
         return config
 
@@ -60,7 +66,11 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):  # type: ignore[valid-type
 
     def on_page_markdown(self, markdown, page, config, files):
         self.guide.start_page(page.file.src_uri)
+        self.guide.reuse(markdown, page)  # from the build cache, when nothing that shapes it changed
         return markdown
+
+    def on_env(self, env, config, files):
+        return self.guide.theme_env(env)
 
     @event_priority(100)  # first, so the search index and other plugins only ever see clean HTML
     def on_page_content(self, html: str, page, config, files) -> str:
@@ -69,6 +79,7 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):  # type: ignore[valid-type
     # Search and offline use (search.py): our worker, the local iframe-worker shim, a UTF-8 index.
     # With the Pagefind backend (pagefind_search.py), pages get its search box and the site its index.
     def on_post_page(self, output: str, page, config) -> str:
+        self.guide.keep(page, output)  # into the build cache
         return self.guide.post_page(output, page.url)
 
     def on_post_template(self, output_content: str, template_name: str, config) -> str:
@@ -77,6 +88,11 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):  # type: ignore[valid-type
     @event_priority(-50)  # after Material's search plugin writes the index, before `offline` copies it
     def on_post_build(self, config) -> None:
         self.guide.post_build(config.site_dir)
+        self.cache_report = self.guide.cache_report
+
+    def on_build_error(self, error) -> None:
+        if self.guide is not None:
+            self.guide.abandon()
 
     def on_serve(self, server, config, builder):
         for path in self.guide.watched():

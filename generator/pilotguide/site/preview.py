@@ -58,6 +58,9 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
 
     def __init__(self) -> None:
         self._code: dict[str, bytes] = {}
+        # The theme's template names, per loader search path: MkDocs lists Material's thousands
+        # of files on every rebuild to find its static templates; they do not change while serving.
+        self.listings: dict[tuple, list[str]] = {}
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         if bucket.key in self._code:
@@ -76,6 +79,21 @@ def share_bytecode(theme, cache: jinja2.BytecodeCache) -> None:
     def get_env():
         env = make_env()
         env.bytecode_cache = cache
+        listings = getattr(cache, "listings", None)
+        if listings is not None:
+            key = tuple(getattr(env.loader, "searchpath", ()))
+            list_templates = env.list_templates
+
+            def listed(extensions=None, filter_func=None):
+                if extensions is not None or filter_func is None:
+                    return list_templates(extensions, filter_func)
+                # MkDocs' filter is the same code on every rebuild (its patterns come from the
+                # theme, which a preview does not reload: see the README)
+                full = (key, filter_func.__code__)
+                if full not in listings:
+                    listings[full] = list_templates(filter_func=filter_func)
+                return listings[full]
+            env.list_templates = listed
         return env
 
     theme.get_env = get_env
