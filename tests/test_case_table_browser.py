@@ -51,7 +51,8 @@ def a_late_case(site: Path) -> list:
 def finds_by_text(page, url: str, late: list) -> None:
     page.goto(url)
     page.locator(".pg-filter__search").wait_for()
-    assert len(visible_titles(page)) == case_table.PAGE_ROWS and "共 1000 个案例" in page.locator(".pg-filter__count").inner_text()
+    assert len(visible_titles(page)) == case_table.PAGE_ROWS
+    assert "共 1000 个案例" in page.locator(".pg-filter__count").inner_text()
     page.locator(".pg-filter__search").fill(late[1])
     assert visible_titles(page) == [late[1]] and shown(page) == 1
     page.locator("table[data-pg-facets] tbody a", has_text=late[1]).click()

@@ -87,7 +87,8 @@ def test_cli_under_a_non_utf8_locale(minimal, locale, request):
 
 def test_help_of_python_m_pilotguide_and_every_subcommand_is_chinese(minimal):
     env = base_env(LANG="C.UTF-8")
-    for command in ([], *([name] for name in ("check", "build", "serve", "generate", "new", "schema", "workbook", "import"))):
+    names = ("check", "build", "serve", "generate", "new", "schema", "workbook", "import")
+    for command in ([], *([name] for name in names)):
         result = pilotguide(minimal, *command, "--help", env=env)
         out = result.stdout.decode("utf-8")
         assert result.returncode == 0 and out.startswith("用法：") and "-m pilotguide" in out, out

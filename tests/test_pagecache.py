@@ -47,7 +47,8 @@ def test_a_second_build_reuses_every_page_and_writes_the_same_site(project):
 
 def test_one_changed_record_rebuilds_only_pages_whose_text_changed(project):
     case = next((project / "case-studies").glob("*.yaml"))
-    case.write_text(case.read_text(encoding="utf-8").replace("\nsummary: ", "\nsummary: 新增一句。", 1), encoding="utf-8")
+    text = case.read_text(encoding="utf-8").replace("\nsummary: ", "\nsummary: 新增一句。", 1)
+    case.write_text(text, encoding="utf-8")
     reused, made = built(project, "second")
     assert made >= 1 and reused >= 1  # the case page and the pages listing it; not the rest
     os.rename(project / pagecache.CACHE_DIR, project / "old-cache")  # a cold build of the same content
@@ -72,11 +73,14 @@ def test_a_template_override_rebuilds_the_pages_it_shapes(project):
 
 def test_a_theme_change_invalidates_every_page(project):
     config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("theme: {", "theme: {custom_dir: overrides, "), encoding="utf-8")
-    write(project / "overrides" / "main.html", '{% extends "base.html" %}\n{% block footer %}<p>页脚一</p>{% endblock %}\n')
+    text = config.read_text(encoding="utf-8").replace("theme: {", "theme: {custom_dir: overrides, ")
+    config.write_text(text, encoding="utf-8")
+    write(project / "overrides" / "main.html",
+          '{% extends "base.html" %}\n{% block footer %}<p>页脚一</p>{% endblock %}\n')
     assert built(project, "second")[0] == 0
     assert built(project, "third")[1] == 0  # unchanged again: all reused
-    write(project / "overrides" / "main.html", '{% extends "base.html" %}\n{% block footer %}<p>页脚二</p>{% endblock %}\n')
+    write(project / "overrides" / "main.html",
+          '{% extends "base.html" %}\n{% block footer %}<p>页脚二</p>{% endblock %}\n')
     assert built(project, "fourth")[0] == 0  # only the theme file changed, not mkdocs.yml
     assert "页脚二" in (project / "fourth" / "index.html").read_text(encoding="utf-8")
 
@@ -89,7 +93,8 @@ def test_a_version_change_invalidates_every_page(project, monkeypatch):
 
 def test_the_cache_can_be_switched_off(project):
     config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("pilotguide]", "{pilotguide: {build_cache: false}}]"), encoding="utf-8")
+    text = config.read_text(encoding="utf-8").replace("pilotguide]", "{pilotguide: {build_cache: false}}]")
+    config.write_text(text, encoding="utf-8")
     assert built(project, "second") is None
 
 

@@ -21,7 +21,9 @@ class Problem:
     place: str = ""  # how to show the location when it is not `path:line:col` (a spreadsheet cell)
 
     def __str__(self) -> str:
-        where = self.place or (self.path if self.line <= 0 else f"{self.path}:{self.line}" + (f":{self.col}" if self.col > 0 else ""))
+        where = self.place or self.path
+        if not self.place and self.line > 0:
+            where += f":{self.line}" + (f":{self.col}" if self.col > 0 else "")
         prefix = "警告：" if self.warning else ""
         return f"{where}: {prefix}{self.message}"
 

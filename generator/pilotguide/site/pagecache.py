@@ -100,10 +100,12 @@ def fingerprint(config, doc_paths: list[str], glossary: list[str], nav_sources: 
                 stamp: str | None = None) -> str:
     """Everything besides a page's own Markdown that shapes its HTML (see the module docstring)."""
     package = Path(__file__).resolve().parent.parent
-    extensions = [e if isinstance(e, str) else f"{type(e).__module__}.{type(e).__name__}" for e in config.markdown_extensions]
+    extensions = [e if isinstance(e, str) else f"{type(e).__module__}.{type(e).__name__}"
+                  for e in config.markdown_extensions]
     custom_dir = config.theme.custom_dir if hasattr(config.theme, "custom_dir") else None
     config_file = Path(config.config_file_path) if config.config_file_path else None
-    return _hash(_versions(), _tree_hash(package), config_file.read_bytes() if config_file and config_file.is_file() else b"",
+    config_bytes = config_file.read_bytes() if config_file and config_file.is_file() else b""
+    return _hash(_versions(), _tree_hash(package), config_bytes,
                  json.dumps(extensions), json.dumps(config.mdx_configs, sort_keys=True, default=str),
                  json.dumps([str(p) for p in config.extra_css + config.extra_javascript]),
                  _tree_hash(Path(custom_dir)) if custom_dir else "", "\n".join(doc_paths), "\n".join(glossary),
@@ -157,7 +159,8 @@ class PageCache:
         self._converting = (src_uri, self._counter.count)
 
     def converted(self, src_uri: str) -> None:
-        if self._converting is not None and self._converting[0] == src_uri and self._counter.count != self._converting[1]:
+        converting = self._converting
+        if converting is not None and converting[0] == src_uri and self._counter.count != converting[1]:
             self.warned.add(src_uri)
         self._converting = None
 
