@@ -121,7 +121,8 @@ def test_slides_titles_follow_the_course_in_order(deck, course, content):
     expected = [plain(course.title), "课程目标", "课程安排"]
     for n, s in enumerate(course.sessions, 1):
         expected.append(f"第 {n} 节　{plain(s.title)}（{s.minutes} 分钟）")
-        expected += [f"第 {content.get('step', i).order} 步　{plain(content.get('step', i).title)}" for i in s.steps or ()]
+        steps = [content.get("step", i) for i in s.steps or ()]
+        expected += [f"第 {step.order} 步　{plain(step.title)}" for step in steps]
         expected += [f"政策：{plain(content.get('policy', i).title)}" for i in s.policies or ()]
         expected += [f"案例：{plain(content.get('case-study', i).title)}" for i in s.case_studies or ()]
         expected += ["术语"] * bool(s.glossary) + ["讨论题"] * bool(s.discussion)
@@ -137,8 +138,9 @@ def test_every_slide_is_chinese_in_a_real_layout_with_an_east_asian_font(deck):
         assert CJK.search(slide_text(slide)), slide.shapes.title.text
         assert slide.slide_layout.name in ("Title Slide", "Title and Content")
         assert all(shape.is_placeholder for shape in slide.shapes if shape.has_text_frame)
-        runs = [r for shape in slide.shapes if shape.has_text_frame for p in shape.text_frame.paragraphs for r in p.runs]
-        runs += [r for p in slide.notes_slide.notes_text_frame.paragraphs for r in p.runs] if slide.has_notes_slide else []
+        frames = [shape.text_frame for shape in slide.shapes if shape.has_text_frame]
+        frames += [slide.notes_slide.notes_text_frame] if slide.has_notes_slide else []
+        runs = [r for frame in frames for p in frame.paragraphs for r in p.runs]
         for run in runs:
             ea = run._r.find(qn("a:rPr")).find(qn("a:ea"))
             assert ea is not None and ea.get("typeface") == "Noto Sans CJK SC", run.text
@@ -179,7 +181,8 @@ def _measured_height(shape) -> tuple[float, float]:
     for paragraph in frame.paragraphs:
         text = "".join(r.text for r in paragraph.runs)
         size = paragraph.runs[0].font.size.pt
-        indent = 0 if shape.placeholder_format.idx == 0 or shape.placeholder_format.type == 4 else fit.BODY_INDENTS[paragraph.level]
+        title_or_subtitle = shape.placeholder_format.idx == 0 or shape.placeholder_format.type == 4
+        indent = 0 if title_or_subtitle else fit.BODY_INDENTS[paragraph.level]
         width = (Emu(shape.width).pt - 14.4 - indent) * 10
         font, lines, line = _font(size), 1, ""
         for ch in text:

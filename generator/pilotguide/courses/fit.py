@@ -2,8 +2,8 @@
 
 Chinese wraps at any character and each character is one em wide, so a line holds about
 (box width - insets - indent) / size characters; Latin letters and digits count about 0.6 em.
-Each paragraph takes its lines at 1.45 x the size (Noto CJK's ascent + descent) plus the 20% space before that python-pptx's
-default master sets. A safety margin covers punctuation that may not start a line.
+Each paragraph takes its lines at 1.45 x the size (Noto CJK's ascent + descent) plus the 20%
+space before that python-pptx's default master sets. A safety margin covers punctuation that may not start a line.
 """
 
 from __future__ import annotations

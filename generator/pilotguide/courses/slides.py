@@ -70,7 +70,8 @@ class Deck:
         if url:  # the QR code takes the lower right corner; the text keeps the rest of the box
             left, top, width, height = body.left, body.top, body.width, body.height
             side = Emu(height // 2)
-            slide.shapes.add_picture(io.BytesIO(png(url, scale=8)), left + width - side, top + height - side, side, side)
+            slide.shapes.add_picture(io.BytesIO(png(url, scale=8)), left + width - side, top + height - side,
+                                     side, side)
             body.left, body.top, body.width, body.height = left, top, width, Emu(height - side)
         _fill(body, [(line, 0) for line in lines], (24, 20, 18, 16, 14))
 

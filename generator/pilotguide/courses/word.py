@@ -33,7 +33,8 @@ PNG_DATA = "data:image/png;base64,"
 BLOCKS = ("p", "div", "table", "blockquote", "pre", "ul", "ol")
 HEADINGS = {"h1": 0, "h2": 1, "h3": 2, "h4": 3, "h5": 4, "h6": 4}  # 0 is Word's Title style
 BOOK_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}  # the book: parts are Heading 1
-STYLED = ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Heading 4", "Heading 5", "Heading 6", "List Bullet",
+STYLED = ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Heading 4", "Heading 5", "Heading 6",
+          "List Bullet",
           "List Bullet 2", "List Bullet 3", "List Number", "List Number 2", "List Number 3",
           "List Continue", "List Continue 2", "Quote", "Footer")
 
