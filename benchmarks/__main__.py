@@ -129,20 +129,23 @@ def rebuild_table(r: dict, n: int) -> str:
 
 
 def table(rows: list[dict]) -> str:
-    head = ("| N cases | pages | generator s (share) | build s (CPU s) | ms/page | ms/case | naive s (CPU s) | naive ms/page "
-            "| naive ÷ ours (CPU) | peak MiB ours / naive | site MB ours / naive | search index MB | bytes/page | ÷ Material default |")
+    head = ("| N cases | pages | generator s (share) | build s (CPU s) | ms/page | ms/case | naive s (CPU s) "
+            "| naive ms/page | naive ÷ ours (CPU) | peak MiB ours / naive | site MB ours / naive "
+            "| search index MB | bytes/page | ÷ Material default |")
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for r in rows:
         o = r["ours"]
         naive = r.get("naive")
         share = r["generator"] / o["wall"]
-        cells = [f"{r['n']:,}", f"{r['pages']:,}", f"{r['generator']:.2f} ({share:.1%})", f"{o['wall']:.1f} ({o['cpu']:.1f})",
+        site = f"{r['site_bytes'] / 1e6:.0f}"
+        cells = [f"{r['n']:,}", f"{r['pages']:,}", f"{r['generator']:.2f} ({share:.1%})",
+                 f"{o['wall']:.1f} ({o['cpu']:.1f})",
                  f"{o['wall'] / r['pages'] * 1000:.1f}", f"{o['wall'] / r['n'] * 1000:.1f}",
                  f"{naive['wall']:.1f} ({naive['cpu']:.1f})" if naive else "—",
                  f"{naive['wall'] / r['pages'] * 1000:.1f}" if naive else "—",
                  f"{naive['wall'] / o['wall']:.1f}× ({naive['cpu'] / o['cpu']:.1f}×)" if naive else "—",
                  f"{o['peak_mib']:.0f} / {naive['peak_mib']:.0f}" if naive else f"{o['peak_mib']:.0f} / —",
-                 f"{r['site_bytes'] / 1e6:.0f} / {r['naive_site_bytes'] / 1e6:.0f}" if naive else f"{r['site_bytes'] / 1e6:.0f} / —",
+                 f"{site} / {r['naive_site_bytes'] / 1e6:.0f}" if naive else f"{site} / —",
                  f"{r['index_bytes'] / 1e6:.1f}", f"{r['index_bytes'] / r['pages']:,.0f}",
                  f"{r['index_bytes'] / r['default_index_bytes']:.2f}×" if r.get("default_index_bytes") else "—"]
         lines.append("| " + " | ".join(cells) + " |")
@@ -153,8 +156,8 @@ def phases(rows: list[dict]) -> str:
     lines = ["| N cases | load | validate | resolve | render | CPU s (build) |", "|---|---|---|---|---|---|"]
     for r in rows:
         p = r["ours"]["phases"]
-        lines.append(f"| {r['n']:,} | " + " | ".join(f"{p.get(k, 0):.2f}" for k in ("load", "validate", "resolve", "render"))
-                     + f" | {r['ours']['cpu']:.1f} |")
+        cells = " | ".join(f"{p.get(k, 0):.2f}" for k in ("load", "validate", "resolve", "render"))
+        lines.append(f"| {r['n']:,} | {cells} | {r['ours']['cpu']:.1f} |")
     return "\n".join(lines)
 
 
@@ -171,22 +174,27 @@ def verdict(rows: list[dict], extra: dict) -> list[str]:
         wall = ratio("wall", "page")
         out.append(f"per page at 10,000 ÷ per page at 1,000: {wall:.2f}× ({'met' if wall <= 1.25 else 'NOT met'}, "
                    f"target ≤ 1.25×); CPU per page {ratio('cpu', 'page'):.2f}×; per case study: wall "
-                   f"{ratio('wall', 'case'):.2f}×, CPU {ratio('cpu', 'case'):.2f}× (taxonomy pages grow slower than cases)")
+                   f"{ratio('wall', 'case'):.2f}×, CPU {ratio('cpu', 'case'):.2f}× "
+                   "(taxonomy pages grow slower than cases)")
     if 1000 in by_n and "naive" in by_n[1000]:
         speed = by_n[1000]["naive"]["wall"] / by_n[1000]["ours"]["wall"]
         out.append(f"faster than naive at 1,000: {speed:.1f}× ({'met' if speed >= 4 else 'NOT met'}, target ≥ 4×)")
     for r in rows:
         if r.get("default_index_bytes"):
             ratio = r["index_bytes"] / r["default_index_bytes"]
-            out.append(f"search index ÷ Material default at {r['n']:,}: {ratio:.2f}× ({'met' if ratio <= 0.55 else 'NOT met'}, target ≤ 0.55×)")
+            verdict = "met" if ratio <= 0.55 else "NOT met"
+            out.append(f"search index ÷ Material default at {r['n']:,}: {ratio:.2f}× ({verdict}, target ≤ 0.55×)")
     for r in rows:
         size, path = r["largest"]
-        out.append(f"largest page at {r['n']:,}: {size / 1000:.0f} KB, {path} ({'met' if size <= PAGE_LIMIT else 'NOT met'}, target ≤ 300 KB)")
+        verdict = "met" if size <= PAGE_LIMIT else "NOT met"
+        out.append(f"largest page at {r['n']:,}: {size / 1000:.0f} KB, {path} ({verdict}, target ≤ 300 KB)")
     for e in extra.get("edits", []):
         limit = 1.0 if e["n"] <= 1000 else 3.0
         for field in ("body", "title"):
             m = e[field]["median"]
-            out.append(f"save → updated page at {e['n']:,}, {field} edit: median {m:.2f} s ({'met' if m <= limit else 'NOT met'}, target ≤ {limit:.0f} s)")
+            verdict = "met" if m <= limit else "NOT met"
+            out.append(f"save → updated page at {e['n']:,}, {field} edit: median {m:.2f} s "
+                       f"({verdict}, target ≤ {limit:.0f} s)")
     if "rebuilds" in extra:
         r = extra["rebuilds"]
         for key, limit, label in (("warm", 0.25, "unchanged rebuild"), ("edit", 0.33, "one-edit rebuild")):
@@ -202,7 +210,8 @@ def machine() -> str:
     models = [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines()
               if line.startswith("model name")] if cpuinfo.exists() else []
     cpu = models[0] if models else platform.processor()
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    system = f"{platform.system()} {platform.release()}"
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {system}"
 
 
 def main() -> None:
@@ -211,10 +220,14 @@ def main() -> None:
     parser.add_argument("--big", action="store_true", help="also N = 10,000 (several minutes)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--naive-max", type=int, default=1000, help="largest N for the naive site (default 1000)")
-    parser.add_argument("--edit-n", default="", help="comma-separated N for the serve edit test (default 1000, with --big also 10000; 0: skip)")
-    parser.add_argument("--rebuild-n", type=int, default=0, help="N for repeated builds and 2 jobs (default: largest N; -1: skip)")
-    parser.add_argument("--search-n", type=int, default=0, help="N for first-query bytes (default: largest N; -1: skip)")
-    parser.add_argument("--book-n", type=int, default=1000, help="N for the whole-guide book (guide.pdf/.docx; 0: skip)")
+    parser.add_argument("--edit-n", default="",
+                        help="comma-separated N for the serve edit test (default 1000, with --big also 10000; 0: skip)")
+    parser.add_argument("--rebuild-n", type=int, default=0,
+                        help="N for repeated builds and 2 jobs (default: largest N; -1: skip)")
+    parser.add_argument("--search-n", type=int, default=0,
+                        help="N for first-query bytes (default: largest N; -1: skip)")
+    parser.add_argument("--book-n", type=int, default=1000,
+                        help="N for the whole-guide book (guide.pdf/.docx; 0: skip)")
     parser.add_argument("--import-sizes", default="1000,10000",
                         help="rows of the collection workbook import timings (default 1000,10000; 0: skip)")
     parser.add_argument("--work", type=Path, help="working folder (default: a temporary one, removed)")
@@ -266,25 +279,30 @@ def main() -> None:
     print()
     print("Generator phases (s, inside the build):")
     print(phases(rows))
-    print("\nLargest generated page: " + "; ".join(f"{r['n']:,} cases {r['largest'][0]:,} bytes ({r['largest'][1]})" for r in rows))
+    largest = "; ".join(f"{r['n']:,} cases {r['largest'][0]:,} bytes ({r['largest'][1]})" for r in rows)
+    print("\nLargest generated page: " + largest)
     if "rebuilds" in extra:
         print("\nRepeated builds (build cache) and jobs, wall s (CPU s):")
         print(rebuild_table(extra["rebuilds"], extra["rebuilds"]["n"]))
     for e in extra["edits"]:
         t, b = e["title"], e["body"]
         print(f"\nSave → updated page under `pilotguide serve` at N = {e['n']:,} (median of {len(t['edits'])} saves): "
-              f"title edit (case page and the case table's data) {t['median']:.2f} s {[round(x, 2) for x in t['edits']]}; "
-              f"body edit (its own page) {b['median']:.2f} s {[round(x, 2) for x in b['edits']]}; first build {t['first_build']:.1f} s.")
+              f"title edit (case page and the case table's data) {t['median']:.2f} s "
+              f"{[round(x, 2) for x in t['edits']]}; body edit (its own page) {b['median']:.2f} s "
+              f"{[round(x, 2) for x in b['edits']]}; first build {t['first_build']:.1f} s.")
     if "search" in extra:
         s = extra["search"]
         print(f"\nFirst search at N = {s['n']:,} (bytes downloaded, raw / gzip): "
-              f"Material {s['material']['bytes'] / 1e6:.2f} MB / {s['material']['gzip'] / 1e6:.2f} MB in {s['material']['requests']} requests; "
-              f"Pagefind {s['pagefind']['bytes'] / 1e6:.2f} MB / {s['pagefind']['gzip'] / 1e6:.2f} MB in {s['pagefind']['requests']} requests "
+              f"Material {s['material']['bytes'] / 1e6:.2f} MB / {s['material']['gzip'] / 1e6:.2f} MB "
+              f"in {s['material']['requests']} requests; "
+              f"Pagefind {s['pagefind']['bytes'] / 1e6:.2f} MB / {s['pagefind']['gzip'] / 1e6:.2f} MB "
+              f"in {s['pagefind']['requests']} requests "
               f"(Pagefind build {extra['pagefind_build']['wall']:.1f} s).")
     if "book" in extra:
         b = extra["book"]
-        print(f"\nWhole-guide book at N = {b['cases']:,} cases: {b['pages']:,} A4 pages, PDF {b['pdf_bytes'] / 1e6:.1f} MB, "
-              f"DOCX {b['docx_bytes'] / 1e6:.1f} MB, {b['wall']:.1f} s in all (peak {b['peak_mib']:.0f} MiB); phases (s): "
+        print(f"\nWhole-guide book at N = {b['cases']:,} cases: {b['pages']:,} A4 pages, "
+              f"PDF {b['pdf_bytes'] / 1e6:.1f} MB, DOCX {b['docx_bytes'] / 1e6:.1f} MB, {b['wall']:.1f} s in all "
+              f"(peak {b['peak_mib']:.0f} MiB); phases (s): "
               + ", ".join(f"{k} {v:.1f} (CPU {b['cpu'][k]:.1f})" for k, v in b["phases"].items()))
     if "import" in extra:
         print("\nCollection workbook (export, then `pilotguide import` of it into a guide without those cases):")

@@ -122,8 +122,11 @@ def case(w: Writer, i: int, policies: int, steps: int) -> dict:
     where = w.place()
     name = where["community"]
     orgs = [{"name": name + w.org(), "description": w.sentence(place=name)} for _ in range(w.rng.randint(2, 4))]
-    body = "\n\n".join(f"## {heading}\n\n" + "\n\n".join(w.paragraph(w.rng.randint(3, 5), place=name, org=orgs[0]["name"])
-                                                      for _ in range(2)) for heading in w.pick(P.HEADINGS, 3))
+    def section(heading: str) -> str:
+        paragraphs = (w.paragraph(w.rng.randint(3, 5), place=name, org=orgs[0]["name"]) for _ in range(2))
+        return f"## {heading}\n\n" + "\n\n".join(paragraphs)
+
+    body = "\n\n".join(section(heading) for heading in w.pick(P.HEADINGS, 3))
     return {
         "id": f"case-{i:05d}", "title": f"{where['city']}{where['district']}{name}：{w.pick(P.CASE_TOPICS)}",
         "summary": w.paragraph(2, place=name), "location": where, "area": w.pick(VOCABULARIES["areas"]),

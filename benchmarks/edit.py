@@ -2,7 +2,8 @@
 
 Starts `pilotguide serve` on a free loopback port, waits for the first build, then changes the
 title of one case study a few times; each time it polls that case's page (and the case table,
-which lists the title: its data file in a big guide) until both show the new title. The server is stopped at the end, always.
+which lists the title: its data file in a big guide) until both show the new title. The server
+is stopped at the end, always.
 """
 
 from __future__ import annotations

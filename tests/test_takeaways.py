@@ -237,8 +237,8 @@ def test_without_site_url_the_closing_slide_has_no_code_and_no_address(content):
 def test_changing_a_step_changes_the_slides(tmp_path):
     root = copy_shipped(tmp_path)
     path = root / "steps" / "zhengce-xianxing.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("- 政策中写明了发展重点。", "- 政策中写明了本县的发展重点。"),
-                    encoding="utf-8")
+    text = path.read_text(encoding="utf-8").replace("- 政策中写明了发展重点。", "- 政策中写明了本县的发展重点。")
+    path.write_text(text, encoding="utf-8")
     deck = Presentation(io.BytesIO(make(load_content(root), ["slides"])[f"courses/{COURSE}-slides.pptx"]))
     text = squash("\n".join(slide_text(s) for s in deck.slides))
     assert "政策中写明了本县的发展重点。" in text and "□政策中写明了发展重点。" not in text

@@ -187,7 +187,8 @@ def serve(config: Path | None, dev_addr: str, full_rebuild: bool) -> None:
 @click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False), required=True,
               help="输出目录：写入手写页面（docs/）和生成的 Markdown 页面。")
 @click.option("--downloads/--no-downloads", default=True, show_default="生成",
-              help="是否同时生成下载文件（" + "；".join(f"{f.option}：{f.description}" for f in switches().values()) + "）。")
+              help="是否同时生成下载文件（"
+              + "；".join(f"{f.option}：{f.description}" for f in switches().values()) + "）。")
 def generate(config: Path | None, out: Path, downloads: bool) -> None:
     """把生成的 Markdown 连同 docs/ 写到磁盘，供其他静态站点引擎使用。"""
     from .site.build import generate as generate_files
@@ -240,7 +241,8 @@ KIND_OPTION_HELP = "记录类型，可重复（默认：case-study）。可选�
 def _kinds_option():
     from .intake.columns import WORKBOOK_KINDS
 
-    return click.option("--kind", "kinds", multiple=True, type=click.Choice(list(WORKBOOK_KINDS)), help=KIND_OPTION_HELP)
+    return click.option("--kind", "kinds", multiple=True, type=click.Choice(list(WORKBOOK_KINDS)),
+                        help=KIND_OPTION_HELP)
 
 
 @main.command()
@@ -283,7 +285,8 @@ def _workbook(config: Path | None, out: Path, kinds: tuple[str, ...], filled: bo
 @click.option("--dry-run", is_flag=True, help="只检查并列出将新建、更新、不变和跳过的记录，不写入任何文件。")
 @click.option("--update", is_flag=True, help="允许修改已有记录（只改表格中有的列；正文 body 等保留）。")
 @click.option("--kind", "csv_kind", default="case-study", show_default=True,
-              type=click.Choice(["case-study", "policy", "step", "glossary"]), help="CSV 文件中记录的类型（xlsx、xls、ods 按工作表名称识别）。")
+              type=click.Choice(["case-study", "policy", "step", "glossary"]),
+              help="CSV 文件中记录的类型（xlsx、xls、ods 按工作表名称识别）。")
 def import_(config: Path | None, file: Path, dry_run: bool, update: bool, csv_kind: str) -> None:
     """导入填好的收集表（.xlsx、.xls、.ods 或 .csv）：全部检查通过才写入，否则一个文件也不改。"""
     from .intake.importer import import_workbook
@@ -303,9 +306,11 @@ def import_(config: Path | None, file: Path, dry_run: bool, update: bool, csv_ki
 
 
 def _print_plan(report, dry_run: bool) -> None:
-    words = {"create": "新建", "update": "更新", "unchanged": "未变", "skip": "跳过（已有这条记录；要修改请加 --update）"}
+    words = {"create": "新建", "update": "更新", "unchanged": "未变",
+             "skip": "跳过（已有这条记录；要修改请加 --update）"}
     for item in report.planned:
-        click.echo(f"{words[item.action]}：{schemas.kinds()[item.kind].label} {item.id}（{item.row.cell.sheet} 第 {item.row.cell.row} 行）")
+        where = f"{item.row.cell.sheet} 第 {item.row.cell.row} 行"
+        click.echo(f"{words[item.action]}：{schemas.kinds()[item.kind].label} {item.id}（{where}）")
     prefix = "试运行，未写入任何文件。将" if dry_run else "导入完成："
     click.echo(prefix + report.summary())
 

@@ -181,7 +181,8 @@ class GuideBuild:
         glossary = sorted(repr(t) for t in self.terms.by_text.values()) if self.terms is not None else []
         nav = [pagecache.title_part(self.pages.get(p) or _read(Path(config.docs_dir) / p))
                for p in pagecache.nav_pages(config.nav)]
-        self.pagecache = pagecache.PageCache(self.root, pagecache.fingerprint(config, docs, glossary, nav, stamp), stamp)
+        fingerprint = pagecache.fingerprint(config, docs, glossary, nav, stamp)
+        self.pagecache = pagecache.PageCache(self.root, fingerprint, stamp)
         for plugin in config.plugins.values():
             if hasattr(plugin, "search_index"):  # Material's search: reused pages bring their entries
                 self.pagecache.index_with(plugin.search_index)
