@@ -6,16 +6,16 @@ returns when the whole guide is sound (else it raises ContentError with all prob
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 from ..errors import Problems
 from . import editions, schemas
 from .cache import RecordCache
-from .documents import Document, load_file, load_text
+from .documents import Document, load_file
 from .model import Content, Record, fields
 from .references import check_ids, check_references, check_step_order, order_records
 from .review import build_date, overdue_warnings
+from .settings import load_settings
 from .synonyms import load_synonyms
 from .validate import validate
 
@@ -59,17 +59,8 @@ def shown_path(root: Path, path: Path) -> str:
 
 def load_vocabularies(root: Path, problems: Problems) -> dict[str, list[str]]:
     """The project's vocabularies.yaml, or the packaged default when it has none."""
-    path = root / VOCABULARIES_FILE
-    if path.is_file():
-        doc = load_file(path, VOCABULARIES_FILE, problems)
-    else:
-        text = (resources.files("pilotguide") / VOCABULARIES_FILE).read_text(encoding="utf-8")
-        doc = load_text(text, f"(pilotguide)/{VOCABULARIES_FILE}", problems)
-    if doc is None:
-        return {}
-    kind = schemas.Kind("vocabularies", "", "词表", schemas.raw_schemas()["vocabularies.schema.json"])
-    validate(doc, kind, {}, problems)
-    data = doc.data if isinstance(doc.data, dict) else {}
+    doc, _ = load_settings(root, VOCABULARIES_FILE, "vocabularies.schema.json", "词表", problems)
+    data = doc.data if doc is not None and isinstance(doc.data, dict) else {}
     return {k: [str(t) for t in v] for k, v in data.items() if isinstance(v, list)}
 
 

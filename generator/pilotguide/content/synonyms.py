@@ -12,31 +12,19 @@ it against `synonyms.schema.json` and that no everyday word is listed twice or i
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 from ..errors import Problems
-from . import schemas
-from .documents import Document, load_file, load_text
-from .validate import validate
+from .documents import Document
+from .settings import load_settings
 
 SYNONYMS_FILE = "synonyms.yaml"
 
 
 def load_synonyms(root: Path, problems: Problems) -> dict[str, str]:
     """{everyday word: term} from the project's synonyms.yaml (or the packaged default)."""
-    path = Path(root) / SYNONYMS_FILE
-    if path.is_file():
-        doc = load_file(path, SYNONYMS_FILE, problems)
-    else:
-        text = (resources.files("pilotguide") / SYNONYMS_FILE).read_text(encoding="utf-8")
-        doc = load_text(text, f"(pilotguide)/{SYNONYMS_FILE}", problems)
-    if doc is None:
-        return {}
-    kind = schemas.Kind("synonyms", "", "同义词表", schemas.raw_schemas()["synonyms.schema.json"])
-    before = len(problems.errors)
-    validate(doc, kind, {}, problems)
-    if len(problems.errors) > before or not isinstance(doc.data, dict):
+    doc, valid = load_settings(root, SYNONYMS_FILE, "synonyms.schema.json", "同义词表", problems)
+    if doc is None or not valid or not isinstance(doc.data, dict):
         return {}
     return _mapping(doc, problems)
 
