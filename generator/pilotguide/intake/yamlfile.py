@@ -27,6 +27,16 @@ def _yaml() -> YAML:
     return yaml
 
 
+def _date(value):
+    """A full ISO date string as a date (written unquoted); anything else as it is."""
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    return value
+
+
 def _styled(value, date_keys: set, key: str = ""):
     """Plain data as ruamel nodes: multi-line text as `|` blocks, full dates unquoted."""
     if isinstance(value, dict):
@@ -38,12 +48,7 @@ def _styled(value, date_keys: set, key: str = ""):
         return CommentedSeq(_styled(v, date_keys) for v in value)
     if isinstance(value, str) and "\n" in value:
         return LiteralScalarString(value + "\n")
-    if isinstance(value, str) and key in date_keys:
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return value
-    return value
+    return _date(value) if key in date_keys else value
 
 
 def _dump(data) -> str:
@@ -95,12 +100,7 @@ def _dates(value, date_keys: set, key: str = ""):
         return {k: _dates(v, date_keys, k) for k, v in value.items()}
     if isinstance(value, list):
         return [_dates(v, date_keys) for v in value]
-    if isinstance(value, str) and key in date_keys:
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return value
-    return value
+    return _date(value) if key in date_keys else value
 
 
 def new_text(data: dict, modeline: str, date_keys: set) -> str:
