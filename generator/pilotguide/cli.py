@@ -158,7 +158,9 @@ def _edition(content, record: bool) -> None:
               help="预览地址；端口被占用时自动改用下一个空闲端口。")
 @click.option("--full-rebuild", is_flag=True,
               help="每次修改都重新生成全部页面（较慢；默认只重新生成受影响的页面）。")
-def serve(config: Path | None, dev_addr: str, full_rebuild: bool) -> None:
+@click.option("--poll", is_flag=True,
+              help="每 0.5 秒检查一次文件有无修改：项目在网络盘或虚拟机共享文件夹上、修改后页面不刷新时使用。")
+def serve(config: Path | None, dev_addr: str, full_rebuild: bool, poll: bool) -> None:
     """本地预览：修改 YAML、模板或 docs/ 后页面自动刷新；内容有错误时浏览器里直接显示错误清单。"""
     from mkdocs.exceptions import MkDocsException
 
@@ -176,7 +178,7 @@ def serve(config: Path | None, dev_addr: str, full_rebuild: bool) -> None:
         click.echo("预览只重新生成受修改影响的页面；如导航或主题有变化，请重启预览或加 --full-rebuild。", err=True)
     click.echo(f"预览地址：http://{host}:{port}/ （修改内容后页面自动刷新；按 Ctrl+C 停止）", err=True)
     try:
-        preview(project.config, host, port, full_rebuild)
+        preview(project.config, host, port, full_rebuild, poll)
     except MkDocsException as error:
         _fail(f"预览未能启动：{error}")
     click.echo("预览已停止。", err=True)

@@ -6,6 +6,7 @@ returns when the whole guide is sound (else it raises ContentError with all prob
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ..errors import Problems
@@ -28,8 +29,31 @@ def content_files(root: Path, folder: str) -> list[Path]:
     base = root / folder
     if not base.is_dir():
         return []
-    files = [p for p in base.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()]
-    return sorted(files)
+    return sorted(p for p in _files_under(base) if p.suffix in (".yaml", ".yml"))
+
+
+def _files_under(base: Path) -> list[Path]:
+    """Every file under `base` (subfolders too; links followed like Path.is_file): os.scandir
+    knows which entries are files without a stat call each, which a preview's saves feel at
+    10,000 records."""
+    found, folders, seen = [], [base], {os.path.realpath(base)}
+    while folders:
+        try:
+            entries = list(os.scandir(folders.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir():
+                    real = os.path.realpath(entry.path) if entry.is_symlink() else entry.path
+                    if real not in seen:  # a linked folder is read once, a link loop is not followed
+                        seen.add(real)
+                        folders.append(Path(entry.path))
+                elif entry.is_file():
+                    found.append(Path(entry.path))
+            except OSError:
+                continue
+    return found
 
 
 def near_misses(root: Path, folder: str) -> list[Path]:
@@ -38,7 +62,7 @@ def near_misses(root: Path, folder: str) -> list[Path]:
     base = root / folder
     if not base.is_dir():
         return []
-    return sorted(p for p in base.rglob("*") if p.is_file() and p.suffix not in (".yaml", ".yml")
+    return sorted(p for p in _files_under(base) if p.suffix not in (".yaml", ".yml")
                   and (".yaml" in p.name.lower() or ".yml" in p.name.lower()))
 
 

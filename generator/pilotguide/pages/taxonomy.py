@@ -124,14 +124,13 @@ def _unique_slugs(terms: list[Term]) -> None:
 
 
 def facet(spec: FacetSpec, content: Content) -> Facet:
-    cases = content.all("case-study")
-    keys = {k for record in cases for k in spec.values(record)}
+    cases = [(record, spec.values(record)) for record in content.all("case-study")]
+    keys = {k for _, values in cases for k in values}
     terms = [Term(k, _label(spec, k), slugify(k), k.count(REGION_SEP) if spec.key == "region" else 0)
              for k in _order(spec, keys, content)]
     by_key = {t.key: t for t in terms}
     parents: dict[str, str] = {}
-    for record in cases:
-        keys = spec.values(record)
+    for record, keys in cases:
         for key in dict.fromkeys(keys):
             by_key[key].records.append(record)
         if spec.key == "region":  # a case's region keys run from province down, each inside the last

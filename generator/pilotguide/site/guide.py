@@ -35,7 +35,8 @@ from .build import clash_problems, site_address
 from .extras import asset_files, configure_mkdocs
 from .glossary_links import GlossaryTermsExtension
 from .preview import MemoryBytecodeCache, PageStage, error_page
-from .search import OfflineSearch
+from .quick import LastBuild
+from .search import OfflineSearch, PreviewIndex
 
 log = logging.getLogger("mkdocs.plugins.pilotguide")
 
@@ -60,6 +61,11 @@ class PreviewSession:
     search: OfflineSearch = field(default_factory=OfflineSearch)
     templates: Templates | None = None
     frozen: bool = False  # long-lived objects moved out of the garbage collector's way
+    index: PreviewIndex = field(init=False)  # the search index, served from memory (search.py)
+    last: LastBuild | None = None  # what the last full build made, for the quick path (quick.py)
+
+    def __post_init__(self) -> None:
+        self.index = PreviewIndex(self.search)
 
     def settle(self) -> None:
         """After the first build: the loaded guide, the theme and jieba's dictionary live as long as
@@ -106,8 +112,15 @@ class GuideBuild:
 
     def prepare(self, config) -> None:
         """Render every page and download, then make every change the guide needs to `config`."""
-        if self.problems:
+        if self.problems or not self.render(config):
             return self._pause(config)
+        if self.backend is None:
+            self.backend = pagefind_search.choose(self.options.search_backend, len(self.pages),
+                                                  self.options.pagefind_threshold)
+        self.terms = configure_mkdocs(config, self)
+
+    def render(self, config) -> bool:
+        """Every page and download; False when a preview met problems (kept in self.problems)."""
         templates = self._templates()
         # `mkdocs serve` replaces site_url with the preview's own address: paper made from a
         # preview would lead to 127.0.0.1, so a preview makes no QR codes.
@@ -120,7 +133,7 @@ class GuideBuild:
             if self.session is None:
                 raise ContentPluginError(error, "页面生成失败：") from None
             self.problems = error.problems
-            return self._pause(config)
+            return False
         try:
             self.downloads = course_files(self.content, self.pages, self.formats,
                                           cache=self.session.downloads if self.session else None,
@@ -129,16 +142,13 @@ class GuideBuild:
             if self.session is None:
                 raise PluginError(str(error)) from None
             self.problems = [Problem("mkdocs.yml", 0, 0, str(error))]
-            return self._pause(config)
+            return False
         except ContentError as error:
             if self.session is None:
                 raise ContentPluginError(error, "下载文件生成失败：") from None
             self.problems = error.problems
-            return self._pause(config)
-        if self.backend is None:
-            self.backend = pagefind_search.choose(self.options.search_backend, len(self.pages),
-                                                  self.options.pagefind_threshold)
-        self.terms = configure_mkdocs(config, self)
+            return False
+        return True
 
     def _pause(self, config) -> None:
         """A preview with errors: say them in the terminal; every page will show them (post_page)
@@ -246,7 +256,8 @@ class GuideBuild:
             self.pagecache = None
         if self.problems:
             return
-        self.search.on_post_build(Path(site_dir))
+        # A preview serves its search index from memory (search.PreviewIndex), made when asked for.
+        self.search.on_post_build(Path(site_dir), index=self.session is None)
         if self.backend == "pagefind":
             pagefind_search.index_site(site_dir)
 

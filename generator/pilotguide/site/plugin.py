@@ -7,17 +7,23 @@ build. Content that `pilotguide build` has already checked reaches the plugin th
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import InclusionLevel
 
 from ..courses.formats import switches
 from ..pages.render import TEMPLATES_DIR
+from . import quick
 from .guide import ContentPluginError, GuideBuild, PreviewSession
+from .quick import LastBuild
 
-__all__ = ["ContentPluginError", "PilotguideConfig", "PilotguidePlugin"]
+__all__ = ["ContentPluginError", "PilotguideConfig", "PilotguidePlugin", "pilotguide_plugin"]
+
+log = logging.getLogger("mkdocs.plugins.pilotguide")
 
 _OPTIONS = dict(
     # Content folders (policies/, steps/ ...) sit beside mkdocs.yml: the project root.
@@ -45,6 +51,7 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):  # type: ignore[valid-type
         self.session: PreviewSession | None = None  # kept between rebuilds under `serve`
         self.guide: GuideBuild | None = None
         self.cache_report: tuple[int, int] | None = None  # the last build's pages reused, pages stored
+        self._built: dict = {}  # this build's files, navigation and theme environment (for quick.py)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         if command == "serve":
@@ -62,7 +69,14 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):  # type: ignore[valid-type
         return config
 
     def on_files(self, files, config):
-        return self.guide.add_files(files, config)
+        self._built = {"files": self.guide.add_files(files, config)}
+        return self._built["files"]
+
+    def on_nav(self, nav, config, files):
+        self._built["nav"] = nav
+        # pages whose title mkdocs.yml's nav gives (before clean() sets the others from headings)
+        self._built["titled"] = {id(page) for page in nav.pages if "title" in vars(page)}
+        return nav
 
     def on_page_markdown(self, markdown, page, config, files):
         self.guide.start_page(page.file.src_uri)
@@ -70,7 +84,14 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):  # type: ignore[valid-type
         return markdown
 
     def on_env(self, env, config, files):
-        return self.guide.theme_env(env)
+        self._built["env"] = self.guide.theme_env(env)
+        return self._built["env"]
+
+    @event_priority(-100)  # after Material's search plugin has taken the page's entries
+    def on_page_context(self, context, page, config, nav):
+        if self.session is not None and (index := _material_index(config)) is not None:
+            self.session.index.page_built(page.url, index)
+        return context
 
     @event_priority(100)  # first, so the search index and other plugins only ever see clean HTML
     def on_page_content(self, html: str, page, config, files) -> str:
@@ -89,6 +110,46 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):  # type: ignore[valid-type
     def on_post_build(self, config) -> None:
         self.guide.post_build(config.site_dir)
         self.cache_report = self.guide.cache_report
+        if self.session is not None:
+            self._keep_build(config)
+
+    def _keep_build(self, config) -> None:
+        """A preview keeps what this build made, for quick rebuilds of the pages a save changes."""
+        files = self._built.get("files")
+        self.session.last = None
+        if self.guide.problems or files is None or "nav" not in self._built or "env" not in self._built:
+            return
+        pages = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+        self.session.index.keep_only([f.page.url for f in pages if f.page is not None])
+        self.session.last = LastBuild(config, files, self._built["nav"], self._built["env"], self.guide,
+                                      self._built.get("titled", set()))
+
+    def quick_rebuild(self, changed: set[str]) -> bool:
+        """Under serve: rebuild only what a save changed, when it changed only records (quick.py).
+        False: MkDocs' build has to run (the caller runs it)."""
+        last = self.session.last if self.session is not None else None
+        if last is None or not quick.records_only(last.guide.root, changed):
+            if last is not None:  # kept again only once MkDocs' build has run through
+                self.session.last = None
+            return False
+        try:
+            done = quick.rebuild(last, lambda: GuideBuild(last.guide.root, self.config, session=self.session),
+                                 lambda guide: setattr(self, "guide", guide))
+        except Exception as error:  # never wrong, only slower: MkDocs' build does it instead
+            log.debug("quick rebuild failed, building instead: %r", error)
+            done = None
+        if done is None:
+            self.session.last = None
+            return False
+        self.session.index.changed()
+        log.info("已更新 %d 个文件。", len(done))
+        return True
+
+    def served_file(self, path: str) -> bytes | None:
+        """What the preview's server answers from memory instead of the site folder (the search index)."""
+        if self.session is None or self.session.last is None or self.guide.backend != "material":
+            return None
+        return self.session.index.served(path)
 
     def on_build_error(self, error) -> None:
         if self.guide is not None:
@@ -98,3 +159,17 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):  # type: ignore[valid-type
         for path in self.guide.watched():
             server.watch(str(path))
         return server
+
+
+def _material_index(config):
+    """Material's search index object of this build, if its search plugin is on."""
+    for plugin in config.plugins.values():
+        index = getattr(plugin, "search_index", None)
+        if index is not None and hasattr(index, "entries"):
+            return index
+    return None
+
+
+def pilotguide_plugin(config) -> PilotguidePlugin | None:
+    """The pilotguide plugin instance of a loaded MkDocs config, if it lists the plugin."""
+    return next((p for p in config.plugins.values() if isinstance(p, PilotguidePlugin)), None)

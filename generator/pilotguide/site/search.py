@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
 import warnings
 from dataclasses import dataclass
 from importlib import resources
@@ -120,14 +121,21 @@ class Cuts:
 
 
 
-def lexicon(texts: Iterable[str], terms: Iterable[str] = (), cuts: Cuts | None = None) -> list[str]:
+def han_runs(texts: Iterable[str]) -> set[str]:
+    """The distinct runs of Chinese characters in `texts`: what jieba cuts."""
+    return {run for text in texts for run in HAN.findall(text)}
+
+
+def lexicon(texts: Iterable[str], terms: Iterable[str] = (), cuts: Cuts | None = None,
+            runs: set[str] | None = None) -> list[str]:
     """The words the browser cuts Chinese with, for `texts` (plain text, any language mixed).
-    `cuts` keeps jieba's work between calls (a preview's rebuilds); a fresh one when not given."""
+    `cuts` keeps jieba's work between calls (a preview's rebuilds); a fresh one when not given.
+    `runs`: han_runs(texts) when the caller keeps them already (then `texts` is not read)."""
     terms = list(terms)
     cuts = cuts if cuts is not None else Cuts()
     tk = cuts.tokenizer_for(terms)
     words = set(terms)
-    runs = {run for text in texts for run in HAN.findall(text)}  # each distinct run cut once
+    runs = runs if runs is not None else han_runs(texts)  # each distinct run cut once
     for run in runs:
         words.update(cuts.cut(run))
     if len(cuts.runs) > 2 * len(runs):  # a long preview session: forget text no longer in the guide
@@ -220,25 +228,43 @@ def rewrite_index(site_dir: Path, terms: Iterable[str] = (), cuts: Cuts | None =
     if not path.is_file():
         return False
     index = json.loads(path.read_text(encoding="utf-8"))
+    data = finish_index(index, terms, cuts, synonyms, pinyin_keys(pinyin_from) if pinyin_from else None)
+    path.write_text(data, encoding="utf-8")
+    (site_dir / INDEX_SCRIPT).write_text(index_script(data), encoding="utf-8")
+    return True
+
+
+def index_script(data: str) -> str:
+    """search_index.js: the index as a script, for pages opened from file:// (no fetch there)."""
+    return f"var __index = {data}"
+
+
+def finish_index(index: dict, terms: Iterable[str] = (), cuts: Cuts | None = None,
+                 synonyms: dict[str, str] | None = None, pinyin: dict[str, list[str]] | None = None,
+                 words: list[str] | None = None) -> str:
+    """Material's index (a dict: config, docs) as our UTF-8 JSON: titles and text without U+200B,
+    and our lexicon, synonyms and pinyin keys in config.pilotguide. `words`: the lexicon when the
+    caller already has it (a preview keeps it per page), else it is cut here from the docs."""
     docs = index.get("docs", [])
     for doc in docs:
         for key in ("title", "text"):
             if isinstance(doc.get(key), str):
                 doc[key] = doc[key].replace(ZWSP, "")
-    texts = [TAG.sub(" ", f"{doc.get('title', '')} {doc.get('text', '')}") for doc in docs]
     synonyms = dict(synonyms or {})
-    words = lexicon(texts, [*terms, *synonyms, *synonyms.values()], cuts)
-    extra = {"lexicon": " ".join(words)}
+    if words is None:
+        words = lexicon(doc_texts(docs), [*terms, *synonyms, *synonyms.values()], cuts)
+    extra: dict = {"lexicon": " ".join(words)}
     if synonyms:
         extra["synonyms"] = synonyms
-    pinyin_from = list(pinyin_from)
-    if pinyin_from:
-        extra["pinyin"] = pinyin_keys(pinyin_from)
+    if pinyin:
+        extra["pinyin"] = pinyin
     index.setdefault("config", {})["pilotguide"] = extra
-    data = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
-    path.write_text(data, encoding="utf-8")
-    (site_dir / INDEX_SCRIPT).write_text(f"var __index = {data}", encoding="utf-8")
-    return True
+    return json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+
+
+def doc_texts(docs: Iterable[dict]) -> list[str]:
+    """The plain text of index entries (title and text), as the lexicon is cut from it."""
+    return [TAG.sub(" ", f"{doc.get('title', '')} {doc.get('text', '')}") for doc in docs]
 
 
 def asset_text(name: str) -> str:
@@ -286,7 +312,8 @@ class OfflineSearch:
             return f'{match.group(1)}{WORKER}"'
         return MATERIAL_WORKER.sub(swap, output, count=1)
 
-    def on_post_build(self, site_dir: Path) -> None:
+    def on_post_build(self, site_dir: Path, index: bool = True) -> None:
+        """The worker and vendored files; with `index`, Material's index rewritten (rewrite_index)."""
         for name in vendored_files():
             target = site_dir / VENDOR / name
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -295,5 +322,76 @@ class OfflineSearch:
             worker = asset_text("search/worker.js").replace(
                 "__MATERIAL_WORKER__", f"../javascripts/workers/{self.material_worker}")
             (site_dir / WORKER).write_text(worker, encoding="utf-8")
-        if rewrite_index(site_dir, self.terms, self.cuts, self.synonyms, self.pinyin_from):
+        if index and rewrite_index(site_dir, self.terms, self.cuts, self.synonyms, self.pinyin_from):
             log.info(str(index_report(site_dir)))
+
+
+class PreviewIndex:
+    """The search index of a `pilotguide serve` preview: kept in memory, made when asked for.
+
+    Each page's entries are taken from Material's index as the page is built (a preview rebuilds
+    only the pages a save changed, so Material alone would forget the others'), and the JSON is
+    made when a browser asks for it: a save shows its page without waiting for the whole guide's
+    index (about 11 MB at 1,000 case studies) to be cut and written again. Owned by the
+    PreviewSession; pages are built in the server's build thread, the index asked for in its
+    request threads, hence the lock."""
+
+    def __init__(self, search: OfflineSearch) -> None:
+        self.search = search
+        self.pages: dict[str, list[dict]] = {}  # page url -> its entries, in build order
+        self.runs: dict[str, set[str]] = {}  # page url -> the Chinese runs of its entries
+        self.config: dict = {}
+        self._source, self._seen = None, 0
+        self._data: str | None = None
+        self._pinyin: tuple[tuple, dict] = ((), {})
+        self._lock = threading.Lock()
+
+    def page_built(self, url: str, material_index) -> None:
+        """Material's index has just taken this page's entries (its on_page_context ran first)."""
+        with self._lock:
+            if material_index is not self._source:  # a new build made a new index
+                self._source, self._seen = material_index, 0
+            entries = material_index.entries[self._seen:]
+            self._seen = len(material_index.entries)
+            self.pages[url] = entries
+            self.runs[url] = han_runs(doc_texts(entries))
+            self.config = {k: material_index.config[k] for k in ("lang", "separator", "pipeline", "fields")}
+            self._data = None
+
+    def keep_only(self, urls: list[str]) -> None:
+        """After a full build: the site's pages in order; entries of pages gone are dropped."""
+        with self._lock:
+            self.pages = {u: self.pages[u] for u in urls if u in self.pages}
+            self.runs = {u: self.runs[u] for u in self.pages}
+            self._data = None
+
+    def changed(self) -> None:
+        with self._lock:
+            self._data = None
+
+    def data(self) -> str:
+        """search_index.json as the build would write it (finish_index), for the current pages."""
+        with self._lock:
+            if self._data is None:
+                s = self.search
+                synonyms = dict(s.synonyms)
+                runs = set().union(*self.runs.values()) if self.runs else set()
+                words = lexicon((), [*s.terms, *synonyms, *synonyms.values()], s.cuts, runs=runs)
+                docs = [entry for entries in self.pages.values() for entry in entries]
+                self._data = finish_index({"config": dict(self.config), "docs": docs}, synonyms=synonyms,
+                                          pinyin=self._pinyin_keys(), words=words)
+            return self._data
+
+    def _pinyin_keys(self) -> dict[str, list[str]]:
+        key = tuple(self.search.pinyin_from)
+        if self._pinyin[0] != key:
+            self._pinyin = (key, pinyin_keys(key) if key else {})
+        return self._pinyin[1]
+
+    def served(self, path: str) -> bytes | None:
+        """The bytes of a search file the preview makes itself; None for any other path."""
+        if path == INDEX:
+            return self.data().encode("utf-8")
+        if path == INDEX_SCRIPT:
+            return index_script(self.data()).encode("utf-8")
+        return None
