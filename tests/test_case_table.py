@@ -108,3 +108,23 @@ def test_the_data_file_is_one_assignment_whatever_a_title_holds(guide, small_pag
     assert row[1] == "</script><b>x</b>村"  # text, which filter.js only ever sets as text
     region = data_of({case_table.DATA_FILE: script})["facets"][0]
     assert any(o[1] == "长\u2028县" for o in region["options"])  # escaped in the file, intact once read
+
+
+def test_a_preview_keeps_rows_and_terms_and_still_writes_the_same_files(guide, small_pages):
+    """With a PageMemo (pilotguide serve), each case's terms and table row are kept between saves;
+    the data file must stay the text of dumping the whole table at once, and follow an edit."""
+    from pilotguide.content.cache import RecordCache
+    from pilotguide.pages.memo import PageMemo
+
+    cache, memo = RecordCache(), PageMemo()
+    plain = render_pages(load_content(guide))
+    text = plain[case_table.DATA_FILE]
+    whole = json.dumps(data_of(plain), ensure_ascii=False, separators=(",", ":"))
+    assert text == f"window.{case_table.DATA_GLOBAL}={whole};\n"
+    assert render_pages(load_content(guide, cache=cache), memo=memo) == plain
+    assert render_pages(load_content(guide, cache=cache), memo=memo) == plain  # from what was kept
+    case = sorted((guide / "case-studies").glob("*.yaml"))[5]
+    case.write_text(case.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: 新名", 1), encoding="utf-8")
+    kept = render_pages(load_content(guide, cache=cache), memo=memo)
+    assert kept == render_pages(load_content(guide))
+    assert kept[case_table.DATA_FILE] != text and "新名" in kept[case_table.DATA_FILE]

@@ -218,3 +218,23 @@ def test_a_damaged_manifest_is_a_located_problem(minimal, monkeypatch):
     (minimal / "editions.json").write_text("{不是 JSON", encoding="utf-8")
     result = pilotguide(minimal, "check", catch_exceptions=True)
     assert result.exit_code == 1 and "editions.json: 版本记录文件损坏" in result.output
+
+
+def test_the_content_hash_text_is_the_snapshot_serialised_whole(shipped):
+    """snapshot_json builds the hashed text from one piece per record (kept between a preview's
+    saves); it must be the very text of serialising the snapshot at once, or every recorded
+    edition's hash would stop matching unchanged content."""
+    from pilotguide.content import editions
+    from pilotguide.content.gather import load_content
+
+    content = load_content(shipped)
+    whole = json.dumps([editions.snapshot(content), content.vocabularies], ensure_ascii=False,
+                       sort_keys=True, separators=(",", ":"))
+    kept: dict = {}
+    assert editions.snapshot_json(content) == whole
+    assert editions.snapshot_json(content, kept) == whole and len(kept) == sum(map(len, content.records.values()))
+    assert editions.snapshot_json(content, kept) == whole  # from the kept pieces
+    case = content.records["case-study"][0]
+    case.data["title"] = "改了题目"  # a new record object would come from the file; same effect here
+    kept.pop(id(case))
+    assert editions.snapshot_json(content, kept) != whole

@@ -3,7 +3,9 @@ once fixed), and no temporary folders left after Ctrl+C (SIGINT) or SIGTERM."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -27,11 +29,11 @@ def free_port() -> int:
 class Preview:
     """`python -m pilotguide serve` in `root`, with its own TMPDIR to count leftovers in."""
 
-    def __init__(self, root: Path, tmp: Path, port: int):
+    def __init__(self, root: Path, tmp: Path, port: int, *options: str):
         self.tmp = tmp
         tmp.mkdir(exist_ok=True)
         env = {**os.environ, "TMPDIR": str(tmp), "LANG": "C.UTF-8"}
-        command = [sys.executable, "-m", "pilotguide", "serve", "--dev-addr", f"127.0.0.1:{port}"]
+        command = [sys.executable, "-m", "pilotguide", "serve", "--dev-addr", f"127.0.0.1:{port}", *options]
         self.process = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
     def get(self, url: str, timeout: float = 120) -> str:
@@ -121,3 +123,65 @@ def test_a_content_error_is_a_page_in_the_browser_until_fixed(minimal, tmp_path)
         err = preview.stop()
     assert "case-studies/c1.yaml:9:9" in err  # the terminal says it too
     assert "Traceback" not in err and "appear stuck" not in err
+
+
+@pytest.mark.parametrize("poll", [False, True], ids=["notices", "poll"])
+def test_a_saved_title_shows_on_its_page_and_in_the_search_index(minimal, tmp_path, poll):
+    """A records-only save takes the quick path (test_quick.py); the search index the preview
+    serves from memory has the new title too. `--poll` watches by listing the folders instead."""
+    port = free_port()
+    preview = Preview(minimal, tmp_path / "tmp", port, *(["--poll"] if poll else []))
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        assert "高潮村" in preview.get(base + "case-studies/c1/")
+        index = json.loads(preview.get(base + "search/search_index.json"))
+        assert index["config"]["pilotguide"]["lexicon"] and index["docs"]
+        case = minimal / "case-studies" / "c1.yaml"
+        text = case.read_text(encoding="utf-8")
+        title = re.search(r"^title: (.+)$", text, re.M).group(1)
+        case.write_text(text.replace(f"title: {title}", "title: 新题目庚辛壬", 1), encoding="utf-8")
+        deadline = time.monotonic() + 60
+        while "新题目庚辛壬" not in preview.get(base + "case-studies/c1/") and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert "新题目庚辛壬" in preview.get(base + "case-studies/c1/")
+        index = json.loads(preview.get(base + "search/search_index.json"))
+        assert any(doc["title"] == "新题目庚辛壬" for doc in index["docs"])
+        assert "新题目庚辛壬" in preview.get(base + "search/search_index.js")
+    finally:
+        err = preview.stop()
+    assert "Traceback" not in err, err
+
+
+def test_without_change_notices_the_preview_lists_the_folders(tmp_path, caplog):
+    """Linux limits how many folders one user may watch: the preview then polls, and says so."""
+    import threading
+
+    import watchdog.observers.polling
+
+    from pilotguide.site.serving import PreviewServer
+
+    server = PreviewServer(builder=lambda: None, host="127.0.0.1", port=free_port(), root=str(tmp_path))
+    assert server.native
+
+    def refuse():
+        raise OSError(28, "inotify watch limit reached")
+    server.observer.start = refuse
+    server.watch(str(tmp_path))
+    thread = threading.Thread(target=server.serve, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not server.serve_thread.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert isinstance(server.observer, watchdog.observers.polling.PollingObserver) and not server.native
+        (tmp_path / "x.yaml").write_text("a: 1\n", encoding="utf-8")
+        deadline = time.monotonic() + 10
+        changes = set()
+        while not changes and time.monotonic() < deadline:
+            time.sleep(0.2)
+            changes = server.take_changes()
+        assert str(tmp_path / "x.yaml") in changes
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+    assert "改为每 0.5 秒检查一次文件" in caplog.text

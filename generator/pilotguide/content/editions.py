@@ -70,8 +70,7 @@ class Edition:
 
 
 def _digest(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_dumps(value).encode("utf-8")).hexdigest()
 
 
 def _field_digests(record, kept: dict | None) -> dict[str, str]:
@@ -83,6 +82,37 @@ def _field_digests(record, kept: dict | None) -> dict[str, str]:
     return digests
 
 
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def snapshot_json(content, kept: dict | None = None) -> str:
+    """_dumps([snapshot(content, kept), content.vocabularies]), the text the content hash is taken
+    of, made from one piece per record; under `pilotguide serve` (`kept`) each record's piece is
+    kept with its field hashes, so a save does not serialise a big guide's snapshot again."""
+    pieces = []
+    for records in content.records.values():
+        for record in records:
+            entry = kept.get(id(record)) if kept is not None else None
+            if entry is None or entry[0] is not record or len(entry) < 3:
+                key = f"{record.kind}/{record.id}"
+                value = {"title": str(record.title), "fields": _field_digests(record, kept)}
+                entry = (record, value["fields"], (key, f"{_dumps(key)}:{_dumps(value)}"))
+                if kept is not None:
+                    kept[id(record)] = entry
+            pieces.append(entry[2])
+    if kept is not None:
+        _forget_gone(content, kept)
+    pieces.sort(key=lambda piece: piece[0])  # as sort_keys orders the snapshot's keys
+    return "[{" + ",".join(text for _, text in pieces) + "}," + _dumps(content.vocabularies) + "]"
+
+
+def _forget_gone(content, kept: dict) -> None:
+    alive = {id(r) for records in content.records.values() for r in records}
+    for key in [k for k in kept if k not in alive]:
+        del kept[key]
+
+
 def snapshot(content, kept: dict | None = None) -> dict[str, dict]:
     """'kind/id' -> title and one short hash per field: enough to tell what changed, and small.
 
@@ -92,9 +122,7 @@ def snapshot(content, kept: dict | None = None) -> dict[str, dict]:
     out = {f"{r.kind}/{r.id}": {"title": str(r.title), "fields": _field_digests(r, kept)}
            for records in content.records.values() for r in records}
     if kept is not None:
-        alive = {id(r) for records in content.records.values() for r in records}
-        for key in [k for k in kept if k not in alive]:
-            del kept[key]
+        _forget_gone(content, kept)
     return out
 
 
@@ -106,7 +134,7 @@ def _docs_files(root: Path) -> list[Path]:
 def content_hash(content, kept: dict | None = None) -> str:
     """A short hash of everything a reader sees: records, vocabularies and hand-written pages."""
     h = hashlib.sha256()
-    h.update(_digest([snapshot(content, kept), content.vocabularies]).encode())
+    h.update(hashlib.sha256(snapshot_json(content, kept).encode("utf-8")).hexdigest().encode())
     for path in _docs_files(content.root):
         h.update(path.relative_to(content.root).as_posix().encode("utf-8") + b"\0" + path.read_bytes())
     return h.hexdigest()[:HASH_LENGTH]

@@ -78,17 +78,30 @@ def _term_codes(facet: Facet) -> dict[int, list[int]]:
     return codes
 
 
-def data_file(content: Content, facets: list[Facet], place) -> str:
+def data_file(content: Content, facets: list[Facet], place, memo=None) -> str:
     """Every row of the case table as a script: `window.pilotguideCaseTable = {...};`.
 
     A row is [id, title, place, started, [option numbers per facet]]: the cells of the area,
-    activity, role and support columns are the labels of those options, so they are not repeated."""
+    activity, role and support columns are the labels of those options, so they are not repeated.
+    `memo` (a preview's PageMemo) keeps each row's JSON while its case and option numbers stay."""
     linked = _linked_facets(content)
     full = spec(facets) + [f for f, _ in linked]
     codes = [_term_codes(f) for f in facets] + [c for _, c in linked]
-    rows = [[r.id, _text(r.title), _text(place(r.data.get("location"))), _text(r.data.get("started")),
-             [c.get(id(r), []) for c in codes]] for r in content.all("case-study")]
-    data = json.dumps({"facets": full, "rows": rows, "pageRows": PAGE_ROWS}, ensure_ascii=False, separators=(",", ":"))
+
+    def row(r: Record, numbers: list) -> str:
+        return _json([r.id, _text(r.title), _text(place(r.data.get("location"))), _text(r.data.get("started")),
+                      numbers])
+    rows = []
+    for r in content.all("case-study"):
+        numbers = [c.get(id(r), []) for c in codes]
+        rows.append(row(r, numbers) if memo is None else
+                    memo.derived("case-row", r, lambda r=r, n=numbers: row(r, n), extra=numbers))
+    # the same text as dumping the whole object at once, made from the rows' own texts
+    data = f'{{"facets":{_json(full)},"rows":[{",".join(rows)}],"pageRows":{_json(PAGE_ROWS)}}}'
     # Line and paragraph separators end a string literal in JavaScript engines older than ES2019.
     data = data.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     return f"window.{DATA_GLOBAL}={data};\n"
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

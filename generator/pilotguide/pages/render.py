@@ -57,7 +57,7 @@ def render_pages(content: Content, templates: Templates | Path | None = None,
         templates = Templates(templates)
     if templates.overridden:
         memo = None
-    facets = taxonomy(content)
+    facets = taxonomy(content, memo)
     guide = dict(content=content, lookup=lambda kind, ids: [content.get(kind, i) for i in ids],
                  downloads=tuple(downloads), site=site, qr=qr.code_for(site),
                  **topics.template_globals(content, facets))
@@ -96,7 +96,9 @@ def render_pages(content: Content, templates: Templates | Path | None = None,
     for done in parallel.fork_map(render_tasks, [tasks[i::jobs] for i in range(jobs)]):
         pages.update(done)
     pages = {page: pages[page] for page in order}
-    topics.render_finding_pages(content, facets, render, pages)  # topics, statistics (SVG files), changes
+    topics.render_finding_pages(content, facets, render, pages, memo)  # topics, statistics (SVG files), changes
+    if memo is not None:
+        memo.forget_others(content.all("case-study"))
     pages.update(qr.files(content, site))
     return pages
 

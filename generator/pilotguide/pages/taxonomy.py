@@ -123,8 +123,13 @@ def _unique_slugs(terms: list[Term]) -> None:
             term.slug = f"{term.slug}-{count + 1}"
 
 
-def facet(spec: FacetSpec, content: Content) -> Facet:
-    cases = [(record, spec.values(record)) for record in content.all("case-study")]
+def facet(spec: FacetSpec, content: Content, memo=None) -> Facet:
+    """`memo` (pages.memo.PageMemo, under `pilotguide serve`) keeps each case's terms."""
+    if memo is None:
+        cases = [(record, spec.values(record)) for record in content.all("case-study")]
+    else:
+        name = "facet:" + spec.key
+        cases = [(r, memo.derived(name, r, lambda r=r: spec.values(r))) for r in content.all("case-study")]
     keys = {k for _, values in cases for k in values}
     terms = [Term(k, _label(spec, k), slugify(k), k.count(REGION_SEP) if spec.key == "region" else 0)
              for k in _order(spec, keys, content)]
@@ -142,10 +147,10 @@ def facet(spec: FacetSpec, content: Content) -> Facet:
     return Facet(spec.key, spec.label, terms)
 
 
-def taxonomy(content: Content) -> list[Facet]:
+def taxonomy(content: Content, memo=None) -> list[Facet]:
     """Every facet of the content's case studies, terms in reading order (render_pages works it
     out once and hands it to the templates' globals and the term pages)."""
-    return [facet(spec, content) for spec in FACETS]
+    return [facet(spec, content, memo) for spec in FACETS]
 
 
 def case_facets(record: Record) -> dict[str, list[str]]:

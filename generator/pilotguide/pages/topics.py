@@ -96,11 +96,11 @@ def template_globals(content: Content, facets: list[Facet]) -> dict[str, Any]:
 
 
 def render_finding_pages(content: Content, facets: list[Facet], render: Callable[..., None],
-                         pages: dict[str, str]) -> None:
+                         pages: dict[str, str], memo=None) -> None:
     """Add the topics, statistics and changes pages (and the chart SVGs, the case table's data
-    file) to `pages`."""
+    file) to `pages`. `memo`: a preview's PageMemo (the data file's rows)."""
     if case_table.is_paged(content):
-        pages[case_table.DATA_FILE] = case_table.data_file(content, facets, place)
+        pages[case_table.DATA_FILE] = case_table.data_file(content, facets, place, memo)
     render("topics-index.md.j2", "topics/index.md", crosses=crosses(facets))
     for f in facets:
         for term in f.used():

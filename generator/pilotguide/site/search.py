@@ -42,18 +42,31 @@ MATERIAL_WORKER = re.compile(r'("search":\s*"[^"]*?)assets/javascripts/workers/(
 UNPKG_SHIM = "https://unpkg.com/iframe-worker/shim"  # what Material's offline plugin would add
 
 
-def user_terms(content) -> list[str]:
-    """The guide's own words, kept whole by jieba: record titles, glossary aliases, place names."""
+def user_terms(content, kept: dict | None = None) -> list[str]:
+    """The guide's own words, kept whole by jieba: record titles, glossary aliases, place names.
+    `kept` (an OfflineSearch's, under `pilotguide serve`): each record's words, by record object;
+    replaced by this guide's."""
     terms: set[str] = set()
+    seen = {}
     for records in content.records.values():
         for record in records:
-            texts = [record.title, *(record.data.get("aliases") or [])]
-            location = record.data.get("location")
-            if isinstance(location, dict):
-                texts += [v for v in location.values() if isinstance(v, str)]
-            for text in texts:
-                terms.update(run for run in HAN.findall(str(text)) if len(run) >= 2)
+            entry = kept.get(id(record)) if kept is not None else None
+            if entry is None or entry[0] is not record:
+                entry = (record, _record_terms(record))
+            seen[id(record)] = entry
+            terms.update(entry[1])
+    if kept is not None:
+        kept.clear()
+        kept.update(seen)
     return sorted(terms)
+
+
+def _record_terms(record) -> frozenset[str]:
+    texts = [record.title, *(record.data.get("aliases") or [])]
+    location = record.data.get("location")
+    if isinstance(location, dict):
+        texts += [v for v in location.values() if isinstance(v, str)]
+    return frozenset(run for text in texts for run in HAN.findall(str(text)) if len(run) >= 2)
 
 
 def _jieba():
@@ -172,7 +185,7 @@ PINYIN_WORDS = 6  # at most this many words per pinyin key: an initials key such
 PINYIN_CASE_TITLES = 500  # above this many case studies their titles (place names) stay out: index size
 
 
-def pinyin_words(content) -> list[str]:
+def pinyin_words(content, cut: dict | None = None) -> list[str]:
     """The words pinyin finds: words of record titles, glossary terms and aliases, synonym terms."""
     texts = [str(r.title) for kind, rs in content.records.items() for r in rs
              if kind != "case-study" or len(rs) <= PINYIN_CASE_TITLES]
@@ -180,9 +193,12 @@ def pinyin_words(content) -> list[str]:
         texts += [str(a) for a in (term.data.get("aliases") or [])]
     texts += list((getattr(content, "synonyms", None) or {}).values())
     words: set[str] = set()
+    cut = cut if cut is not None else {}  # run -> its words (an OfflineSearch keeps them)
     for text in texts:
         for run in HAN.findall(text):
-            words.update(w for w in _jieba().lcut(run) if len(w) >= 2)
+            if run not in cut:
+                cut[run] = [w for w in _jieba().lcut(run) if len(w) >= 2]
+            words.update(cut[run])
             if len(run) <= 8:
                 words.add(run)
     return sorted(words)
@@ -297,12 +313,16 @@ class OfflineSearch:
         self.pinyin_from: list[str] = []
         self.material_worker: str | None = None
         self.cuts = Cuts()
+        self._record_terms: dict = {}  # what user_terms and pinyin_words keep between a preview's saves
+        self._title_words: dict = {}
 
     def prepare(self, content) -> None:
         """Before the build: the guide's own words for the lexicon; Material's jieba pass off."""
-        self.terms = user_terms(content)
+        self.terms = user_terms(content, self._record_terms)
         self.synonyms = dict(getattr(content, "synonyms", None) or {})
-        self.pinyin_from = pinyin_words(content)
+        if len(self._title_words) > 100_000:
+            self._title_words.clear()
+        self.pinyin_from = pinyin_words(content, self._title_words)
         skip_material_segmenting()
 
     def on_post_page(self, output: str) -> str:
