@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import time
@@ -18,6 +19,7 @@ def test_chunks_run_in_other_processes_and_come_back_in_order():
     results = parallel.fork_map(lambda chunk: (os.getpid(), [x * x for x in chunk]), [[1, 2], [3], [4, 5]])
     assert [r[1] for r in results] == [[1, 4], [9], [16, 25]]
     assert results[0][0] == os.getpid() and {r[0] for r in results[1:]}.isdisjoint({os.getpid()})
+    assert gc.isenabled()  # paused only while the children's results are unpickled
 
 
 def test_an_error_in_a_child_is_raised_here_as_itself():

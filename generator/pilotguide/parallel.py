@@ -9,6 +9,7 @@ in this process. A leaf module like errors.py: every layer may use it, it import
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 from typing import Callable, TypeVar
@@ -43,12 +44,25 @@ def _child(func: Callable[[T], R], chunk: T, fd: int) -> None:
         os._exit(0)
 
 
+def _unpickle(data: bytes):
+    """pickle.loads with the garbage collector paused: unpickling thousands of records makes
+    hundreds of thousands of containers at once, none of them garbage, and the collector would
+    walk them (and the rest of the young heap) again and again; that doubled the time it took."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.loads(data)
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _result(func: Callable[[T], R], chunk: T, data: bytes, status: int) -> R:
     """A child's result; its chunk done again here when the child failed, died or was killed
     (no payload, a cut-off one, or an exit status other than 0)."""
     if data and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
         try:
-            return pickle.loads(data)
+            return _unpickle(data)
         except Exception:  # pragma: no cover - a write cut short in the child
             pass
     return func(chunk)
