@@ -4,6 +4,15 @@
     python -m benchmarks.buildrun mkdocs PROJECT       # plain `mkdocs build` of a Markdown project
 
 A fresh process per build keeps peak memory (ru_maxrss) and warm caches honest.
+
+`phases` add up to the generator's time in this process: load (reading and composing YAML files),
+validate, resolve, render. With JOBS > 1 the record files are loaded and validated in forked
+processes too, whose time `phases` cannot see; `spans` holds figures that overlap the phases and
+count the same at any JOBS: `records`, the wall time of loading and validating every record file
+(load_records: the parent's share, the children's it waits for, and unpickling their records),
+`records_cpu` the CPU time of this process in it, `records_cpu_children` that of the children.
+On a machine with free cores `records_cpu` is close to what `records` would be; on a shared one
+the wall time mostly measures the others' load.
 """
 
 from __future__ import annotations
@@ -19,10 +28,11 @@ from pathlib import Path
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 START = time.perf_counter()
 PHASES: dict[str, float] = {}
+SPANS: dict[str, float] = {}
 
 
-def timed(name: str, func):
-    """Wrap func so that the time spent in it adds up under PHASES[name]."""
+def timed(name: str, func, into: dict[str, float] = PHASES):
+    """Wrap func so that the time spent in it adds up under into[name] (PHASES unless told)."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
@@ -30,7 +40,28 @@ def timed(name: str, func):
         try:
             return func(*args, **kwargs)
         finally:
-            PHASES[name] = PHASES.get(name, 0.0) + time.perf_counter() - t
+            into[name] = into.get(name, 0.0) + time.perf_counter() - t
+
+    return wrapper
+
+
+def timed_cpu(name: str, func):
+    """Wrap func so that its wall time adds up under SPANS[name], and its CPU time, this process's
+    and that of the children it waited for, under SPANS[name + "_cpu"] and [name + "_cpu_children"]."""
+
+    def cpu(who: int) -> float:
+        usage = resource.getrusage(who)
+        return usage.ru_utime + usage.ru_stime
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        here, children = cpu(resource.RUSAGE_SELF), cpu(resource.RUSAGE_CHILDREN)
+        try:
+            return timed(name, func, SPANS)(*args, **kwargs)
+        finally:
+            for key, value in ((f"{name}_cpu", cpu(resource.RUSAGE_SELF) - here),
+                               (f"{name}_cpu_children", cpu(resource.RUSAGE_CHILDREN) - children)):
+                SPANS[key] = SPANS.get(key, 0.0) + value
 
     return wrapper
 
@@ -40,6 +71,7 @@ def instrument() -> None:
     from pilotguide.content import gather
     from pilotguide.site import guide
 
+    gather.load_records = timed_cpu("records", gather.load_records)
     gather.load_file = timed("load", gather.load_file)
     gather.validate = timed("validate", gather.validate)
     for name in ("check_ids", "check_references", "order_records"):
@@ -52,7 +84,7 @@ def build_pilotguide(root: Path, jobs: int = 1) -> None:
     from pilotguide.site.build import build_site
 
     instrument()
-    content = load_content(root)  # as `pilotguide build` does: check first, then build
+    content = load_content(root, jobs=jobs)  # as `pilotguide build` does: check first, then build
     build_site(root / "mkdocs.yml", content=content, jobs=jobs)
 
 
@@ -70,10 +102,10 @@ def main(argv: list[str]) -> None:
     else:
         build_mkdocs(root)
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # forked render workers (--jobs)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # forked load and render workers (--jobs)
     print(json.dumps({"wall": time.perf_counter() - START, "cpu": usage.ru_utime + usage.ru_stime,
                       "cpu_children": children.ru_utime + children.ru_stime,
-                      "peak_mib": usage.ru_maxrss / 1024, "phases": PHASES}))
+                      "peak_mib": usage.ru_maxrss / 1024, "phases": PHASES, "spans": SPANS}))
 
 
 if __name__ == "__main__":

@@ -96,7 +96,8 @@ def test_a_retitled_case_rebuilds_its_pages_as_a_full_build_would(preview, tmp_p
     assert served == json.loads((site / INDEX).read_text(encoding="utf-8"))
     assert "改过的题目甲乙丙" in served["config"]["pilotguide"]["lexicon"] or any(
         "改过的题目甲乙丙" in d["title"] for d in served["docs"])
-    assert preview.plugin.served_file(INDEX_SCRIPT).decode("utf-8") == f"var __index = {json.dumps(served, ensure_ascii=False, separators=(',', ':'))}"
+    compact = json.dumps(served, ensure_ascii=False, separators=(",", ":"))
+    assert preview.plugin.served_file(INDEX_SCRIPT).decode("utf-8") == f"var __index = {compact}"
     assert preview.plugin.served_file("index.html") is None  # pages come from the site folder
 
 

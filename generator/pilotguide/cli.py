@@ -44,12 +44,13 @@ def _root(config: Path | None) -> Path:
     return _project(config).root
 
 
-def _load(project, strict: bool = False):
-    """Checked content (mkdocs.yml too); warnings are printed, and with `strict` they fail the command."""
+def _load(project, strict: bool = False, jobs: int = 1):
+    """Checked content (mkdocs.yml too); warnings are printed, and with `strict` they fail the command.
+    `jobs`: processes that load and validate the record files."""
     from .site.project import load_checked
 
     try:
-        content = load_checked(project)
+        content = load_checked(project, jobs)
     except ContentError as error:
         _fail(error.format())
     for warning in content.warnings:
@@ -61,6 +62,9 @@ def _load(project, strict: bool = False):
 
 config_option = click.option("--config", "-f", "config", type=click.Path(path_type=Path, dir_okay=False),
                              default=None, metavar="文件", help=CONFIG_HELP)
+jobs_option = click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
+                           help="同时使用的进程数（读取和检查内容、生成页面、制作讲义文件）；"
+                           "默认 0 表示按本机可用的处理器核数。")
 
 
 @click.group(cls=ChineseGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -78,9 +82,10 @@ def main(ctx: click.Context, debug: bool) -> None:
 @main.command()
 @config_option
 @click.option("--strict", is_flag=True, help="把警告（如超过复核期限的页面）也当作错误。")
-def check(config: Path | None, strict: bool) -> None:
+@jobs_option
+def check(config: Path | None, strict: bool, jobs: int) -> None:
     """检查 mkdocs.yml 和全部内容（YAML 语法、字段、引用、导航、复核期限）。没有问题时退出码为 0，否则为 1。"""
-    content = _load(_project(config, all_problems=True), strict)
+    content = _load(_project(config, all_problems=True), strict, jobs or _cores())
     counts = "，".join(f"{k.label} {len(content.all(k.name))} 条" for k in schemas.kinds().values())
     click.echo(f"内容检查通过：{counts}。")
 
@@ -92,8 +97,7 @@ def check(config: Path | None, strict: bool) -> None:
 @click.option("--strict", is_flag=True, help="把 MkDocs 的警告（如失效链接）当作错误。")
 @click.option("--zip", "make_zip", is_flag=True, help="另外生成带日期的站点压缩包，便于交给内网服务器。")
 @click.option("--verbose", "-v", is_flag=True, help="显示 MkDocs 的详细日志。")
-@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
-              help="同时使用的进程数（生成页面、制作讲义文件）；默认 0 表示按本机可用的处理器核数。")
+@jobs_option
 @click.option("--record-edition", is_flag=True,
               help=f"构建成功后把本版记入 {MANIFEST}（发布时使用，之后请提交该文件）。")
 @click.pass_context
@@ -107,12 +111,12 @@ def build(ctx: click.Context, config: Path | None, site_dir: Path | None, strict
     from .site.search import index_report
 
     project = _project(config, all_problems=True)
-    content = _load(project)  # mkdocs.yml and content: every problem, located, before MkDocs runs
+    jobs = jobs or _cores()
+    content = _load(project, jobs=jobs)  # mkdocs.yml and content: every problem, located, before MkDocs runs
     if make_zip and (warning := zip_warning(project)) is not None:
         click.echo(str(warning), err=True)
     try:
-        site = build_site(project.config, site_dir, strict=strict, verbose=verbose, content=content,
-                          jobs=jobs or _cores())
+        site = build_site(project.config, site_dir, strict=strict, verbose=verbose, content=content, jobs=jobs)
     except (MkDocsException, OSError) as error:
         if ctx.obj["debug"]:
             raise

@@ -7,9 +7,11 @@ returns when the whole guide is sound (else it raises ContentError with all prob
 from __future__ import annotations
 
 import os
+from functools import partial
 from pathlib import Path
 
-from ..errors import Problems
+from .. import parallel
+from ..errors import Problem, Problems
 from . import editions, schemas
 from .cache import RecordCache
 from .documents import Document, load_file
@@ -100,32 +102,61 @@ def load_vocabularies(root: Path, problems: Problems) -> dict[str, list[str]]:
 
 def load_records(root: Path, vocabularies: dict[str, list[str]], problems: Problems,
                  unreadable: dict[str, set[str]] | None = None,
-                 cache: RecordCache | None = None) -> dict[str, list[Record]]:
+                 cache: RecordCache | None = None, jobs: int = 1) -> dict[str, list[Record]]:
     """Every record that has a usable id; `unreadable` collects, per kind, the file names (likely
     ids) of files that could not be read at all, so references to them are not reported twice.
-    With a `cache` (kept by `pilotguide serve`), unchanged files are not read again."""
+    With a `cache` (kept by `pilotguide serve`), unchanged files are not read again; without one,
+    `jobs` > 1 reads and validates the files in that many processes (`_load_files`)."""
+    kinds = list(schemas.kinds().values())
+    files = {kind.name: content_files(root, kind.folder) for kind in kinds}
+    if cache is None:
+        loaded = iter(_load_files(root, vocabularies, [(k, p) for k in kinds for p in files[k.name]], jobs))
     records: dict[str, list[Record]] = {}
-    for kind in schemas.kinds().values():
+    for kind in kinds:
         found = records.setdefault(kind.name, [])
         _near_miss_warnings(root, kind.folder, problems)
-        for path in content_files(root, kind.folder):
-            def load(into: Problems, path=path, kind=kind) -> Record | None | str:
-                doc = load_file(path, shown_path(root, path), into)
-                if doc is None:
-                    return UNREADABLE
-                return _record(kind, doc, validate(doc, kind, vocabularies, into))
-
+        for path in files[kind.name]:
             if cache is None:
-                record = load(problems)
+                record, own = next(loaded)
+                problems.items.extend(own)
             else:
+                load = partial(_load_file, root, kind, path, vocabularies)
                 record = cache.get_or_load(path, kind.name, vocabularies, problems, load)
-            if record is UNREADABLE:
+            if record == UNREADABLE:  # equal, not identical, when a child process loaded it
                 if unreadable is not None:
                     unreadable.setdefault(kind.name, set()).add(path.stem)
                 continue
             if record is not None:
                 found.append(record)
     return records
+
+
+def _load_files(root: Path, vocabularies: dict[str, list[str]], files: list[tuple[schemas.Kind, Path]],
+               jobs: int = 1) -> list[tuple[Record | None | str, list[Problem]]]:
+    """Each file loaded and validated, with the problems it raised, in the files' order.
+
+    `jobs` > 1 splits the files into that many runs of neighbours, each loaded in a forked process
+    (parallel.py: one process where there is no fork, a run done again here if its process fails).
+    The records and problems come back pickled, the same as one process makes them."""
+    def load(chunk: list[tuple[schemas.Kind, Path]]) -> list[tuple[Record | None | str, list[Problem]]]:
+        done = []
+        for kind, path in chunk:
+            own = Problems()
+            done.append((_load_file(root, kind, path, vocabularies, own), own.items))
+        return done
+
+    size = max(1, -(-len(files) // max(1, jobs)))  # ceiling: `jobs` runs at most
+    chunks = [files[i:i + size] for i in range(0, len(files), size)]
+    return [one for chunk in parallel.fork_map(load, chunks) for one in chunk]
+
+
+def _load_file(root: Path, kind: schemas.Kind, path: Path, vocabularies: dict[str, list[str]],
+               problems: Problems) -> Record | None | str:
+    """One file's record (None without a usable id), or UNREADABLE; its problems go to `problems`."""
+    doc = load_file(path, shown_path(root, path), problems)
+    if doc is None:
+        return UNREADABLE
+    return _record(kind, doc, validate(doc, kind, vocabularies, problems))
 
 
 def _record(kind: schemas.Kind, doc: Document, refs) -> Record | None:
@@ -136,15 +167,17 @@ def _record(kind: schemas.Kind, doc: Document, refs) -> Record | None:
     return Record(kind.name, data["id"], fields(data, kind.schema, kind.name), doc, refs)
 
 
-def load_content(root: Path | str, cache: RecordCache | None = None) -> Content:
+def load_content(root: Path | str, cache: RecordCache | None = None, jobs: int = 1) -> Content:
     """Load, validate and resolve the whole guide under `root`. Raises ContentError.
 
-    With a `cache` (kept between rebuilds by `pilotguide serve`), unchanged files are not re-read."""
+    With a `cache` (kept between rebuilds by `pilotguide serve`), unchanged files are not re-read.
+    Without one, `jobs` > 1 loads and validates the record files in that many processes; the
+    cross-record checks run here, after. Records, problems and warnings are the same either way."""
     root = Path(root)
     problems = Problems()
     vocabularies = load_vocabularies(root, problems)
     unreadable: dict[str, set[str]] = {}
-    records = load_records(root, vocabularies, problems, unreadable, cache)
+    records = load_records(root, vocabularies, problems, unreadable, cache, jobs)
     check_ids([r for rs in records.values() for r in rs], problems)
     content = Content(root, vocabularies, records, today=build_date())
     check_references(content, problems, unreadable)

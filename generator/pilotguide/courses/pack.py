@@ -23,10 +23,10 @@ import tinyhtml5
 
 from ..content.model import Content
 from ..pages import qr
-from ..pages.parallel import fork_map
 from ..pages.paths import SiteAddress, handout_paths
 from ..pages.render import MARKDOWN_EXTENSIONS
 from ..pages.templates import Templates
+from ..parallel import fork_map
 from .fonts import cjk_font
 from .formats import FORMATS, Format, Handout, of_scope
 
@@ -63,7 +63,7 @@ def course_files(content: Content, pages: dict[str, str], formats: tuple[Format,
     page (PDF, DOCX), per course (slides) and for the whole guide (the book, from `book.md.j2`
     rendered with `templates`). `site` (where the guide is published) puts QR codes on paper.
 
-    `jobs` > 1 makes the documents of different courses in that many processes (pages/parallel.py;
+    `jobs` > 1 makes the documents of different courses in that many processes (parallel.py;
     files made there do not go into `cache`, which a preview, always one process, keeps).
     Raises PackError (what to install) when a PDF cannot be made with a Chinese font, ContentError
     for a broken book template."""

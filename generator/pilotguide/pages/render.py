@@ -13,9 +13,10 @@ import posixpath
 from pathlib import Path
 from typing import Any, Callable
 
+from .. import parallel
 from ..content.model import Content, Record
 from ..errors import ContentError, Problem
-from . import parallel, qr, topics
+from . import qr, topics
 from .filters import autolink, block, cell, inline, place, squeeze  # noqa: F401 - re-exported
 from .paths import PAGES, SiteAddress, handout_paths, page_of, relative  # noqa: F401 - re-exported
 from .taxonomy import taxonomy
@@ -47,7 +48,7 @@ def render_pages(content: Content, templates: Templates | Path | None = None,
     are the very same records as last time: packaged record templates read only their record, its
     references, back-links and neighbours. Index and finding pages are always rendered; with
     template overrides, which may read anything, every page is. `jobs` > 1 renders the record
-    pages in that many processes (pages/parallel.py; not with a memo, which lives in this one).
+    pages in that many processes (parallel.py; not with a memo, which lives in this one).
 
     `site` (where the guide is published): with a `site_url`, step and handout pages print a QR
     code of their own address (an SVG beside the page, qr.py), shown only on paper.

@@ -87,6 +87,8 @@ class GuideBuild:
         self.root, self.options, self.session = root, options, session
         # Under serve, problems become a page in the browser instead of a failed rebuild.
         self.problems: list[Problem] | None = None
+        # a preview renders few pages per save; forking for them would cost more than it saves
+        self.jobs = 1 if session is not None else max(1, options.get("jobs") or 1)
         self.content = content if content is not None else self._load()
         self.formats: tuple[Format, ...] = selected(name for name in switches() if options.get(name))
         self.search = session.search if session is not None else OfflineSearch()
@@ -98,12 +100,11 @@ class GuideBuild:
         self.site: SiteAddress | None = None  # from MkDocs' config, in prepare()
         self.pagecache: pagecache.PageCache | None = None  # this build's, opened once files are known
         self.cache_report: tuple[int, int] | None = None  # pages reused, pages built and stored
-        # a preview renders few pages per save; forking for them would cost more than it saves
-        self.jobs = 1 if session is not None else max(1, options.get("jobs") or 1)
 
     def _load(self) -> Content:
         try:
-            return load_content(self.root, cache=self.session.records if self.session else None)
+            # a preview keeps its RecordCache and loads in this process; a build loads in self.jobs
+            return load_content(self.root, cache=self.session.records if self.session else None, jobs=self.jobs)
         except ContentError as error:
             if self.session is None:
                 raise ContentPluginError(error) from None

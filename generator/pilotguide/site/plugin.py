@@ -34,7 +34,7 @@ _OPTIONS = dict(
     pagefind_threshold=c.Type(int, default=2000),  # generated pages; used by `auto`
     # Repeated builds reuse unchanged pages from .pilotguide-cache/ (site/pagecache.py).
     build_cache=c.Type(bool, default=True),
-    # Processes for rendering record pages and making course documents (`pilotguide build --jobs`).
+    # Processes for loading records, rendering record pages and making course documents (`--jobs`).
     jobs=c.Type(int, default=1),
     # One switch per download format (courses/formats.py): `pdf: false` builds without WeasyPrint.
     # Formats may share a switch (`book` makes guide.pdf and guide.docx).
