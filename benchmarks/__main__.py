@@ -259,8 +259,7 @@ def main() -> None:
         project = work / f"guide-{n}"
         if not project.is_dir():
             corpus.generate(project, n, seed=args.seed)
-        e = {"n": n, "title": edit.measure(project, "case-00005", edits=5),
-             "body": edit.measure(project, "case-00005", edits=5, field="body")}
+        e = {"n": n, **edit.measure(project, "case-00005", edits=5, fields=("title", "body"))}
         extra["edits"].append(e)
         print(f"   serve edits at {n:,}: title {e['title']['edits']} / body {e['body']['edits']}", flush=True)
     if args.book_n:
@@ -300,7 +299,7 @@ def main() -> None:
         print(f"\nSave → updated page under `pilotguide serve` at N = {e['n']:,} (median of {len(t['edits'])} saves): "
               f"title edit (case page and the case table's data) {t['median']:.2f} s "
               f"{[round(x, 2) for x in t['edits']]}; body edit (its own page) {b['median']:.2f} s "
-              f"{[round(x, 2) for x in b['edits']]}; first build {t['first_build']:.1f} s.")
+              f"{[round(x, 2) for x in b['edits']]}; first build {e['first_build']:.1f} s.")
     if "search" in extra:
         s = extra["search"]
         print(f"\nFirst search at N = {s['n']:,} (bytes downloaded, raw / gzip): "

@@ -110,3 +110,20 @@ def test_wrong_indentation_talks_about_indentation_and_the_expected_column():
     # a colon inside text is still a quoting matter, not an indentation one
     _, problems = load("id: a\ntitle: 目标: 先试点\n")
     assert "加引号" in problems[0] and "缩进不对" not in problems[0]
+
+
+def test_record_files_are_read_in_path_order(tmp_path):
+    """content_files lists files with os.scandir and sorts strings; the order must stay Path's
+    (part by part: `a/b.yaml` before `a-c.yaml`), which decides the order of problems and ties."""
+    from pilotguide.content.gather import content_files, near_misses
+
+    names = ["a/b.yaml", "a-c.yaml", "a.yaml", "a/b/c.yaml", "a b.yml", "a!.yaml", "ab/x.yaml", "a/a.yaml",
+             "z.yaml", "A.yaml", ".yaml", "x.yaml.txt", "d/y.YAML"]
+    for name in names:
+        path = tmp_path / "steps" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("id: x\n", encoding="utf-8")
+    every = sorted(p for p in (tmp_path / "steps").rglob("*") if p.is_file())
+    assert content_files(tmp_path, "steps") == [p for p in every if p.suffix in (".yaml", ".yml")]
+    assert near_misses(tmp_path, "steps") == [p for p in every if p.suffix not in (".yaml", ".yml")]
+    assert [p.name for p in near_misses(tmp_path, "steps")] == [".yaml", "y.YAML", "x.yaml.txt"]

@@ -45,8 +45,8 @@ def test_pages_are_marked_for_pagefind():
 @pytest.mark.slow
 def test_editing_a_case_under_serve_updates_its_page_and_the_index(tmp_path):
     root = generate(tmp_path / "guide", 30, seed=5)
-    result = edit.measure(root, "case-00004", edits=1)  # polls the served pages until both show the edit
-    assert len(result["edits"]) == 1
+    result = edit.measure(root, "case-00004", edits=1, fields=("title", "body"))  # polls until pages show it
+    assert len(result["title"]["edits"]) == len(result["body"]["edits"]) == 1
     assert "\ntitle: 修改" not in (root / "case-studies" / "case-00004.yaml").read_text(encoding="utf-8")  # restored
 
 

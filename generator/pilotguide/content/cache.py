@@ -8,6 +8,7 @@ guide. Owned by whoever runs the preview (the MkDocs plugin instance) and passed
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Callable
 
@@ -24,14 +25,14 @@ class RecordCache:
         self.digests: dict[int, tuple[Any, dict[str, str]]] = {}
 
     @staticmethod
-    def stamp(path: Path) -> tuple:
+    def stamp(path: Path | str) -> tuple:
         try:
-            st = path.stat()
+            st = os.stat(path)
         except OSError:
             return ()
         return (st.st_mtime_ns, st.st_size, st.st_ino)
 
-    def get_or_load(self, path: Path, kind: str, vocabularies: Any, problems: Problems,
+    def get_or_load(self, path: Path | str, kind: str, vocabularies: Any, problems: Problems,
                     load: Callable[[Problems], Any]) -> Any:
         """The cached result of load() for this file, or a fresh one; its problems re-added either way."""
         key, stamp = (str(path), kind), self.stamp(path)

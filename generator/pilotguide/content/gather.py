@@ -28,10 +28,15 @@ UNREADABLE = "unreadable"  # what loading a file that cannot be read gives (cach
 
 def content_files(root: Path, folder: str) -> list[Path]:
     """YAML files of one kind's folder (subfolders too), in a stable order."""
+    return [Path(p) for p in _record_files(root, folder)]
+
+
+def _record_files(root: Path, folder: str) -> list[str]:
+    """content_files as strings: a preview's save at 10,000 records need not make 10,000 Paths."""
     base = root / folder
     if not base.is_dir():
         return []
-    return [Path(p) for p in _in_path_order(p for p in _files_under(base) if _is_record_file(p))]
+    return _in_path_order(p for p in _files_under(base) if _is_record_file(p))
 
 
 def _is_record_file(path: str) -> bool:
@@ -40,7 +45,8 @@ def _is_record_file(path: str) -> bool:
 
 def _in_path_order(paths) -> list[str]:
     """Sorted as the Path objects of these strings sort (part by part), without making them."""
-    return sorted(paths, key=lambda p: os.path.normcase(p).split(os.sep))
+    # the separator as the lowest character: string order is then part-by-part order
+    return sorted(paths, key=lambda p: os.path.normcase(p).replace(os.sep, "\0"))
 
 
 def _files_under(base: Path) -> list[str]:
@@ -108,9 +114,9 @@ def load_records(root: Path, vocabularies: dict[str, list[str]], problems: Probl
     With a `cache` (kept by `pilotguide serve`), unchanged files are not read again; without one,
     `jobs` > 1 reads and validates the files in that many processes (`_load_files`)."""
     kinds = list(schemas.kinds().values())
-    files = {kind.name: content_files(root, kind.folder) for kind in kinds}
+    files = {kind.name: _record_files(root, kind.folder) for kind in kinds}
     if cache is None:
-        loaded = iter(_load_files(root, vocabularies, [(k, p) for k in kinds for p in files[k.name]], jobs))
+        loaded = iter(_load_files(root, vocabularies, [(k, Path(p)) for k in kinds for p in files[k.name]], jobs))
     records: dict[str, list[Record]] = {}
     for kind in kinds:
         found = records.setdefault(kind.name, [])
@@ -119,12 +125,12 @@ def load_records(root: Path, vocabularies: dict[str, list[str]], problems: Probl
             if cache is None:
                 record, own = next(loaded)
                 problems.items.extend(own)
-            else:
-                load = partial(_load_file, root, kind, path, vocabularies)
+            else:  # the cache stats the path string; a Path is made only for a file read again
+                load = partial(_load_path, root, kind, path, vocabularies)
                 record = cache.get_or_load(path, kind.name, vocabularies, problems, load)
             if record == UNREADABLE:  # equal, not identical, when a child process loaded it
                 if unreadable is not None:
-                    unreadable.setdefault(kind.name, set()).add(path.stem)
+                    unreadable.setdefault(kind.name, set()).add(os.path.splitext(os.path.basename(path))[0])
                 continue
             if record is not None:
                 found.append(record)
@@ -148,6 +154,11 @@ def _load_files(root: Path, vocabularies: dict[str, list[str]], files: list[tupl
     size = max(1, -(-len(files) // max(1, jobs)))  # ceiling: `jobs` runs at most
     chunks = [files[i:i + size] for i in range(0, len(files), size)]
     return [one for chunk in parallel.fork_map(load, chunks) for one in chunk]
+
+
+def _load_path(root: Path, kind: schemas.Kind, path: str, vocabularies: dict[str, list[str]],
+               problems: Problems) -> Record | None | str:
+    return _load_file(root, kind, Path(path), vocabularies, problems)
 
 
 def _load_file(root: Path, kind: schemas.Kind, path: Path, vocabularies: dict[str, list[str]],

@@ -46,15 +46,20 @@ def spec(facets: list[Facet], brief: bool = False) -> list[dict[str, Any]]:
             for f in facets]
 
 
-def _linked_facets(content: Content) -> list[tuple[dict[str, Any], dict[int, list[int]]]]:
-    """The step and policy facets, each with its option numbers per case (keyed by id(case))."""
+def _linked_facets(content: Content, memo=None) -> list[tuple[dict[str, Any], dict[int, list[int]]]]:
+    """The step and policy facets, each with its option numbers per case (keyed by id(case)).
+    `memo` (a preview's PageMemo) keeps each case's step and policy ids."""
     cases = content.all("case-study")
+    if memo is None:
+        linked = [(case, _linked_ids(case)) for case in cases]
+    else:
+        linked = [(case, memo.derived("linked", case, lambda case=case: _linked_ids(case))) for case in cases]
     out = []
-    for key, label, field in LINKED:
+    for n, (key, label, field) in enumerate(LINKED):
         members: dict[str, list[Record]] = {}
-        for case in cases:
-            for ref in dict.fromkeys(case.data.get(field) or []):
-                members.setdefault(str(ref), []).append(case)
+        for case, ids in linked:
+            for ref in ids[n]:
+                members.setdefault(ref, []).append(case)
         targets = [r for r in content.all(key) if r.id in members]
         codes: dict[int, list[int]] = {}
         for n, target in enumerate(targets):
@@ -63,6 +68,11 @@ def _linked_facets(content: Content) -> list[tuple[dict[str, Any], dict[int, lis
         options = [[r.id, _text(r.title), 0, len(members[r.id])] for r in targets]
         out.append(({"key": key, "label": label, "options": options}, codes))
     return out
+
+
+def _linked_ids(case: Record) -> tuple[tuple[str, ...], ...]:
+    """The ids of the steps and of the policies a case followed (LINKED order), each once."""
+    return tuple(tuple(dict.fromkeys(str(ref) for ref in case.data.get(field) or [])) for _, _, field in LINKED)
 
 
 def _text(value: Any) -> str:
@@ -84,7 +94,7 @@ def data_file(content: Content, facets: list[Facet], place, memo=None) -> str:
     A row is [id, title, place, started, [option numbers per facet]]: the cells of the area,
     activity, role and support columns are the labels of those options, so they are not repeated.
     `memo` (a preview's PageMemo) keeps each row's JSON while its case and option numbers stay."""
-    linked = _linked_facets(content)
+    linked = _linked_facets(content, memo)
     full = spec(facets) + [f for f, _ in linked]
     codes = [_term_codes(f) for f in facets] + [c for _, c in linked]
 

@@ -29,6 +29,13 @@ class Term:
     depth: int = 0  # region level (0 province, 1 city, 2 district); 0 elsewhere
     records: list[Record] = field(default_factory=list)
     children: list["Term"] = field(default_factory=list)  # a region's regions one level down
+    _ids: frozenset[str] | None = field(default=None, repr=False, compare=False)
+
+    def ids(self) -> frozenset[str]:
+        """The ids of its cases (the topics index crosses every pair of terms of two facets)."""
+        if self._ids is None:
+            self._ids = frozenset(r.id for r in self.records)
+        return self._ids
 
 
 @dataclass
@@ -124,12 +131,13 @@ def _unique_slugs(terms: list[Term]) -> None:
 
 
 def facet(spec: FacetSpec, content: Content, memo=None) -> Facet:
-    """`memo` (pages.memo.PageMemo, under `pilotguide serve`) keeps each case's terms."""
-    if memo is None:
+    """One facet of the content's case studies. `memo` (pages.memo.PageMemo, under `pilotguide
+    serve`) keeps each case's terms of every facet, worked out once per record object."""
+    index = FACETS.index(spec) if spec in FACETS else None
+    if memo is None or index is None:
         cases = [(record, spec.values(record)) for record in content.all("case-study")]
     else:
-        name = "facet:" + spec.key
-        cases = [(r, memo.derived(name, r, lambda r=r: spec.values(r))) for r in content.all("case-study")]
+        cases = [(r, memo.derived("facets", r, lambda r=r: _all_values(r))[index]) for r in content.all("case-study")]
     keys = {k for _, values in cases for k in values}
     terms = [Term(k, _label(spec, k), slugify(k), k.count(REGION_SEP) if spec.key == "region" else 0)
              for k in _order(spec, keys, content)]
@@ -145,6 +153,10 @@ def facet(spec: FacetSpec, content: Content, memo=None) -> Facet:
         if term.key in parents:
             by_key[parents[term.key]].children.append(term)
     return Facet(spec.key, spec.label, terms)
+
+
+def _all_values(record: Record) -> tuple[list[str], ...]:
+    return tuple(spec.values(record) for spec in FACETS)
 
 
 def taxonomy(content: Content, memo=None) -> list[Facet]:

@@ -65,8 +65,7 @@ def filter_hash(selection: dict[str, str]) -> str:
 
 def both(a: Term, b: Term) -> int:
     """How many cases carry both terms."""
-    ids = {r.id for r in a.records}
-    return sum(1 for r in b.records if r.id in ids)
+    return len(a.ids() & b.ids())
 
 
 def crosses(facets: list[Facet]) -> list[Cross]:
