@@ -409,7 +409,10 @@ class PreviewIndex:
         return self._pinyin[1]
 
     def served(self, path: str) -> bytes | None:
-        """The bytes of a search file the preview makes itself; None for any other path."""
+        """The bytes of a search file the preview makes itself; None for any other path, and for
+        every path while no page has been indexed (a site without Material's search has no index)."""
+        if self._source is None:
+            return None
         if path == INDEX:
             return self.data().encode("utf-8")
         if path == INDEX_SCRIPT:
