@@ -58,8 +58,11 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):  # type: ignore[valid-type
             self.session = PreviewSession()
 
     def on_shutdown(self) -> None:
+        # MkDocs keeps plugin instances for the life of the process: a build after this (tests do
+        # that) must not find the preview's session
         if self.session is not None:
             self.session.close()
+            self.session = None
 
     def on_config(self, config):
         root = Path(config.config_file_path).parent.resolve()
