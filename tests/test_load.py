@@ -123,7 +123,9 @@ def test_record_files_are_read_in_path_order(tmp_path):
         path = tmp_path / "steps" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("id: x\n", encoding="utf-8")
+    (tmp_path / "steps" / "linked").symlink_to(tmp_path / "steps" / "a")  # not entered, as Path.rglob
     every = sorted(p for p in (tmp_path / "steps").rglob("*") if p.is_file())
+    assert not any("linked" in p.parts for p in every)
     assert content_files(tmp_path, "steps") == [p for p in every if p.suffix in (".yaml", ".yml")]
     assert near_misses(tmp_path, "steps") == [p for p in every if p.suffix not in (".yaml", ".yml")]
     assert [p.name for p in near_misses(tmp_path, "steps")] == [".yaml", "y.YAML", "x.yaml.txt"]

@@ -185,3 +185,67 @@ def test_without_change_notices_the_preview_lists_the_folders(tmp_path, caplog):
         server.shutdown()
         thread.join(timeout=10)
     assert "改为每 0.5 秒检查一次文件" in caplog.text
+
+
+def _changes_seen(server, path: Path, timeout: float = 10) -> set[str]:
+    deadline, seen = time.monotonic() + timeout, set()
+    while str(path) not in seen and time.monotonic() < deadline:
+        time.sleep(0.1)
+        seen |= server.take_changes()
+    return seen
+
+
+def test_a_watched_file_saved_by_renaming_over_it_is_seen_every_time(tmp_path):
+    """Editors that save by writing a new file and renaming it over the old one (vim, JetBrains,
+    gedit, git checkout) end a watch on the file itself; the preview watches its folder."""
+    import threading
+
+    from pilotguide.site.serving import PreviewServer
+
+    watched = tmp_path / "vocabularies.yaml"
+    watched.write_text("a: []\n", encoding="utf-8")
+    (tmp_path / "other.txt").write_text("x", encoding="utf-8")
+    server = PreviewServer(builder=lambda: None, host="127.0.0.1", port=free_port(), root=str(tmp_path))
+    server.watch(str(watched))
+    thread = threading.Thread(target=server.serve, daemon=True)
+    thread.start()
+    try:
+        time.sleep(0.5)
+        for n in range(2):
+            new = tmp_path / f".vocabularies.yaml.tmp{n}"
+            new.write_text(f"a: [{n}]\n", encoding="utf-8")
+            os.replace(new, watched)
+            assert str(watched) in _changes_seen(server, watched), n
+        (tmp_path / "other.txt").write_text("y", encoding="utf-8")  # a file beside it is not watched
+        time.sleep(0.5)
+        assert server.take_changes() == set()
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+def test_when_no_change_notices_can_be_had_at_all_the_preview_polls(tmp_path, monkeypatch, caplog):
+    """inotify refuses a new instance past 128 per user (EMFILE), before any folder is watched."""
+    import threading
+
+    import watchdog.observers
+    import watchdog.observers.polling
+
+    from pilotguide.site.serving import PreviewServer
+
+    def refuse():
+        raise OSError(24, "inotify instance limit reached")
+    monkeypatch.setattr(watchdog.observers, "Observer", refuse)
+    server = PreviewServer(builder=lambda: None, host="127.0.0.1", port=free_port(), root=str(tmp_path))
+    assert isinstance(server.observer, watchdog.observers.polling.PollingObserver) and not server.native
+    server.watch(str(tmp_path))
+    thread = threading.Thread(target=server.serve, daemon=True)
+    thread.start()
+    try:
+        time.sleep(0.3)
+        (tmp_path / "x.yaml").write_text("a: 1\n", encoding="utf-8")
+        assert str(tmp_path / "x.yaml") in _changes_seen(server, tmp_path / "x.yaml")
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+    assert "改为每 0.5 秒检查一次文件" in caplog.text

@@ -56,9 +56,8 @@ def configure_mkdocs(config, guide) -> GlossaryTermsExtension | None:
         for feature in FEATURES:
             _append(features, feature)
     content = guide.content
-    if content.edition is not None:
-        stamp = f"本版 {content.edition.date} · 内容指纹 {content.edition.hash}"
-        config.copyright = f"{config.copyright} · {stamp}" if config.copyright else stamp
+    guide.copyright = config.copyright  # mkdocs.yml's own, for a preview's quick saves to stamp again
+    config.copyright = stamped(config.copyright, content)
     terms = GlossaryTermsExtension(glossary_terms(content))
     config.markdown_extensions.append(terms)
     if SITE_CSS in guide.downloads:
@@ -70,6 +69,14 @@ def configure_mkdocs(config, guide) -> GlossaryTermsExtension | None:
     if guide.backend == "pagefind":
         disable_material_search(config)
     return terms
+
+
+def stamped(copyright: str | None, content) -> str | None:
+    """mkdocs.yml's copyright line with the edition stamp (date and content fingerprint) after it."""
+    if content.edition is None:
+        return copyright
+    stamp = f"本版 {content.edition.date} · 内容指纹 {content.edition.hash}"
+    return f"{copyright} · {stamp}" if copyright else stamp
 
 
 def _append(items: list, item) -> None:

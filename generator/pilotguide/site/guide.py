@@ -98,6 +98,7 @@ class GuideBuild:
         self.downloads: dict[str, bytes] = {}
         self.terms: GlossaryTermsExtension | None = None
         self.site: SiteAddress | None = None  # from MkDocs' config, in prepare()
+        self.copyright: str | None = None  # mkdocs.yml's copyright line, before the edition stamp
         self.pagecache: pagecache.PageCache | None = None  # this build's, opened once files are known
         self.cache_report: tuple[int, int] | None = None  # pages reused, pages built and stored
 

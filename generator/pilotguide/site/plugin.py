@@ -123,7 +123,7 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):  # type: ignore[valid-type
         if self.guide.problems or files is None or "nav" not in self._built or "env" not in self._built:
             return
         pages = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
-        self.session.index.keep_only([f.page.url for f in pages if f.page is not None])
+        self.session.index.keep_only([f.page.url for f in pages if f.page is not None], _material_index(config))
         self.session.last = LastBuild(config, files, self._built["nav"], self._built["env"], self.guide,
                                       self._built.get("titled", set()))
 

@@ -26,6 +26,7 @@ from mkdocs.commands.build import _build_page, _populate_page
 from mkdocs.structure.files import Files, InclusionLevel
 
 from ..content.schemas import kinds
+from .extras import stamped
 
 log = logging.getLogger("mkdocs.plugins.pilotguide.quick")
 
@@ -50,16 +51,20 @@ class LastBuild:
 
 
 def records_only(root: Path, changed: set[str]) -> bool:
-    """True when every changed path is a record file of a kind the quick path may rebuild."""
+    """True when every changed path is inside the folder of a kind the quick path may rebuild.
+
+    Not only record files: an editor's side files (vim's swap and backup files, JetBrains' and
+    gedit's temporary files) land in the same save, and a subfolder may be moved or removed. The
+    quick path reads the folders again whatever changed in them, and a record gone or added
+    changes the set of pages, which sends the save to MkDocs' build."""
     folders = {kind.folder: kind.name for kind in kinds().values()}
     for raw in changed:
-        path = Path(raw)
         try:
-            rel = path.resolve().relative_to(root)
-        except (OSError, ValueError):
+            rel = Path(raw).absolute().relative_to(root)
+        except ValueError:
             return False
         kind = folders.get(rel.parts[0]) if len(rel.parts) > 1 else None
-        if path.suffix not in (".yaml", ".yml") or kind is None or kind in SLOW_KINDS:
+        if kind is None or kind in SLOW_KINDS:
             return False
     return True
 
@@ -76,6 +81,8 @@ def rebuild(last: LastBuild, make_guide: Callable[[], Any], use: Callable[[Any],
     if guide.downloads != old.downloads:
         return None
     guide.terms, guide.backend = old.terms, old.backend  # the same glossary and search as the build
+    guide.copyright = old.copyright
+    last.config.copyright = stamped(old.copyright, guide.content)  # the new content fingerprint
     guide.search.prepare(guide.content)  # record titles and places feed the search lexicon
     stage = guide.session.stage
     stage.update(guide.pages)

@@ -361,7 +361,7 @@ class PreviewIndex:
         self.pages: dict[str, list[dict]] = {}  # page url -> its entries, in build order
         self.runs: dict[str, set[str]] = {}  # page url -> the Chinese runs of its entries
         self.config: dict = {}
-        self._source, self._seen = None, 0
+        self._source, self._list, self._seen = None, None, 0
         self._data: str | None = None
         self._pinyin: tuple[tuple, dict] = ((), {})
         self._lock = threading.Lock()
@@ -369,18 +369,27 @@ class PreviewIndex:
     def page_built(self, url: str, material_index) -> None:
         """Material's index has just taken this page's entries (its on_page_context ran first)."""
         with self._lock:
-            if material_index is not self._source:  # a new build made a new index
-                self._source, self._seen = material_index, 0
+            if material_index is not self._source or material_index.entries is not self._list:
+                self._source, self._list, self._seen = material_index, material_index.entries, 0  # a new build
             entries = material_index.entries[self._seen:]
             self._seen = len(material_index.entries)
+            for entry in entries:  # as finish_index does, before the words are cut
+                for key in ("title", "text"):
+                    if isinstance(entry.get(key), str):
+                        entry[key] = entry[key].replace(ZWSP, "")
             self.pages[url] = entries
             self.runs[url] = han_runs(doc_texts(entries))
             self.config = {k: material_index.config[k] for k in ("lang", "separator", "pipeline", "fields")}
             self._data = None
 
-    def keep_only(self, urls: list[str]) -> None:
-        """After a full build: the site's pages in order; entries of pages gone are dropped."""
+    def keep_only(self, urls: list[str], material_index=None) -> None:
+        """After a full build: the site's pages in order; entries of pages gone are dropped. Material's
+        index may have swapped its list of entries at the end of the build (a dirty build merges the
+        previous index in): the next quick save's pages are counted from its end."""
         with self._lock:
+            if material_index is not None:
+                self._source, self._list = material_index, material_index.entries
+                self._seen = len(material_index.entries)
             self.pages = {u: self.pages[u] for u in urls if u in self.pages}
             self.runs = {u: self.runs[u] for u in self.pages}
             self._data = None

@@ -103,9 +103,19 @@ class _PreviewMixin:
         self._changes: set[str] = set()
         self.native = not poll
         if self.native:
-            self.observer = watchdog.observers.Observer()
+            try:  # inotify opens an instance here: Linux allows a user 128 of them
+                self.observer = watchdog.observers.Observer()
+            except OSError as error:
+                self._say_polling(error)
+
+    def _say_polling(self, error: OSError) -> None:
+        log.warning("无法使用系统的文件变化通知（%s），改为每 0.5 秒检查一次文件。", error)
+        self.native = False
 
     def watch(self, path: str, func=None, *, recursive: bool = True) -> None:
+        """Watch a folder (with its subfolders) or a file. A file is watched through its folder:
+        editors that save by writing another file and renaming it over the old one would end a
+        watch on the file itself, and Windows reports nothing for a watched file."""
         import watchdog.events
 
         path = os.path.abspath(path)
@@ -114,15 +124,34 @@ class _PreviewMixin:
             return
         self._watched_paths[path] = 1
         handler = watchdog.events.FileSystemEventHandler()
-        handler.on_any_event = self._changed
-        self._watch_refs[path] = self.observer.schedule(handler, path, recursive=recursive)
+        if os.path.isdir(path):
+            handler.on_any_event = self._changed
+            self._watch_refs[path] = (self.observer.schedule(handler, path, recursive=recursive), handler)
+        else:
+            handler.on_any_event = lambda event: self._changed(event, only=path)
+            folder = os.path.dirname(path)
+            self._watch_refs[path] = (self.observer.schedule(handler, folder, recursive=False), handler)
 
-    def _changed(self, event) -> None:
-        # inotify also reports files opened and closed without writing: the build reads them
-        if event.is_directory or event.event_type not in ("created", "modified", "deleted", "moved"):
+    def unwatch(self, path: str) -> None:
+        path = os.path.abspath(path)
+        self._watched_paths[path] -= 1
+        if self._watched_paths[path] <= 0:
+            self._watched_paths.pop(path)
+            watch, handler = self._watch_refs.pop(path)
+            self.observer.remove_handler_for_watch(handler, watch)
+
+    def _changed(self, event, only: str | None = None) -> None:
+        # inotify also reports files opened and closed without writing (the build reads them) and
+        # every folder whose files change; a folder made, removed or moved is a change
+        if event.event_type not in ("created", "modified", "deleted", "moved"):
+            return
+        if event.is_directory and event.event_type == "modified":
+            return
+        paths = {os.fsdecode(p) for p in (event.src_path, getattr(event, "dest_path", "")) if p}
+        if only is not None and only not in paths:
             return
         with self._rebuild_cond:
-            self._changes.update(p for p in (event.src_path, getattr(event, "dest_path", "")) if p)
+            self._changes.update(paths)
             self._want_rebuild = True
             self._rebuild_cond.notify_all()
 
@@ -142,7 +171,7 @@ class _PreviewMixin:
             except OSError as error:
                 if not self.native:
                     raise
-                log.warning("无法使用系统的文件变化通知（%s），改为每 0.5 秒检查一次文件。", error)
+                self._say_polling(error)
                 self._use_polling()
                 self.observer.start()
         log.info(f"Serving on {self.url}")
@@ -157,7 +186,11 @@ class _PreviewMixin:
         import watchdog.observers.polling
 
         paths = dict(self._watched_paths)
-        self.native = False
+        try:  # the watches it did set up hold the very resource that ran out
+            self.observer.unschedule_all()
+            self.observer.stop()
+        except Exception:  # noqa: BLE001 - whatever state it failed in, it is dropped
+            pass
         self.observer = watchdog.observers.polling.PollingObserver(timeout=0.5)
         self._watched_paths, self._watch_refs = {}, {}
         for path in paths:
