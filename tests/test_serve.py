@@ -50,6 +50,16 @@ class Preview:
                     raise AssertionError(f"preview not answering at {url}: {self.stop()}")
                 time.sleep(0.3)
 
+    def retitle(self, case: Path, title: str, url: str, timeout: float = 60) -> None:
+        """Save `case` with a new title, then wait until the page at `url` shows it."""
+        text = case.read_text(encoding="utf-8")
+        old = re.search(r"^title: (.+)$", text, re.M).group(1)
+        case.write_text(text.replace(f"title: {old}", f"title: {title}", 1), encoding="utf-8")
+        deadline = time.monotonic() + timeout
+        while title not in self.get(url) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert title in self.get(url)
+
     def stop(self, sig: int = signal.SIGTERM) -> str:
         if self.process.poll() is None:
             self.process.send_signal(sig)
@@ -136,14 +146,7 @@ def test_a_saved_title_shows_on_its_page_and_in_the_search_index(minimal, tmp_pa
         assert "高潮村" in preview.get(base + "case-studies/c1/")
         index = json.loads(preview.get(base + "search/search_index.json"))
         assert index["config"]["pilotguide"]["lexicon"] and index["docs"]
-        case = minimal / "case-studies" / "c1.yaml"
-        text = case.read_text(encoding="utf-8")
-        title = re.search(r"^title: (.+)$", text, re.M).group(1)
-        case.write_text(text.replace(f"title: {title}", "title: 新题目庚辛壬", 1), encoding="utf-8")
-        deadline = time.monotonic() + 60
-        while "新题目庚辛壬" not in preview.get(base + "case-studies/c1/") and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert "新题目庚辛壬" in preview.get(base + "case-studies/c1/")
+        preview.retitle(minimal / "case-studies" / "c1.yaml", "新题目庚辛壬", base + "case-studies/c1/")
         index = json.loads(preview.get(base + "search/search_index.json"))
         assert any(doc["title"] == "新题目庚辛壬" for doc in index["docs"])
         assert "新题目庚辛壬" in preview.get(base + "search/search_index.js")
@@ -249,3 +252,25 @@ def test_when_no_change_notices_can_be_had_at_all_the_preview_polls(tmp_path, mo
         server.shutdown()
         thread.join(timeout=10)
     assert "改为每 0.5 秒检查一次文件" in caplog.text
+
+
+@pytest.mark.browser
+def test_search_in_the_preview_finds_a_title_saved_a_moment_ago(minimal, tmp_path, page):
+    """Search keeps working in the preview: the index it serves from memory is what Material's
+    search loads in Chromium, and a saved title is found once the open page has reloaded itself."""
+    from site_search import search
+
+    port = free_port()
+    preview = Preview(minimal, tmp_path / "tmp", port)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        assert "高潮村" in preview.get(base + "case-studies/c1/")
+        page.goto(base)
+        assert any("case-studies/c1" in hit for hit in search(page, "高潮村"))
+        with page.expect_navigation(timeout=60_000):  # the open page reloads itself (live reload)
+            preview.retitle(minimal / "case-studies" / "c1.yaml", "庚辛壬互助社", base + "case-studies/c1/")
+        page.wait_for_load_state()
+        assert any("case-studies/c1" in hit for hit in search(page, "庚辛壬互助社"))
+    finally:
+        err = preview.stop()
+    assert "Traceback" not in err, err

@@ -12,7 +12,10 @@ make every page object and the navigation again: most of a save's time at 1,000 
 
 Whatever the quick path cannot vouch for (a page added or removed, a changed title of a page in the
 navigation, a changed download, a content error, anything unexpected) makes it return False, and
-the caller runs MkDocs' dirty build as before: it is never wrong, only sometimes not quick.
+the caller runs MkDocs' dirty build as before (with that build's own limits: a title changed in
+the navigation shows on the pages it rebuilds, the others keep the old one until a restart or
+`--full-rebuild`). A quick save gives the pages it rebuilds exactly as a full build would
+(tests/test_quick.py compares them).
 """
 
 from __future__ import annotations
