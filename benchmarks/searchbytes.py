@@ -37,10 +37,11 @@ def search(page, backend: str, query: str) -> None:
         page.locator("input.md-search__input").click()
         page.locator("input.md-search__input").fill(query)
         # The whole index is fetched whatever the query finds: wait for the query's answer, which
-        # replaces the "initialising" and "type to search" notes (results or "none found").
+        # replaces the "initialising" and "type to search" notes. Material's Chinese answers all end
+        # in 结果: "找到 1 个符合条件的结果", "1.7k 个符合条件的结果", "没有找到符合条件的结果".
         page.wait_for_function("""() => {
             const meta = document.querySelector('.md-search-result__meta');
-            return meta && /找到|没有/.test(meta.textContent);
+            return meta && /结果/.test(meta.textContent);
         }""", timeout=120_000)
     else:
         page.locator("#pilotguide-search input").fill(query)

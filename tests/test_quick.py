@@ -186,3 +186,27 @@ def test_a_quick_save_after_mkdocs_built_again_keeps_the_index_whole(preview, tm
     served = json.loads(preview.plugin.served_file(INDEX))
     locations = [d["location"] for d in served["docs"]]
     assert len(locations) == len(set(locations))
+
+
+def test_search_parses_a_quick_save_s_pages_when_the_index_is_asked_for(preview, monkeypatch):
+    """A save shows its pages without waiting for Material's parse of them for search: that runs
+    when a browser next asks for the index, and reads each page as its last save left it."""
+    from pilotguide.site import quick
+
+    material = next(p for p in preview.config.plugins.values() if hasattr(getattr(p, "search_index", None), "entries"))
+    real = material.search_index
+    entries = len(real.entries)
+    case = preview.root / "case-studies" / "rural-tech.yaml"
+    text = case.read_text(encoding="utf-8")
+    assert preview.save(case, text.replace("title: 四平市农技服务队", "title: 第一回改名庚辛", 1))
+    assert material.search_index is real and len(real.entries) == entries  # nothing parsed yet
+    assert preview.save(case, text.replace("title: 四平市农技服务队", "title: 第二回改名壬癸", 1))
+    served = preview.plugin.served_file(INDEX).decode("utf-8")
+    assert "第二回改名壬癸" in served and "第一回改名庚辛" not in served
+    assert served == preview.plugin.served_file(INDEX).decode("utf-8")  # parsed once, then kept
+
+    def broken(*args):
+        raise RuntimeError("a quick path that fails half-way")
+    monkeypatch.setattr(quick, "rebuild", broken)
+    assert not preview.save(case, text)  # MkDocs' build then runs, with Material's own index
+    assert material.search_index is real

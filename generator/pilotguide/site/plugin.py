@@ -135,12 +135,18 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):  # type: ignore[valid-type
             if last is not None:  # kept again only once MkDocs' build has run through
                 self.session.last = None
             return False
+        material = _material_search(last.config)
+        if material is not None:  # pages are parsed for search when the index is asked for
+            material.search_index = self.session.index.deferring(material.search_index)
         try:
             done = quick.rebuild(last, lambda: GuideBuild(last.guide.root, self.config, session=self.session),
                                  lambda guide: setattr(self, "guide", guide))
         except Exception as error:  # never wrong, only slower: MkDocs' build does it instead
             log.debug("quick rebuild failed, building instead: %r", error)
             done = None
+        finally:
+            if material is not None:
+                material.search_index = material.search_index.material_index
         if done is None:
             self.session.last = None
             return False
@@ -164,13 +170,19 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):  # type: ignore[valid-type
         return server
 
 
-def _material_index(config):
-    """Material's search index object of this build, if its search plugin is on."""
+def _material_search(config):
+    """Material's search plugin, if it is on (the plugin holding a search index)."""
     for plugin in config.plugins.values():
         index = getattr(plugin, "search_index", None)
         if index is not None and hasattr(index, "entries"):
-            return index
+            return plugin
     return None
+
+
+def _material_index(config):
+    """Material's search index object of this build, if its search plugin is on."""
+    plugin = _material_search(config)
+    return plugin.search_index if plugin is not None else None
 
 
 def pilotguide_plugin(config) -> PilotguidePlugin | None:

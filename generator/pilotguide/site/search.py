@@ -25,6 +25,7 @@ import warnings
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Iterable
 
 log = logging.getLogger("mkdocs.plugins.pilotguide.search")
@@ -346,6 +347,19 @@ class OfflineSearch:
             log.info(str(index_report(site_dir)))
 
 
+class DeferredIndex:
+    """Material's search index while a quick save builds its pages: its plugin hands each page to
+    `add_entry_from_context`, which only takes a snapshot (PreviewIndex.defer); the parse (about
+    15 ms a page, a title save rebuilds 10 to 20 pages) waits until a browser asks for the index,
+    so the saved page shows sooner. It has no `entries`, so it is never taken for a build's index."""
+
+    def __init__(self, preview: "PreviewIndex", material_index) -> None:
+        self.preview, self.material_index = preview, material_index
+
+    def add_entry_from_context(self, page) -> None:
+        self.preview.defer(page, self.material_index)
+
+
 class PreviewIndex:
     """The search index of a `pilotguide serve` preview: kept in memory, made when asked for.
 
@@ -364,6 +378,7 @@ class PreviewIndex:
         self._source, self._list, self._seen = None, None, 0
         self._data: str | None = None
         self._pinyin: tuple[tuple, dict] = ((), {})
+        self._pending: dict[str, tuple[type, dict, SimpleNamespace]] = {}  # page url -> parse later
         self._lock = threading.Lock()
 
     def page_built(self, url: str, material_index) -> None:
@@ -373,14 +388,41 @@ class PreviewIndex:
                 self._source, self._list, self._seen = material_index, material_index.entries, 0  # a new build
             entries = material_index.entries[self._seen:]
             self._seen = len(material_index.entries)
-            for entry in entries:  # as finish_index does, before the words are cut
-                for key in ("title", "text"):
-                    if isinstance(entry.get(key), str):
-                        entry[key] = entry[key].replace(ZWSP, "")
-            self.pages[url] = entries
-            self.runs[url] = han_runs(doc_texts(entries))
+            self._pending.pop(url, None)
+            self._take(url, entries)
             self.config = {k: material_index.config[k] for k in ("lang", "separator", "pipeline", "fields")}
             self._data = None
+
+    def _take(self, url: str, entries: list[dict]) -> None:
+        for entry in entries:  # as finish_index does, before the words are cut
+            for key in ("title", "text"):
+                if isinstance(entry.get(key), str):
+                    entry[key] = entry[key].replace(ZWSP, "")
+        self.pages[url] = entries
+        self.runs[url] = han_runs(doc_texts(entries))
+
+    def deferring(self, material_index) -> "DeferredIndex":
+        """A stand-in for Material's index while a quick save builds its pages (see DeferredIndex)."""
+        return DeferredIndex(self, material_index)
+
+    def defer(self, page, material_index) -> None:
+        """Keep what Material's index reads of a page (its HTML as it is now, before Material's
+        plugin strips the data-search attributes, its table of contents, address, meta and title)
+        to parse when the index is next asked for."""
+        snapshot = SimpleNamespace(content=page.content, toc=page.toc, url=page.url, meta=dict(page.meta),
+                                   title=page.title)
+        with self._lock:
+            self._pending[page.url] = (type(material_index), material_index.config, snapshot)
+            self._data = None
+
+    def _parse_pending(self) -> None:
+        """Material's parse of the pages quick saves built since the index was last asked for."""
+        for url, (cls, config, snapshot) in self._pending.items():
+            index = cls(**config)
+            index.add_entry_from_context(snapshot)
+            if url in self.pages:
+                self._take(url, index.entries)
+        self._pending = {}
 
     def keep_only(self, urls: list[str], material_index=None) -> None:
         """After a full build: the site's pages in order; entries of pages gone are dropped. Material's
@@ -392,6 +434,7 @@ class PreviewIndex:
                 self._seen = len(material_index.entries)
             self.pages = {u: self.pages[u] for u in urls if u in self.pages}
             self.runs = {u: self.runs[u] for u in self.pages}
+            self._pending = {}  # the build indexed every page itself
             self._data = None
 
     def changed(self) -> None:
@@ -402,6 +445,7 @@ class PreviewIndex:
         """search_index.json as the build would write it (finish_index), for the current pages."""
         with self._lock:
             if self._data is None:
+                self._parse_pending()
                 s = self.search
                 synonyms = dict(s.synonyms)
                 runs = set().union(*self.runs.values()) if self.runs else set()
