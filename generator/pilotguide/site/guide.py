@@ -195,6 +195,7 @@ class GuideBuild:
                for p in pagecache.nav_pages(config.nav)]
         fingerprint = pagecache.fingerprint(config, docs, glossary, nav, stamp)
         self.pagecache = pagecache.PageCache(self.root, fingerprint, stamp)
+        self.search.cuts.store = self.root / pagecache.CACHE_DIR / pagecache.CUTS_NAME  # jieba's cuts too
         for plugin in config.plugins.values():
             if hasattr(plugin, "search_index"):  # Material's search: reused pages bring their entries
                 self.pagecache.index_with(plugin.search_index)

@@ -15,6 +15,10 @@ of the pages in the nav (their headings title the nav on every page); the glossa
 of them and no page is reused. The edition stamp in every footer changes with any edit, so it is
 stored as a placeholder and put back when a page is reused.
 
+Beside the pages, `search-cuts.json.z` keeps jieba's cuts of the search text for the lexicon
+(search.Cuts): keyed by jieba, its dictionary and the guide's user words, read back only when
+those are the same.
+
 Owned by the plugin of one `pilotguide build` (never by `serve`, whose dirty builds already skip
 unchanged pages); nothing here is global.
 """
@@ -34,6 +38,7 @@ from mkdocs.structure.toc import get_toc
 
 CACHE_DIR = ".pilotguide-cache"
 DB_NAME = "pages.sqlite"
+CUTS_NAME = "search-cuts.json.z"  # jieba's cuts of the search text (search.Cuts): the lexicon's work
 TEMPLATE = "pilotguide-cached-page.html"  # a theme template that prints a reused page as it was
 STAMP = "\x00pilotguide-edition\x00"
 VERSIONED = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "nh3")

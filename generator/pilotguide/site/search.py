@@ -17,11 +17,14 @@ documents and queries with one and the same function:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import os
 import re
 import threading
 import warnings
+import zlib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -117,20 +120,59 @@ class Cuts:
     `pilotguide serve` rewrites the index on every save; without this it would cut the whole
     guide's text again each time (about three seconds at 1,000 case studies)."""
 
-    def __init__(self) -> None:
+    def __init__(self, store: Path | None = None) -> None:
         self.terms: list[str] | None = None
         self.tk = None
         self.runs: dict[str, tuple[str, ...]] = {}
+        self.store = store  # a build's: the cuts of the last build, in the build cache folder
+        self._cut = 0  # runs cut by jieba (not found in the store) since the store was read
 
     def tokenizer_for(self, terms: list[str]):
         if terms != self.terms:
-            self.terms, self.tk, self.runs = terms, tokenizer(terms), {}
+            self.terms, self.tk, self.runs = terms, tokenizer(terms), self._stored(terms)
         return self.tk
+
+    def _key(self, terms: list[str]) -> str:
+        """What a run's cut depends on besides the run: jieba and its dictionary, the user words."""
+        jieba = _jieba()
+        h = hashlib.sha256(f"{getattr(jieba, '__version__', '')}\0{jieba.dt.total}\0".encode("utf-8"))
+        h.update("\n".join(terms).encode("utf-8"))
+        return h.hexdigest()
+
+    def _stored(self, terms: list[str]) -> dict[str, tuple[str, ...]]:
+        """The cuts a previous build kept for the same tokenizer; none if the store is missing,
+        unreadable or made with other words or another jieba (it is only ever a shortcut)."""
+        self._cut = 0
+        if self.store is None or not self.store.is_file():
+            return {}
+        try:
+            data = json.loads(zlib.decompress(self.store.read_bytes()).decode("utf-8"))
+            if data.get("key") != self._key(terms):
+                return {}
+            return {run: tuple(words.split()) for run, words in data["runs"].items()}
+        except (OSError, ValueError, zlib.error, KeyError, AttributeError, TypeError):
+            return {}
+
+    def keep(self, runs: set[str]) -> None:
+        """Write this build's runs and their cuts to the store, if any run had to be cut."""
+        if self.store is None or self.terms is None or not self._cut:
+            return
+        data = {"key": self._key(self.terms), "runs": {run: " ".join(self.runs[run]) for run in runs}}
+        blob = zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 1)
+        try:
+            self.store.parent.mkdir(parents=True, exist_ok=True)
+            part = self.store.with_name(self.store.name + ".part")
+            part.write_bytes(blob)
+            os.replace(part, self.store)
+        except OSError as error:  # a read-only project: the next build cuts again
+            log.debug("search cuts not kept: %r", error)
+        self._cut = 0
 
     def cut(self, run: str) -> tuple[str, ...]:
         words = self.runs.get(run)
         if words is None:
             words = self.runs[run] = tuple(w for w in self.tk.cut(run) if len(w) >= 2)
+            self._cut += 1
         return words
 
 
@@ -152,6 +194,7 @@ def lexicon(texts: Iterable[str], terms: Iterable[str] = (), cuts: Cuts | None =
     runs = runs if runs is not None else han_runs(texts)  # each distinct run cut once
     for run in runs:
         words.update(cuts.cut(run))
+    cuts.keep(runs)
     if len(cuts.runs) > 2 * len(runs):  # a long preview session: forget text no longer in the guide
         cuts.runs = {run: cuts.runs[run] for run in runs}
 
