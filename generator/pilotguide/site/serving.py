@@ -62,8 +62,11 @@ def _interrupt(signum, frame) -> None:
 
 @contextmanager
 def stop_on_signals() -> Iterator[None]:
-    """SIGTERM and SIGHUP stop the preview like Ctrl+C does (cleanly) while inside this block."""
-    names = [n for n in ("SIGTERM", "SIGHUP", "SIGBREAK") if hasattr(signal, n)]
+    """SIGTERM and SIGHUP stop the preview like Ctrl+C does (cleanly) while inside this block; so
+    does SIGINT itself, also when the preview was started with it ignored (a shell script's
+    background job inherits SIGINT ignored, and Python then leaves it so: Ctrl+C or `kill -INT`
+    would do nothing)."""
+    names = [n for n in ("SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK") if hasattr(signal, n)]
     previous = {}
     for name in names:
         number = getattr(signal, name)
