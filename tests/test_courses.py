@@ -1,6 +1,6 @@
 """Courses: records, checks, the lesson plan and handout pages, fonts and the safe handout tree.
 
-The files themselves (PDF, DOCX, LibreOffice, printing) are in test_coursepack.py."""
+The files themselves (PDF, DOCX, LibreOffice, printing) are in test_course_files.py."""
 
 from __future__ import annotations
 

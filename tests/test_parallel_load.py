@@ -21,7 +21,8 @@ from pilotguide.content import gather
 from pilotguide.content.gather import load_content, load_records, load_vocabularies
 from pilotguide.errors import ContentError, Problems
 from pilotguide.pages.render import render_pages
-from pilotguide.site.guide import GuideBuild, PreviewSession
+from pilotguide.site.guide import GuideBuild
+from pilotguide.site.preview.session import PreviewSession
 
 sys.path.insert(0, str(REPO))  # benchmarks/ is a top-level folder of the repository, not a package we ship
 

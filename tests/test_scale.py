@@ -21,7 +21,7 @@ from pilotguide.errors import Problems
 from pilotguide.pages.memo import PageMemo
 from pilotguide.pages.render import render_pages
 from pilotguide.pages.taxonomy import taxonomy
-from pilotguide.site.preview import PageStage
+from pilotguide.site.preview.session import PageStage
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # benchmarks/ is a top-level folder of the repository, not a package we ship

@@ -10,7 +10,7 @@ import pytest
 from conftest import build_project
 from mkdocs.exceptions import PluginError
 
-from pilotguide.site import pagefind_search
+from pilotguide.site.search import pagefind as pagefind_search
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))

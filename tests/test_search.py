@@ -1,4 +1,4 @@
-"""Search, build side (search.py) and the segmenter of the browser side (assets/search/worker.js).
+"""Search, build side (site/search/) and the segmenter of the browser side (assets/search/worker.js).
 
 The browser side's segmenter runs in real Chromium here, loaded into a blank page; the whole
 search is exercised in test_search_browser.py.
@@ -16,7 +16,9 @@ from types import SimpleNamespace
 import pytest
 
 from pilotguide.content.gather import load_content
-from pilotguide.site import search
+from pilotguide.site.search import cuts as search_cuts
+from pilotguide.site.search import index as search_index
+from pilotguide.site.search import offline as search_offline
 
 ZWSP = "\u200b"
 
@@ -24,21 +26,21 @@ ZWSP = "\u200b"
 # ---- build side: the guide's own terms, the lexicon, the index ----
 
 def test_user_terms_come_from_titles_aliases_and_places(minimal):
-    terms = search.user_terms(load_content(minimal))
+    terms = search_cuts.user_terms(load_content(minimal))
     assert "高潮村" in terms            # a case study's location part
-    assert all(len(t) >= 2 and search.HAN.fullmatch(t) for t in terms)  # Chinese runs only
+    assert all(len(t) >= 2 and search_cuts.HAN.fullmatch(t) for t in terms)  # Chinese runs only
 
 
 def test_user_terms_of_the_shipped_guide():
     from conftest import REPO
 
-    terms = search.user_terms(load_content(REPO))
+    terms = search_cuts.user_terms(load_content(REPO))
     for term in ["枢纽型社区社会组织", "政府购买服务", "表彰激励", "平房区", "推进政府购买服务"]:
         assert term in terms
 
 
 def test_lexicon_holds_words_and_their_parts():
-    words = set(search.lexicon(["例如调解邻里纠纷，关爱刑满释放人员。"], ["刑满释放人员"]))
+    words = set(search_cuts.lexicon(["例如调解邻里纠纷，关爱刑满释放人员。"], ["刑满释放人员"]))
     assert {"邻里纠纷", "邻里", "纠纷", "调解"} <= words          # jieba's word and its parts
     assert {"刑满释放人员", "刑满释放", "释放", "人员"} <= words   # a user term kept whole, and its parts
     assert not any(len(w) < 2 for w in words)
@@ -47,8 +49,8 @@ def test_lexicon_holds_words_and_their_parts():
 def test_a_user_term_stays_whole_only_in_its_own_build():
     import jieba
 
-    assert "枢纽型社区社会组织" in search.lexicon(["枢纽型社区社会组织"], ["枢纽型社区社会组织"])
-    assert "枢纽型社区社会组织" not in search.lexicon(["枢纽型社区社会组织"])
+    assert "枢纽型社区社会组织" in search_cuts.lexicon(["枢纽型社区社会组织"], ["枢纽型社区社会组织"])
+    assert "枢纽型社区社会组织" not in search_cuts.lexicon(["枢纽型社区社会组织"])
     assert not jieba.dt.FREQ.get("枢纽型社区社会组织")  # Material's global tokenizer is untouched
 
 
@@ -58,51 +60,51 @@ def fake_site(tmp_path: Path) -> Path:
                       {"location": "a.html#x", "title": "调解", "text": "YAML"},
                       {"location": "b.html", "title": "刑满释放人员", "text": ""}]}
     (tmp_path / "search").mkdir()
-    (tmp_path / search.INDEX).write_text(json.dumps(index), encoding="utf-8")  # as Material: \uXXXX
+    (tmp_path / search_index.INDEX).write_text(json.dumps(index), encoding="utf-8")  # as Material: \uXXXX
     return tmp_path
 
 
 def test_index_is_rewritten_as_utf8_plain_text_with_a_lexicon(tmp_path):
     site = fake_site(tmp_path)
-    assert search.rewrite_index(site, ["刑满释放人员"])
-    raw = (site / search.INDEX).read_text(encoding="utf-8")
+    assert search_index.rewrite_index(site, ["刑满释放人员"])
+    raw = (site / search_index.INDEX).read_text(encoding="utf-8")
     assert "邻里纠纷" in raw and "\\u" not in raw.replace("\\u200b", "")  # UTF-8, not escapes
     assert ZWSP not in raw
     index = json.loads(raw)
     assert index["docs"][0]["title"] == "邻里纠纷"
     lexicon = index["config"]["pilotguide"]["lexicon"].split(" ")
     assert "纠纷" in lexicon and "刑满释放人员" in lexicon
-    assert (site / search.INDEX_SCRIPT).read_text(encoding="utf-8") == f"var __index = {raw}"
+    assert (site / search_index.INDEX_SCRIPT).read_text(encoding="utf-8") == f"var __index = {raw}"
 
 
 def test_index_report_counts_pages_and_bytes(tmp_path):
     site = fake_site(tmp_path)
-    search.rewrite_index(site)
-    report = search.index_report(site)
-    size = (site / search.INDEX).stat().st_size
+    search_index.rewrite_index(site)
+    report = search_index.index_report(site)
+    size = (site / search_index.INDEX).stat().st_size
     assert (report.pages, report.entries, report.bytes, report.bytes_per_page) == (2, 3, size, size // 2)
     assert f"{size:,} 字节" in str(report) and "每页约" in str(report)
-    assert search.index_report(tmp_path / "nowhere") is None
-    assert search.rewrite_index(tmp_path / "nowhere") is False
+    assert search_index.index_report(tmp_path / "nowhere") is None
+    assert search_index.rewrite_index(tmp_path / "nowhere") is False
 
 
 # ---- MkDocs side: worker and shim wiring ----
 
 def test_local_shim_replaces_the_cdn_one():
-    polyfills = search.offline_polyfills([search.UNPKG_SHIM])
-    assert polyfills == [search.SHIM]
-    assert search.offline_polyfills(polyfills) == [search.SHIM]  # once only
+    polyfills = search_offline.offline_polyfills([search_offline.UNPKG_SHIM])
+    assert polyfills == [search_offline.SHIM]
+    assert search_offline.offline_polyfills(polyfills) == [search_offline.SHIM]  # once only
 
 
 def test_material_does_not_cut_chinese_a_second_time():
     from material.plugins.search import plugin as material_search
 
-    search.OfflineSearch().prepare(SimpleNamespace(records={}))
+    search_offline.OfflineSearch().prepare(SimpleNamespace(records={}))
     assert material_search.jieba is None  # the pages are cut once, for our lexicon
 
 
 def test_pages_point_at_the_pilotguide_worker():
-    offline = search.OfflineSearch()
+    offline = search_offline.OfflineSearch()
     page = '<script id="__config" type="application/json">{"base": "..", ' \
            '"search": "../assets/javascripts/workers/search.2c215733.min.js", "tags": null}</script>'
     out = offline.on_post_page(page)
@@ -124,16 +126,16 @@ def test_vendored_assets_match_their_manifest():
 
 @pytest.mark.slow
 def test_built_site_ships_worker_shim_and_no_outside_address(shipped_site):
-    worker = (shipped_site / search.WORKER).read_text(encoding="utf-8")
+    worker = (shipped_site / search_offline.WORKER).read_text(encoding="utf-8")
     material = re.search(r'"(\.\./javascripts/workers/search\.[0-9a-f]+\.min\.js)"', worker)
     assert material and (shipped_site / "assets" / "pilotguide" / material.group(1)).resolve().is_file()
-    assert (shipped_site / search.SHIM).is_file()
-    assert (shipped_site / search.VENDOR / "iframe-worker" / "LICENSE").is_file()
+    assert (shipped_site / search_offline.SHIM).is_file()
+    assert (shipped_site / search_offline.VENDOR / "iframe-worker" / "LICENSE").is_file()
     for page in shipped_site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         assert "search-worker.js" in html and "unpkg" not in html, page
         assert not re.search(r'(src|href)="(https?:)?//', html.replace('href="https://squidfunk', '')), page
-    report = search.index_report(shipped_site)
+    report = search_index.index_report(shipped_site)
     assert report.pages >= 20 and report.bytes_per_page < 8_000
     print(f"\n{report}")
 
@@ -145,7 +147,7 @@ def segmenter(browser):
     """Evaluate `js` with `S` = a Segmenter over `words`, in a blank page holding worker.js."""
     context = browser.new_context()
     page = context.new_page()
-    page.add_script_tag(content=search.asset_text("search/worker.js"))
+    page.add_script_tag(content=search_offline.asset_text("search/worker.js"))
 
     def run(words: list[str], js: str):
         return page.evaluate(f"words => {{ const S = new PilotguideSearch.Segmenter(words); return {js}; }}", words)

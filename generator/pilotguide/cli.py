@@ -108,7 +108,7 @@ def build(ctx: click.Context, config: Path | None, site_dir: Path | None, strict
 
     from .site.build import build_site, zip_site
     from .site.project import zip_warning
-    from .site.search import index_report
+    from .site.search.index import index_report
 
     project = _project(config, all_problems=True)
     jobs = jobs or _cores()
@@ -168,7 +168,7 @@ def serve(config: Path | None, dev_addr: str, full_rebuild: bool, poll: bool) ->
     """本地预览：修改 YAML、模板或 docs/ 后页面自动刷新；内容有错误时浏览器里直接显示错误清单。"""
     from mkdocs.exceptions import MkDocsException
 
-    from .site.serving import AddressError, pick_address, preview
+    from .site.preview.server import AddressError, pick_address, preview
 
     project = _project(config)
     try:

@@ -7,7 +7,7 @@
 A project without the file gets the packaged one (general Chinese usage). `load_synonyms` checks
 it against `synonyms.schema.json` and that no everyday word is listed twice or is itself a term
 (search would not know which term it means); every problem is located. The result is
-{everyday word: term}, which the search index carries to the browser (site/search.py).
+{everyday word: term}, which the search index carries to the browser (site/search/).
 """
 
 from __future__ import annotations

@@ -16,9 +16,9 @@ from mkdocs.structure.files import File
 from ..courses.pack import SITE_CSS
 from ..pages.render import MARKDOWN_EXTENSIONS
 from .glossary_links import GlossaryTermsExtension, glossary_terms
-from .pagefind_search import disable_material_search
-from .preview import share_bytecode
-from .search import offline_polyfills
+from .engine import share_bytecode
+from .search.offline import offline_polyfills
+from .search.pagefind import disable_material_search
 
 ASSET_DIR = "assets/pilotguide"
 STYLES = ["pilotguide.css"]

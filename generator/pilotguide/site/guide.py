@@ -8,35 +8,32 @@ and passes in. No module keeps state.
 
 from __future__ import annotations
 
-import gc
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 import jinja2
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from ..content.cache import RecordCache
 from ..content.gather import VOCABULARIES_FILE, load_content
 from ..content.synonyms import SYNONYMS_FILE
 from ..content.model import Content
 from ..content.schemas import kinds
 from ..courses.formats import Format, selected, switches
-from ..courses.pack import DownloadCache, course_files
+from ..courses.pack import course_files
 from ..errors import ContentError, PackError, Problem
-from ..pages.memo import PageMemo
 from ..pages.paths import SiteAddress
 from ..pages.render import render_pages
 from ..pages.sanitize import clean_page, safe_title
 from ..pages.templates import Templates
-from . import pagecache, pagefind_search
+from . import pagecache
+from .search import pagefind as pagefind_search
 from .build import clash_problems, site_address
 from .extras import asset_files, configure_mkdocs
 from .glossary_links import GlossaryTermsExtension
-from .preview import MemoryBytecodeCache, PageStage, error_page
-from .quick import LastBuild
-from .search import OfflineSearch, PreviewIndex
+from .preview.session import PreviewSession, error_page
+from .search.offline import OfflineSearch
 
 log = logging.getLogger("mkdocs.plugins.pilotguide")
 
@@ -47,36 +44,6 @@ class ContentPluginError(PluginError):
     def __init__(self, error: ContentError, heading: str = "内容检查未通过："):
         self.problems = error.problems
         super().__init__(heading + "\n" + error.format())
-
-
-@dataclass
-class PreviewSession:
-    """What `pilotguide serve` keeps between rebuilds; owned by the plugin instance."""
-
-    records: RecordCache = field(default_factory=RecordCache)
-    stage: PageStage = field(default_factory=PageStage)
-    memo: PageMemo = field(default_factory=PageMemo)
-    bytecode: MemoryBytecodeCache = field(default_factory=MemoryBytecodeCache)
-    downloads: DownloadCache = field(default_factory=DownloadCache)
-    search: OfflineSearch = field(default_factory=OfflineSearch)
-    templates: Templates | None = None
-    frozen: bool = False  # long-lived objects moved out of the garbage collector's way
-    index: PreviewIndex = field(init=False)  # the search index, served from memory (search.py)
-    last: LastBuild | None = None  # what the last full build made, for the quick path (quick.py)
-
-    def __post_init__(self) -> None:
-        self.index = PreviewIndex(self.search)
-
-    def settle(self) -> None:
-        """After the first build: the loaded guide, the theme and jieba's dictionary live as long as
-        the preview; out of the collector's sight, later saves do not pay to scan them again."""
-        if not self.frozen:
-            gc.collect()
-            gc.freeze()
-            self.frozen = True
-
-    def close(self) -> None:
-        self.stage.close()
 
 
 class GuideBuild:

@@ -17,9 +17,10 @@ from mkdocs.structure.files import InclusionLevel
 
 from ..courses.formats import switches
 from ..pages.render import TEMPLATES_DIR
-from . import quick
-from .guide import ContentPluginError, GuideBuild, PreviewSession
-from .quick import LastBuild
+from .guide import ContentPluginError, GuideBuild
+from .preview import quick
+from .preview.quick import LastBuild
+from .preview.session import PreviewSession
 
 __all__ = ["ContentPluginError", "PilotguideConfig", "PilotguidePlugin", "pilotguide_plugin"]
 
@@ -100,8 +101,8 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):  # type: ignore[valid-type
     def on_page_content(self, html: str, page, config, files) -> str:
         return self.guide.clean(html, page)
 
-    # Search and offline use (search.py): our worker, the local iframe-worker shim, a UTF-8 index.
-    # With the Pagefind backend (pagefind_search.py), pages get its search box and the site its index.
+    # Search and offline use (search/offline.py): our worker, the local iframe-worker shim, a UTF-8 index.
+    # With the Pagefind backend (search/pagefind.py), pages get its search box and the site its index.
     def on_post_page(self, output: str, page, config) -> str:
         self.guide.keep(page, output)  # into the build cache
         return self.guide.post_page(output, page.url)

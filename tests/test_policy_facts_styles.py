@@ -95,7 +95,7 @@ def test_shipped_synonyms_pass_check_and_reach_the_content(run, shipped):
 
 
 def test_pinyin_keys_full_and_initials():
-    from pilotguide.site.search import pinyin_keys
+    from pilotguide.site.search.pinyin import pinyin_keys
 
     keys = pinyin_keys(["养老", "引领", "纠纷", "a1"])
     assert keys["yanglao"] == ["养老"] and keys["jiufen"] == ["纠纷"]

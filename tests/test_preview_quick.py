@@ -1,4 +1,4 @@
-"""The preview's quick path (site/quick.py): a records-only save rebuilds only the pages it
+"""The preview's quick path (site/preview/quick.py): a records-only save rebuilds only the pages it
 changed, with the very output a full build gives, and steps aside whenever it cannot vouch for that.
 
 Each test runs MkDocs' build in this process as `pilotguide serve` does (dirty builds, a plugin
@@ -20,7 +20,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from pilotguide.site.plugin import pilotguide_plugin
-from pilotguide.site.search import INDEX, INDEX_SCRIPT
+from pilotguide.site.search.index import INDEX, INDEX_SCRIPT
 
 from conftest import copy_fixture
 
@@ -132,7 +132,7 @@ def test_a_body_edit_rebuilds_only_that_case_page(preview):
 
 @pytest.mark.parametrize("change", ["glossary", "new case", "error", "docs page"])
 def test_what_the_quick_path_cannot_vouch_for_goes_to_mkdocs(preview, change):
-    """Each of these returns False: the server then runs MkDocs' build (test_serve.py)."""
+    """Each of these returns False: the server then runs MkDocs' build (test_preview_server.py)."""
     root = preview.root
     if change == "glossary":  # terms become links on every page
         path = next((root / "glossary").glob("*.yaml"))
@@ -191,7 +191,7 @@ def test_a_quick_save_after_mkdocs_built_again_keeps_the_index_whole(preview, tm
 def test_search_parses_a_quick_save_s_pages_when_the_index_is_asked_for(preview, monkeypatch):
     """A save shows its pages without waiting for Material's parse of them for search: that runs
     when a browser next asks for the index, and reads each page as its last save left it."""
-    from pilotguide.site import quick
+    from pilotguide.site.preview import quick
 
     material = next(p for p in preview.config.plugins.values() if hasattr(getattr(p, "search_index", None), "entries"))
     real = material.search_index

@@ -225,8 +225,8 @@ def preview(config_file: Path, host: str, port: int, full_rebuild: bool = False,
     from mkdocs.config import load_config
     from mkdocs.livereload import _serve_url
 
-    from .build import _mkdocs_logging, quiet_dirty_warning
-    from .plugin import pilotguide_plugin
+    from ..build import _mkdocs_logging, quiet_dirty_warning
+    from ..plugin import pilotguide_plugin
 
     _mkdocs_logging(verbose=False)
     if not full_rebuild:

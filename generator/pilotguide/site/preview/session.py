@@ -4,19 +4,31 @@
   Markdown changed. MkDocs' dirty builds re-render a page only when its source is newer than its
   output, so an edit re-renders exactly the pages whose text it changed.
 - `MemoryBytecodeCache`: Material's compiled templates, kept in memory across rebuilds.
+- `PreviewSession`: everything kept between rebuilds (these two, the record, page and download
+  caches, the search index served from memory, the last build for the quick path).
 
-Both are owned by the MkDocs plugin instance, which lives for the whole serve session.
+The session is owned by the MkDocs plugin instance, which lives for the whole serve session.
 """
 
 from __future__ import annotations
 
+import gc
 import html
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
+
+from ...content.cache import RecordCache
+from ...courses.pack import DownloadCache
+from ...pages.memo import PageMemo
+from ...pages.templates import Templates
+from ..search.offline import OfflineSearch
+from .index import PreviewIndex
+from .quick import LastBuild
 
 
 class PageStage:
@@ -70,36 +82,6 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
         self._code[bucket.key] = bucket.bytecode_to_string()
 
 
-def share_bytecode(theme, cache: jinja2.BytecodeCache) -> None:
-    """Make every environment this theme creates use `cache`."""
-    if getattr(theme, "_pilotguide_bytecode", None) is cache:
-        return
-    make_env = theme.get_env
-
-    def get_env():
-        env = make_env()
-        env.bytecode_cache = cache
-        listings = getattr(cache, "listings", None)
-        if listings is not None:
-            key = tuple(getattr(env.loader, "searchpath", ()))
-            list_templates = env.list_templates
-
-            def listed(extensions=None, filter_func=None):
-                if extensions is not None or filter_func is None:
-                    return list_templates(extensions, filter_func)
-                # MkDocs' filter is the same code on every rebuild (its patterns come from the
-                # theme, which a preview does not reload: see the README)
-                full = (key, filter_func.__code__)
-                if full not in listings:
-                    listings[full] = list_templates(filter_func=filter_func)
-                return listings[full]
-            env.list_templates = listed
-        return env
-
-    theme.get_env = get_env
-    theme._pilotguide_bytecode = cache
-
-
 ERROR_PAGE = """<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -128,3 +110,33 @@ def error_page(problems) -> str:
 
 def _where(problem) -> str:
     return problem.path if problem.line <= 0 else f"{problem.path}:{problem.line}:{problem.col}"
+
+
+@dataclass
+class PreviewSession:
+    """What `pilotguide serve` keeps between rebuilds; owned by the plugin instance."""
+
+    records: RecordCache = field(default_factory=RecordCache)
+    stage: PageStage = field(default_factory=PageStage)
+    memo: PageMemo = field(default_factory=PageMemo)
+    bytecode: MemoryBytecodeCache = field(default_factory=MemoryBytecodeCache)
+    downloads: DownloadCache = field(default_factory=DownloadCache)
+    search: OfflineSearch = field(default_factory=OfflineSearch)
+    templates: Templates | None = None
+    frozen: bool = False  # long-lived objects moved out of the garbage collector's way
+    index: PreviewIndex = field(init=False)  # the search index, served from memory (index.py)
+    last: LastBuild | None = None  # what the last full build made, for the quick path (quick.py)
+
+    def __post_init__(self) -> None:
+        self.index = PreviewIndex(self.search)
+
+    def settle(self) -> None:
+        """After the first build: the loaded guide, the theme and jieba's dictionary live as long as
+        the preview; out of the collector's sight, later saves do not pay to scan them again."""
+        if not self.frozen:
+            gc.collect()
+            gc.freeze()
+            self.frozen = True
+
+    def close(self) -> None:
+        self.stage.close()

@@ -28,8 +28,8 @@ from typing import Any, Callable
 from mkdocs.commands.build import _build_page, _populate_page
 from mkdocs.structure.files import Files, InclusionLevel
 
-from ..content.schemas import kinds
-from .extras import stamped
+from ...content.schemas import kinds
+from ..extras import stamped
 
 log = logging.getLogger("mkdocs.plugins.pilotguide.quick")
 

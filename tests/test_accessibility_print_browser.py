@@ -120,7 +120,7 @@ def test_pagefind_backend_reacts_to_input_too(browser, tmp_path, static_server):
     import sys
 
     from conftest import REPO
-    from pilotguide.site import pagefind_search
+    from pilotguide.site.search import pagefind as pagefind_search
 
     sys.path.insert(0, str(REPO))
     from benchmarks.sites import with_search_backend

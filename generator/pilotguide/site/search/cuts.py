@@ -1,0 +1,181 @@
+"""jieba's cuts of the guide's text: the lexicon the browser cuts with, and a store of the cuts."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import warnings
+import zlib
+from pathlib import Path
+from typing import Iterable
+
+log = logging.getLogger("mkdocs.plugins.pilotguide.search")
+
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")  # as HAN in worker.js
+ZWSP = "\u200b"
+TAG = re.compile(r"<[^>]*>")
+
+
+def user_terms(content, kept: dict | None = None) -> list[str]:
+    """The guide's own words, kept whole by jieba: record titles, glossary aliases, place names.
+    `kept` (an OfflineSearch's, under `pilotguide serve`): each record's words, by record object;
+    replaced by this guide's."""
+    terms: set[str] = set()
+    seen = {}
+    for records in content.records.values():
+        for record in records:
+            entry = kept.get(id(record)) if kept is not None else None
+            if entry is None or entry[0] is not record:
+                entry = (record, _record_terms(record))
+            seen[id(record)] = entry
+            terms.update(entry[1])
+    if kept is not None:
+        kept.clear()
+        kept.update(seen)
+    return sorted(terms)
+
+
+def _record_terms(record) -> frozenset[str]:
+    texts = [record.title, *(record.data.get("aliases") or [])]
+    location = record.data.get("location")
+    if isinstance(location, dict):
+        texts += [v for v in location.values() if isinstance(v, str)]
+    return frozenset(run for text in texts for run in HAN.findall(str(text)) if len(run) >= 2)
+
+
+def _jieba():
+    """The jieba module with its default dictionary loaded, once (about a second, from jieba's cache)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # jieba 0.42 imports the deprecated pkg_resources
+        import jieba
+    jieba.setLogLevel(logging.WARNING)  # "Building prefix dict..." on every build otherwise
+    jieba.dt.check_initialized()
+    return jieba
+
+
+def skip_material_segmenting() -> None:
+    """Material cuts every page with jieba when it can import it, only for the worker to split
+    on U+200B; our index is cut in the browser and rewritten without U+200B, so that pass would
+    double the build's jieba time (jieba cuts about 130,000 characters a second). Only saves
+    time: should Material rename its `jieba` global, the index comes out the same."""
+    try:
+        from material.plugins.search import plugin as material_search
+    except ImportError:  # pragma: no cover - Material is a dependency
+        return
+    if getattr(material_search, "jieba", None) is not None:
+        material_search.jieba = None
+
+
+def tokenizer(terms: Iterable[str]):
+    """A jieba tokenizer with `terms` as its user dictionary, leaving jieba's global one alone
+    (Material cuts with the global one; one build's terms must not leak into the next)."""
+    jieba = _jieba()
+    tk = jieba.Tokenizer()
+    tk.FREQ, tk.total, tk.initialized = dict(jieba.dt.FREQ), jieba.dt.total, True
+    for term in terms:
+        tk.add_word(term)  # jieba picks a frequency high enough for the term to stay whole
+    return tk
+
+
+def parts(word: str, known) -> set[str]:
+    """Every shorter word (two characters or more) inside `word` that `known` contains."""
+    n = len(word)
+    return {word[i:j] for i in range(n) for j in range(i + 2, n + 1) if j - i < n and word[i:j] in known}
+
+
+class Cuts:
+    """jieba's cuts of each distinct run, kept for as long as the user dictionary is the same.
+    Owned by an OfflineSearch, which `pilotguide serve` keeps across rebuilds.
+
+    `pilotguide serve` rewrites the index on every save; without this it would cut the whole
+    guide's text again each time (about three seconds at 1,000 case studies)."""
+
+    def __init__(self, store: Path | None = None) -> None:
+        self.terms: list[str] | None = None
+        self.tk = None
+        self.runs: dict[str, tuple[str, ...]] = {}
+        self.store = store  # a build's: the cuts of the last build, in the build cache folder
+        self._cut = 0  # runs cut by jieba (not found in the store) since the store was read
+
+    def tokenizer_for(self, terms: list[str]):
+        if terms != self.terms:
+            self.terms, self.tk, self.runs = terms, tokenizer(terms), self._stored(terms)
+        return self.tk
+
+    def _key(self, terms: list[str]) -> str:
+        """What a run's cut depends on besides the run: jieba and its dictionary, the user words."""
+        jieba = _jieba()
+        h = hashlib.sha256(f"{getattr(jieba, '__version__', '')}\0{jieba.dt.total}\0".encode("utf-8"))
+        h.update("\n".join(terms).encode("utf-8"))
+        return h.hexdigest()
+
+    def _stored(self, terms: list[str]) -> dict[str, tuple[str, ...]]:
+        """The cuts a previous build kept for the same tokenizer; none if the store is missing,
+        unreadable or made with other words or another jieba (it is only ever a shortcut)."""
+        self._cut = 0
+        if self.store is None or not self.store.is_file():
+            return {}
+        try:
+            data = json.loads(zlib.decompress(self.store.read_bytes()).decode("utf-8"))
+            if data.get("key") != self._key(terms):
+                return {}
+            return {run: tuple(words.split()) for run, words in data["runs"].items()}
+        except (OSError, ValueError, zlib.error, KeyError, AttributeError, TypeError):
+            return {}
+
+    def keep(self, runs: set[str]) -> None:
+        """Write this build's runs and their cuts to the store, if any run had to be cut."""
+        if self.store is None or self.terms is None or not self._cut:
+            return
+        data = {"key": self._key(self.terms), "runs": {run: " ".join(self.runs[run]) for run in runs}}
+        blob = zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 1)
+        try:
+            self.store.parent.mkdir(parents=True, exist_ok=True)
+            part = self.store.with_name(self.store.name + ".part")
+            part.write_bytes(blob)
+            os.replace(part, self.store)
+        except OSError as error:  # a read-only project: the next build cuts again
+            log.debug("search cuts not kept: %r", error)
+        self._cut = 0
+
+    def cut(self, run: str) -> tuple[str, ...]:
+        words = self.runs.get(run)
+        if words is None:
+            words = self.runs[run] = tuple(w for w in self.tk.cut(run) if len(w) >= 2)
+            self._cut += 1
+        return words
+
+
+
+def han_runs(texts: Iterable[str]) -> set[str]:
+    """The distinct runs of Chinese characters in `texts`: what jieba cuts."""
+    return {run for text in texts for run in HAN.findall(text)}
+
+
+def lexicon(texts: Iterable[str], terms: Iterable[str] = (), cuts: Cuts | None = None,
+            runs: set[str] | None = None) -> list[str]:
+    """The words the browser cuts Chinese with, for `texts` (plain text, any language mixed).
+    `cuts` keeps jieba's work between calls (a preview's rebuilds); a fresh one when not given.
+    `runs`: han_runs(texts) when the caller keeps them already (then `texts` is not read)."""
+    terms = list(terms)
+    cuts = cuts if cuts is not None else Cuts()
+    tk = cuts.tokenizer_for(terms)
+    words = set(terms)
+    runs = runs if runs is not None else han_runs(texts)  # each distinct run cut once
+    for run in runs:
+        words.update(cuts.cut(run))
+    cuts.keep(runs)
+    if len(cuts.runs) > 2 * len(runs):  # a long preview session: forget text no longer in the guide
+        cuts.runs = {run: cuts.runs[run] for run in runs}
+
+    class Known:  # a word jieba knows (frequency > 0: jieba also stores bare prefixes) or has cut
+        def __contains__(self, word: str) -> bool:
+            return word in words or bool(tk.FREQ.get(word))
+
+    known = Known()
+    for word in list(words):
+        words |= parts(word, known)
+    return sorted(words)

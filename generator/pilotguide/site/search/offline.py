@@ -1,0 +1,84 @@
+"""Search on a site that needs nothing from outside: our worker and the vendored iframe-worker shim."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from importlib import resources
+from pathlib import Path
+
+from .cuts import Cuts, skip_material_segmenting, user_terms
+from .index import index_report, rewrite_index
+from .pinyin import pinyin_words
+
+log = logging.getLogger("mkdocs.plugins.pilotguide.search")
+
+WORKER = "assets/pilotguide/search-worker.js"
+VENDOR = "assets/pilotguide/vendor"  # third-party browser assets, with their licences (vendor.json)
+SHIM = f"{VENDOR}/iframe-worker/shim.js"
+MATERIAL_WORKER = re.compile(r'("search":\s*"[^"]*?)assets/javascripts/workers/(search\.[0-9a-f]+\.min\.js)"')
+UNPKG_SHIM = "https://unpkg.com/iframe-worker/shim"  # what Material's offline plugin would add
+
+
+def asset_text(name: str) -> str:
+    return (resources.files("pilotguide") / "assets" / name).read_text(encoding="utf-8")
+
+
+def vendored_files() -> list[str]:
+    """The shipped third-party files (paths under assets/vendor/), as vendor.json lists them."""
+    manifest = json.loads(asset_text("vendor/vendor.json"))
+    return [target for entry in manifest.values() for target in entry["files"]]
+
+
+def offline_polyfills(polyfills: list) -> list:
+    """Material's `extra.polyfills` with the shipped iframe-worker shim instead of the CDN copy.
+
+    The shim lets Material start its worker from file://; shipped locally, Material's offline
+    plugin (if listed) sees an iframe-worker polyfill and adds no CDN copy."""
+    kept = [p for p in polyfills if str(p) != UNPKG_SHIM]
+    if not any("iframe-worker" in str(p) for p in kept):
+        kept.append(SHIM)
+    return kept
+
+
+class OfflineSearch:
+    """What the pilotguide plugin does for search and offline use, one method per MkDocs event."""
+
+    def __init__(self) -> None:
+        self.terms: list[str] = []
+        self.synonyms: dict[str, str] = {}
+        self.pinyin_from: list[str] = []
+        self.material_worker: str | None = None
+        self.cuts = Cuts()
+        self._record_terms: dict = {}  # what user_terms and pinyin_words keep between a preview's saves
+        self._title_words: dict = {}
+
+    def prepare(self, content) -> None:
+        """Before the build: the guide's own words for the lexicon; Material's jieba pass off."""
+        self.terms = user_terms(content, self._record_terms)
+        self.synonyms = dict(getattr(content, "synonyms", None) or {})
+        if len(self._title_words) > 100_000:
+            self._title_words.clear()
+        self.pinyin_from = pinyin_words(content, self._title_words)
+        skip_material_segmenting()
+
+    def on_post_page(self, output: str) -> str:
+        """Point the page's search worker (`__config.search`) at ours, which loads Material's."""
+        def swap(match: re.Match) -> str:
+            self.material_worker = match.group(2)
+            return f'{match.group(1)}{WORKER}"'
+        return MATERIAL_WORKER.sub(swap, output, count=1)
+
+    def on_post_build(self, site_dir: Path, index: bool = True) -> None:
+        """The worker and vendored files; with `index`, Material's index rewritten (rewrite_index)."""
+        for name in vendored_files():
+            target = site_dir / VENDOR / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(asset_text(f"vendor/{name}"), encoding="utf-8")
+        if self.material_worker:
+            worker = asset_text("search/worker.js").replace(
+                "__MATERIAL_WORKER__", f"../javascripts/workers/{self.material_worker}")
+            (site_dir / WORKER).write_text(worker, encoding="utf-8")
+        if index and rewrite_index(site_dir, self.terms, self.cuts, self.synonyms, self.pinyin_from):
+            log.info(str(index_report(site_dir)))
