@@ -264,13 +264,6 @@ def test_schema_descriptions_are_chinese(run, minimal, tmp_path):
             assert chinese and not re.search(r"\b[a-z]+ [a-z]+ [a-z]+\b", text), (path.name, text)
 
 
-def test_every_command_is_in_the_readme():
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    from pilotguide.cli import main
-    for name in main.commands:
-        assert f"pilotguide {name}" in readme, name
-
-
 # -- 3. the command that works in the user's shell ------------------------------------------------
 
 def test_hint_names_python_m_when_started_that_way(monkeypatch):

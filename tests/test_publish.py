@@ -1,5 +1,5 @@
-"""Publishing as the README describes: `pilotguide build --zip`, unzip on the server, and Debian's
-nginx serving the guide under /guide/ with the README's own server block (loopback only; the test
+"""Publishing as 发布指南 (docs/publishing.md) describes: `pilotguide build --zip`, unzip on the server, and Debian's
+nginx serving the guide under /guide/ with the page's own server block (loopback only; the test
 starts and stops its nginx)."""
 
 from __future__ import annotations
@@ -22,14 +22,15 @@ from site_search import RequestLog, relative, search
 
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-README_ROOT = "/srv/www/"  # where the README's server block expects the unzipped archive
-README_LISTEN = "listen 80;"
+PAGE_ROOT = "/srv/www/"  # where the page's server block expects the unzipped archive
+PAGE_LISTEN = "listen 80;"
 
 
 def readme_server_block() -> str:
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    match = re.search(r"```nginx\n(.*?)```", readme, re.S)
-    assert match, "README.md shows an nginx server block"
+    """The nginx server block of 发布指南 (docs/publishing.md), the staff's one copy of the steps."""
+    page = (REPO / "docs" / "publishing.md").read_text(encoding="utf-8")
+    match = re.search(r"```nginx\n(.*?)```", page, re.S)
+    assert match, "docs/publishing.md shows an nginx server block"
     return match.group(1)
 
 
@@ -40,13 +41,13 @@ def free_port() -> int:
 
 
 class Nginx:
-    """Debian's nginx with the README's server block, on a loopback port, in the foreground."""
+    """Debian's nginx with the page's server block, on a loopback port, in the foreground."""
 
     def __init__(self, www: Path, work: Path, block: str | None = None, port: int | None = None):
         self.port = port or free_port()
         block = block or readme_server_block()
-        assert README_LISTEN in block and README_ROOT in block
-        block = block.replace(README_LISTEN, f"listen 127.0.0.1:{self.port};").replace(README_ROOT, f"{www}/")
+        assert PAGE_LISTEN in block and PAGE_ROOT in block
+        block = block.replace(PAGE_LISTEN, f"listen 127.0.0.1:{self.port};").replace(PAGE_ROOT, f"{www}/")
         temp = " ".join(f"{kind}_temp_path {work}/{kind};" for kind in
                         ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
         # As root, nginx's workers would drop to nobody, who cannot read pytest's private folders.

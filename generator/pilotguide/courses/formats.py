@@ -2,7 +2,7 @@
 pages' download links, `pilotguide generate` and the CLI help read.
 
 Adding a format is one module with a `build(handout) -> bytes` function and one row in FORMATS;
-nothing else changes (see the README, "How it works"). A row's `scope` says what one file is made
+nothing else changes (see ARCHITECTURE.md, "Where a change goes"). A row's `scope` says what one file is made
 from: each handout page (`handout`: the participants' and the trainer's version of each course),
 each course (`course`: its slides) or the whole guide (`guide`: the book). Rows may share one
 plugin switch (`switch`): `book: false` turns off both `guide.pdf` and `guide.docx`.

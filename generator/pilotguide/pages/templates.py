@@ -189,5 +189,6 @@ def _name_message(error: TemplateNameError, variables: list[str]) -> str:
                 f"可用的有：{', '.join(sorted(allowed))}。请改正模板中的名字。")
     if obj is jinja2.utils.missing:
         hint = suggest(name, sorted(set(variables)))
-        return f"模板变量 `{name}` 未定义{hint}。请检查拼写，或查看 README 中模板可用的变量。"
+        return (f"模板变量 `{name}` 未定义{hint}。请检查拼写，"
+                "或查看 ARCHITECTURE.md 中“Overriding templates”一节列出的模板变量。")
     return f"模板读取了不存在的属性或键 `{name}`。请检查拼写。"

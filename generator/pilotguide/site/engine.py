@@ -33,7 +33,7 @@ def share_bytecode(theme, cache: jinja2.BytecodeCache) -> None:
                 if extensions is not None or filter_func is None:
                     return list_templates(extensions, filter_func)
                 # MkDocs' filter is the same code on every rebuild (its patterns come from the
-                # theme, which a preview does not reload: see the README)
+                # theme, which a preview does not reload: see ARCHITECTURE.md)
                 full = (key, filter_func.__code__)
                 if full not in listings:
                     listings[full] = list_templates(filter_func=filter_func)
