@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 def build_pdf(book: Handout) -> bytes:
     css = (files("pilotguide") / "assets" / "book-pdf.css").read_text(encoding="utf-8")
-    return pdf.pdf_bytes(ET.tostring(book.tree, "unicode", method="html"), book.font, extra_css=css)
+    return pdf.pdf_bytes(ET.tostring(book.tree, "unicode", method="html"), book.font, extra_css=css, engine=book.engine)
 
 
 def build_docx(book: Handout) -> bytes:

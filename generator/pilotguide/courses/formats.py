@@ -5,7 +5,12 @@ Adding a format is one module with a `build(handout) -> bytes` function and one 
 nothing else changes (see ARCHITECTURE.md, "Where a change goes"). A row's `scope` says what one file is made
 from: each handout page (`handout`: the participants' and the trainer's version of each course),
 each course (`course`: its slides) or the whole guide (`guide`: the book). Rows may share one
-plugin switch (`switch`): `book: false` turns off both `guide.pdf` and `guide.docx`.
+plugin switch (`switch`): `book: false` turns off both `guide.pdf` and `guide.docx`. A row may
+also belong to a file kind (`kind`): `pdf: false` turns off every PDF, the book's included, so a
+machine without a PDF engine still makes `guide.docx`.
+
+Rows that make PDFs (`needs_pdf`) are set in type by a PDF engine (engines.py): WeasyPrint, or a
+Chromium-family browser when WeasyPrint cannot load.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from . import book, pdf, slides, word
 if TYPE_CHECKING:
     from ..content.model import Content, Record
     from ..pages.paths import SiteAddress
+    from .engines import PdfEngine
     from .fonts import CJKFont
 
 SCOPES = ("handout", "course", "guide")
@@ -38,6 +44,7 @@ class Handout:
     font: CJKFont | None = None  # the embedded Chinese font, for formats that set type themselves
     trainer: bool = False  # the trainer's version (answers, teaching notes)
     site: SiteAddress | None = None  # where the guide is published: QR codes, the closing slide
+    engine: PdfEngine | None = None  # what sets PDFs in type (None: WeasyPrint)
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,12 @@ class Format:
     description: str = ""  # what the plugin switch does, in Chinese, for docs and help
     scope: str = "handout"  # one of SCOPES: what one file is made from
     switch: str = ""  # the plugin switch that turns it on and off; empty: `name`
+    kind: str = ""  # the file kind's switch that must be on too (`pdf` for guide.pdf); empty: none
+
+    @property
+    def needs_pdf(self) -> bool:
+        """Whether a PDF engine makes this file (engines.py)."""
+        return self.suffix.endswith(".pdf")
 
     @property
     def option(self) -> str:
@@ -66,8 +79,9 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     # Off unless mkdocs.yml says `book: true` (the shipped guide does): a big guide's book costs
     # build time, and docs/ pages that link guide.pdf must exist only where it is made.
     Format("book-pdf", "PDF", ".pdf", book.build_pdf, needs_font=True, scope="guide", switch="book", default=False,
-           description="整本指南的读本：站点根目录下的 guide.pdf 和 guide.docx（含目录和页码）"),
-    Format("book-docx", "Word", ".docx", book.build_docx, scope="guide", switch="book", default=False),
+           kind="pdf", description="整本指南的读本：站点根目录下的 guide.pdf 和 guide.docx（含目录和页码）；"
+           "`pdf: false` 时只生成 guide.docx"),
+    Format("book-docx", "Word", ".docx", book.build_docx, scope="guide", switch="book", default=False, kind="docx"),
 )}
 
 
@@ -77,6 +91,18 @@ def switches() -> dict[str, Format]:
     for f in FORMATS.values():
         out.setdefault(f.option, f)
     return out
+
+
+def enabled(options) -> tuple[Format, ...]:
+    """The formats the plugin's `options` (mkdocs.yml, or a plain dict: missing switches take their
+    defaults) turn on: a row's own switch, and its file kind's switch when it has one."""
+    known = switches()
+
+    def on(name: str) -> bool:
+        value = options.get(name)
+        return known[name].default if value is None else bool(value)
+
+    return tuple(f for f in FORMATS.values() if on(f.option) and (not f.kind or on(f.kind)))
 
 
 def selected(names) -> tuple[Format, ...]:

@@ -27,6 +27,7 @@ from ..pages.paths import SiteAddress, handout_paths
 from ..pages.render import MARKDOWN_EXTENSIONS
 from ..pages.templates import Templates
 from ..parallel import fork_map
+from .engines import PdfEngine
 from .fonts import cjk_font
 from .formats import FORMATS, Format, Handout, of_scope
 
@@ -58,10 +59,11 @@ class DownloadCache:
 
 def course_files(content: Content, pages: dict[str, str], formats: tuple[Format, ...] = tuple(FORMATS.values()),
                  cache: DownloadCache | None = None, templates: Templates | None = None,
-                 site: SiteAddress | None = None, jobs: int = 1) -> dict[str, bytes]:
+                 site: SiteAddress | None = None, jobs: int = 1, engine: PdfEngine | None = None) -> dict[str, bytes]:
     """{site path: bytes} of every download in `formats`, plus the handouts' print CSS: per handout
     page (PDF, DOCX), per course (slides) and for the whole guide (the book, from `book.md.j2`
     rendered with `templates`). `site` (where the guide is published) puts QR codes on paper.
+    `engine` sets the PDFs in type (engines.plan; None: WeasyPrint).
 
     `jobs` > 1 makes the documents of different courses in that many processes (parallel.py;
     files made there do not go into `cache`, which a preview, always one process, keeps).
@@ -73,11 +75,12 @@ def course_files(content: Content, pages: dict[str, str], formats: tuple[Format,
     if courses and (of_scope(formats, "handout") or of_scope(formats, "course")):
         jobs = max(1, min(jobs, len(courses)))
         chunks = [courses[i::jobs] for i in range(jobs)]
-        make = lambda chunk: _documents(_course_sources(chunk, content, pages, font, site), formats, cache)  # noqa: E731
+        make = lambda chunk: _documents(_course_sources(chunk, content, pages, font, site, engine),  # noqa: E731
+                                        formats, cache)
         for done in fork_map(make, chunks):
             out.update(done)
     if of_scope(formats, "guide"):
-        out.update(_documents([_book_source(content, templates, font, site)], formats, cache))
+        out.update(_documents([_book_source(content, templates, font, site, engine)], formats, cache))
     return out
 
 
@@ -87,30 +90,44 @@ def _documents(sources, formats: tuple[Format, ...], cache: DownloadCache | None
     for scope, handout in sources:
         for fmt in of_scope(formats, scope):
             key = (fmt.name, handout.source, repr(handout.font) if fmt.needs_font else None,
-                   handout.content.today, handout.site)
+                   handout.content.today, handout.site, repr(handout.engine) if fmt.needs_pdf else None)
             out[handout.path + fmt.suffix] = _make(cache, key, lambda fmt=fmt, h=handout: fmt.build(h))
     return out
 
 
-def _course_sources(courses: list, content: Content, pages: dict[str, str], font, site):
+def _course_sources(courses: list, content: Content, pages: dict[str, str], font, site, engine=None):
     """(scope, Handout) of each course's handout pages, and of the course itself (its slides)."""
     for record in courses:
         for role, base in handout_paths(record).items():
             source = pages[base + ".md"]
             tree = handout_tree(source)
             handout = Handout(base, source, tree, _title(tree) or record.title, record, content, font,
-                              trainer=role == "trainer", site=site)
+                              trainer=role == "trainer", site=site, engine=engine)
             yield "handout", handout
             if role == "trainer":  # the slides come from the trainer's page: notes and answers included
                 yield "course", replace(handout, path=f"courses/{record.id}")
 
 
-def _book_source(content: Content, templates: Templates | None, font, site) -> tuple[str, Handout]:
+def _book_source(content: Content, templates: Templates | None, font, site, engine=None) -> tuple[str, Handout]:
     source = (templates or Templates()).render("book.md.j2", page="guide.md", content=content,
                                                lookup=lambda kind, ids: [content.get(kind, i) for i in ids],
                                                site=site)
     tree = handout_tree(source)
-    return "guide", Handout("guide", source, tree, _title(tree), None, content, font, site=site)
+    return "guide", Handout("guide", source, tree, _title(tree), None, content, font, site=site, engine=engine)
+
+
+def download_paths(content: Content, formats: tuple[Format, ...]) -> set[str]:
+    """The site paths `course_files` gives the files of `formats` (made or not)."""
+    paths: set[str] = set()
+    for fmt in formats:
+        if fmt.scope == "guide":
+            paths.add("guide" + fmt.suffix)
+        for record in content.all("course"):
+            if fmt.scope == "handout":
+                paths.update(base + fmt.suffix for base in handout_paths(record).values())
+            elif fmt.scope == "course":
+                paths.add(f"courses/{record.id}{fmt.suffix}")
+    return paths
 
 
 def _make(cache: DownloadCache | None, key: tuple, make) -> bytes:

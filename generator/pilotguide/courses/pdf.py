@@ -1,7 +1,8 @@
 """Course handouts as PDF, with WeasyPrint and an embedded free Chinese font.
 
 WeasyPrint is imported only when a PDF is made: it needs the system's Pango library, and a
-machine without it should still be able to check content and build a site with `pdf: false`.
+machine without it should still be able to check content and build a site. Where it cannot load,
+a Chromium-family browser prints the same HTML and CSS (engines.py says what differs).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from importlib.resources import files
 from typing import TYPE_CHECKING
 
 from ..errors import PackError
+from .engines import BROWSER_CSS, PdfEngine, browser_pdf
 from .fonts import CJKFont
 
 if TYPE_CHECKING:
@@ -59,8 +61,14 @@ def _fetcher_class(weasyprint):
     return OnlyTheFont
 
 
-def pdf_bytes(html: str, font: CJKFont, extra_css: str = "") -> bytes:
-    """Render a handout's HTML (already cleaned by pack.py) to PDF bytes."""
+def pdf_bytes(html: str, font: CJKFont, extra_css: str = "", engine: PdfEngine | None = None) -> bytes:
+    """Render a handout's HTML (already cleaned by pack.py) to PDF bytes, with WeasyPrint unless
+    `engine` is a browser."""
+    if engine is not None and engine.browser is not None:
+        style = f"<style>{stylesheet(font, extra_css)}{BROWSER_CSS}</style>"
+        head_end = html.find("</head>")
+        document = html[:head_end] + style + html[head_end:] if head_end >= 0 else style + html
+        return browser_pdf(engine.browser, document)
     weasyprint = _weasyprint()
     from weasyprint.text.fonts import FontConfiguration
 
@@ -75,4 +83,4 @@ def pdf_bytes(html: str, font: CJKFont, extra_css: str = "") -> bytes:
 
 def build(handout: Handout) -> bytes:
     """The registry's builder (formats.py): the handout set in type with the guide's CJK font."""
-    return pdf_bytes(ET.tostring(handout.tree, "unicode", method="html"), handout.font)
+    return pdf_bytes(ET.tostring(handout.tree, "unicode", method="html"), handout.font, engine=handout.engine)

@@ -9,6 +9,8 @@ and passes in. No module keeps state.
 from __future__ import annotations
 
 import logging
+import posixpath
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,8 +22,9 @@ from ..content.gather import VOCABULARIES_FILE, load_content
 from ..content.synonyms import SYNONYMS_FILE
 from ..content.model import Content
 from ..content.schemas import kinds
-from ..courses.formats import Format, selected, switches
-from ..courses.pack import course_files
+from ..courses.engines import PdfEngine, plan
+from ..courses.formats import Format, enabled
+from ..courses.pack import course_files, download_paths
 from ..errors import ContentError, PackError, Problem
 from ..pages.paths import SiteAddress
 from ..pages.render import render_pages
@@ -57,7 +60,9 @@ class GuideBuild:
         # a preview renders few pages per save; forking for them would cost more than it saves
         self.jobs = 1 if session is not None else max(1, options.get("jobs") or 1)
         self.content = content if content is not None else self._load()
-        self.formats: tuple[Format, ...] = selected(name for name in switches() if options.get(name))
+        self.formats: tuple[Format, ...] = enabled(options)
+        self.engine: PdfEngine | None = None  # what sets the PDFs in type (in render())
+        self.unmade: set[str] = set()  # downloads that would have been made, had there been a PDF engine
         self.search = session.search if session is not None else OfflineSearch()
         # A preview keeps Material's search: no Pagefind indexing on every save.
         self.backend = "material" if session is not None else None
@@ -94,6 +99,7 @@ class GuideBuild:
         # `mkdocs serve` replaces site_url with the preview's own address: paper made from a
         # preview would lead to 127.0.0.1, so a preview makes no QR codes.
         self.site = site_address(config) if self.session is None else replace(site_address(config), url=None)
+        self._pdf_engine()
         try:
             self.pages = render_pages(self.content, templates, downloads=self.formats,
                                       memo=self.session.memo if self.session else None, jobs=self.jobs,
@@ -106,7 +112,8 @@ class GuideBuild:
         try:
             self.downloads = course_files(self.content, self.pages, self.formats,
                                           cache=self.session.downloads if self.session else None,
-                                          templates=templates, site=self.site, jobs=self.jobs)
+                                          templates=templates, site=self.site, jobs=self.jobs,
+                                          engine=self.engine)
         except PackError as error:
             if self.session is None:
                 raise PluginError(str(error)) from None
@@ -118,6 +125,21 @@ class GuideBuild:
             self.problems = error.problems
             return False
         return True
+
+    def _pdf_engine(self) -> None:
+        """Pick the PDF engine; without one, drop the PDF formats (so no page links to them) and
+        warn once, as a MkDocs warning (`--strict` fails on it)."""
+        formats, self.engine, notice = plan(self.formats)
+        if notice:
+            log.warning(notice)
+        self.unmade = download_paths(self.content, tuple(f for f in self.formats if f not in formats))
+        self.formats = formats
+
+    def unlink_unmade(self, markdown: str, src_uri: str) -> str:
+        """A hand-written page's links to downloads this build could not make, as plain text."""
+        if not self.unmade or src_uri in self.pages:
+            return markdown
+        return unlink(markdown, src_uri, self.unmade)
 
     def _pause(self, config) -> None:
         """A preview with errors: say them in the terminal; every page will show them (post_page)
@@ -236,6 +258,25 @@ class GuideBuild:
         paths = [self.root / kind.folder for kind in kinds().values()]
         paths += [self.root / VOCABULARIES_FILE, self.root / SYNONYMS_FILE, self.root / self.options.templates_dir]
         return [p for p in paths if p.exists()]
+
+
+MARKDOWN_LINK = re.compile(r"(?<!!)\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+UNMADE_NOTE = "（本版未生成）"
+
+
+def unlink(markdown: str, src_uri: str, missing: set[str]) -> str:
+    """Inline Markdown links of the page `src_uri` whose target is in `missing` (site paths),
+    replaced by their text and a note."""
+    folder = posixpath.dirname(src_uri)
+
+    def replace_link(match: re.Match) -> str:
+        target = match.group(2).partition("#")[0].partition("?")[0]
+        if "://" in target or target.startswith(("/", "mailto:")):
+            return match.group(0)
+        path = posixpath.normpath(posixpath.join(folder, target))
+        return match.group(1) + UNMADE_NOTE if path in missing else match.group(0)
+
+    return MARKDOWN_LINK.sub(replace_link, markdown)
 
 
 def _read(path: Path) -> str:

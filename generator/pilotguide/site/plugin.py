@@ -84,6 +84,7 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):  # type: ignore[valid-type
 
     def on_page_markdown(self, markdown, page, config, files):
         self.guide.start_page(page.file.src_uri)
+        markdown = self.guide.unlink_unmade(markdown, page.file.src_uri)  # no link to a PDF not made
         self.guide.reuse(markdown, page)  # from the build cache, when nothing that shapes it changed
         return markdown
 

@@ -19,7 +19,7 @@ from ..content import schemas
 from ..content.documents import Document, load_file
 from ..content.gather import load_content
 from ..content.validate import suggest
-from ..courses.formats import FORMATS, selected
+from ..courses.formats import enabled
 from ..errors import ContentError, Problem, Problems
 from ..pages.render import PAGES, RECORD_EXTRAS, page_of, render_pages
 from .plugin import PilotguideConfig
@@ -222,7 +222,7 @@ def _check_nav(project: Project, content, problems: Problems) -> None:
     if not entries:
         return
     options = project.options()
-    formats = selected(name for name in FORMATS if options.get(name))
+    formats = enabled(options)
     pages = render_pages(content, project.root / str(options["templates_dir"]), downloads=formats)
     written = [p.relative_to(docs).as_posix() for p in docs.rglob("*.md")] if docs.is_dir() else []
     names = sorted({*pages, *written})
