@@ -202,13 +202,15 @@ def generate(config: Path | None, out: Path, downloads: bool) -> None:
     project = _project(config, all_problems=True)
     content = _load(project)
     try:
-        pages, files = generate_files(project.config, content, out, downloads)
+        pages, files, notice = generate_files(project.config, content, out, downloads)
     except PackError as error:
         _fail(f"{error}\n（也可以加 --no-downloads，只写 Markdown。）")
     except ContentError as error:
         _fail(error.format())
     except SetupError as error:
         _fail(str(error))
+    if notice:
+        click.echo(f"警告：{notice}", err=True)
     extra = f"和 {files} 个下载文件" if files else ""
     click.echo(f"已写入 {pages} 个生成页面{extra}到 {out}。")
 

@@ -81,15 +81,15 @@ def find_browser(env=None) -> Path | None:
         given = env[BROWSER_ENV].strip()
         if given.lower() in ("", "none", "0", "false"):
             return None
-        found = shutil.which(given) or (given if Path(given).is_file() else None)
+        found = shutil.which(given, path=env.get("PATH")) or (given if Path(given).is_file() else None)
         return Path(found) if found else None
     for name in BROWSER_NAMES:
-        found = shutil.which(name)
+        found = shutil.which(name, path=env.get("PATH"))
         if found:
             return Path(found)
     for folder, rest in WINDOWS_PLACES:
         base = env.get(folder)
-        if base and (path := Path(base) / rest).is_file():
+        if base and (path := Path(base).joinpath(*rest.split("\\"))).is_file():
             return path
     return None
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 PANGO_HINT = (
     "无法加载 WeasyPrint（生成 PDF 所需）：{error}\n"
     "WeasyPrint 需要系统中的 Pango 库。Debian/Ubuntu：apt-get install libpango-1.0-0 libpangoft2-1.0-0 "
-    "libharfbuzz-subset0；其他系统见 WeasyPrint 文档的安装一节。\n"
+    "libharfbuzz-subset0。\n"
     "或在 mkdocs.yml 的 pilotguide 插件下设置 `pdf: false`，不生成 PDF。"
 )
 

@@ -21,6 +21,7 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's banner about MkD
 from mkdocs.commands.build import build as mkdocs_build  # noqa: E402
 from mkdocs.config import load_config  # noqa: E402
 
+from ..courses.engines import plan  # noqa: E402
 from ..courses.formats import enabled  # noqa: E402
 from ..courses.pack import course_files  # noqa: E402
 from ..errors import ContentError, Problem, SetupError  # noqa: E402
@@ -103,22 +104,22 @@ def site_address(config) -> SiteAddress:
     return SiteAddress(config.site_name or "", config.site_url or None, bool(config.use_directory_urls))
 
 
-def generate(config_file: Path, content, out: Path, downloads: bool = True) -> tuple[int, int]:
+def generate(config_file: Path, content, out: Path, downloads: bool = True) -> tuple[int, int, str | None]:
     """Write docs/ plus the generated Markdown (and course downloads) to `out`, for any Markdown
     engine, as `mkdocs.yml` sets it up (docs_dir, site_url for QR codes; the pilotguide plugin's
     templates_dir and format switches). `out` must be empty, missing, or an earlier output of this
-    function. Returns the number of pages and of other files written. Raises ContentError,
-    PackError or SetupError."""
+    function. Returns the number of pages and of other files written, and the warning of the PDF
+    engine (engines.plan: PDFs from a browser, or none made). Raises ContentError, PackError or SetupError."""
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / GENERATED_MARK).exists())):
         raise SetupError(f"{out} 不是空目录，也不是 pilotguide 生成的目录：为避免覆盖，请换一个输出目录。")
     config = load_config(str(Path(config_file).resolve()))
     plugin = config.plugins.get("pilotguide")
     options = plugin.config if plugin is not None else {}
-    formats = enabled(options) if downloads else ()
+    formats, engine, notice = plan(enabled(options)) if downloads else ((), None, None)
     site = site_address(config)
     templates = Templates(content.root / options.get("templates_dir", TEMPLATES_DIR))
     pages = render_pages(content, templates, downloads=formats, site=site)
-    files = course_files(content, pages, formats, templates=templates, site=site)
+    files = course_files(content, pages, formats, templates=templates, site=site, engine=engine)
     docs = Path(config.docs_dir)
     problems = clash_problems(docs, [*pages, *files])
     if problems:
@@ -137,7 +138,7 @@ def generate(config_file: Path, content, out: Path, downloads: bool = True) -> t
         write_atomically(out, fill)
     except OSError as error:
         raise SetupError(f"无法写入 {out}：{error.strerror or error}。请检查目录权限和磁盘空间。") from None
-    return len(pages), len(files)
+    return len(pages), len(files), notice
 
 
 def _swap(new: Path, target: Path) -> None:

@@ -23,7 +23,7 @@ from ..content.synonyms import SYNONYMS_FILE
 from ..content.model import Content
 from ..content.schemas import kinds
 from ..courses.engines import PdfEngine, plan
-from ..courses.formats import Format, enabled
+from ..courses.formats import FORMATS, Format, enabled
 from ..courses.pack import course_files, download_paths
 from ..errors import ContentError, PackError, Problem
 from ..pages.paths import SiteAddress
@@ -99,7 +99,7 @@ class GuideBuild:
         # `mkdocs serve` replaces site_url with the preview's own address: paper made from a
         # preview would lead to 127.0.0.1, so a preview makes no QR codes.
         self.site = site_address(config) if self.session is None else replace(site_address(config), url=None)
-        self._pdf_engine()
+        self._pdf_engine(Path(config.docs_dir))
         try:
             self.pages = render_pages(self.content, templates, downloads=self.formats,
                                       memo=self.session.memo if self.session else None, jobs=self.jobs,
@@ -126,17 +126,18 @@ class GuideBuild:
             return False
         return True
 
-    def _pdf_engine(self) -> None:
+    def _pdf_engine(self, docs: Path) -> None:
         """Pick the PDF engine; without one, drop the PDF formats (so no page links to them) and
-        warn once, as a MkDocs warning (`--strict` fails on it)."""
-        formats, self.engine, notice = plan(self.formats)
+        warn once, as a MkDocs warning (`--strict` fails on it). Note the downloads this build does
+        not make (switched off or no engine) that docs/ does not hold either: links to them go."""
+        self.formats, self.engine, notice = plan(self.formats)
         if notice:
             log.warning(notice)
-        self.unmade = download_paths(self.content, tuple(f for f in self.formats if f not in formats))
-        self.formats = formats
+        unmade = download_paths(self.content, tuple(f for f in FORMATS.values() if f not in self.formats))
+        self.unmade = {path for path in unmade if not (docs / path).is_file()}
 
     def unlink_unmade(self, markdown: str, src_uri: str) -> str:
-        """A hand-written page's links to downloads this build could not make, as plain text."""
+        """A hand-written page's links to downloads this build did not make, as plain text."""
         if not self.unmade or src_uri in self.pages:
             return markdown
         return unlink(markdown, src_uri, self.unmade)
