@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: site test test-fast check serve clean bench
+.PHONY: site test test-fast check serve clean bench bundle
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,3 +46,9 @@ $(VENV)/.installed-bench: $(STAMP)
 # Not part of `make test`: several minutes. BENCH_ARGS=--big adds N = 10,000 (about 20 minutes on 2 cores).
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
+
+# The offline install bundle dist/pilotguide-offline.zip (Windows x64 and Linux x86_64 wheels, install
+# scripts, the model guide); prints its size and the time install.sh takes to install it offline.
+# Downloads go to .pilotguide-cache/bundle/ and are reused.
+bundle: $(STAMP)
+	$(BIN)/python scripts/bundle.py --measure
