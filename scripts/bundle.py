@@ -109,7 +109,8 @@ def resolve(target_platform: str, python: str, own: Path, local: Path, wheels: P
         raise BundleError(f"{target_platform} / Python {python} 的依赖没能下载：\n{fetched.stderr[-3000:]}")
     again = pip(*common, "--no-index", "--find-links", str(wheels), "-d", str(into), wanted, offline=True)
     if again.returncode != 0:
-        raise BundleError(f"{target_platform} / Python {python}：下载后仍无法只用本地文件解析依赖：\n{again.stderr[-3000:]}")
+        raise BundleError(f"{target_platform} / Python {python}：下载后仍无法只用本地文件解析依赖：\n"
+                          f"{again.stderr[-3000:]}")
 
 
 def _version(wheel: Path) -> str:

@@ -22,6 +22,7 @@ from ..content.validate import suggest
 from ..courses.formats import enabled
 from ..errors import ContentError, Problem, Problems
 from ..pages.render import PAGES, RECORD_EXTRAS, page_of, render_pages
+from . import engine
 from .plugin import PilotguideConfig
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
@@ -52,7 +53,7 @@ class Project:
         """The pilotguide plugin's options as written (defaults filled in)."""
         written = _plugin_entry(self.data.get("plugins"))
         given = written[1] if written and isinstance(written[1], dict) else {}
-        return {name: given.get(name, option.default) for name, option in PilotguideConfig._schema}
+        return {name: given.get(name, option.default) for name, option in engine.config_schema(PilotguideConfig)}
 
 
 def find_config(given: Path | None, start: Path | None = None) -> Path:
@@ -92,7 +93,7 @@ def check_config(doc: Document, problems: Problems) -> None:
     if not isinstance(doc.data, dict):
         problems.add(doc.path, 1, 1, "mkdocs.yml 应为“名称: 值”组成的映射（如 `site_name: 指南名称`）。")
         return
-    known = [name for name, _ in MkDocsConfig._schema if name != "config_file_path"] + ["INHERIT"]
+    known = [name for name, _ in engine.config_schema(MkDocsConfig) if name != "config_file_path"] + ["INHERIT"]
     for key in doc.data:
         if key not in known:
             line, col = doc.where((key,), key=True)
@@ -156,7 +157,7 @@ def _misindented_options(doc: Document, index: int, problems: Problems) -> None:
 
 
 def _check_options(doc: Document, at: tuple, options: dict, problems: Problems) -> None:
-    schema = dict(PilotguideConfig._schema)
+    schema = dict(engine.config_schema(PilotguideConfig))
     for key, value in options.items():
         option = schema.get(key)
         if option is None:
@@ -178,7 +179,7 @@ def _option_problem(key: str, option: c.BaseConfigOption, value: Any) -> str | N
             choices = list(option.choices)
             hint = suggest(value, choices)
             return f"pilotguide 选项 `{key}` 的值 `{value}` 不可用{hint}；可选：{'、'.join(choices)}。"
-        want = TYPE_WORDS.get(getattr(option, "_type", None), "合适的值")
+        want = TYPE_WORDS.get(engine.option_type(option), "合适的值")
         return f"pilotguide 选项 `{key}` 应为{want}，实际是 `{value}`。"
     return None
 
