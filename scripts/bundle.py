@@ -72,7 +72,15 @@ def requirements() -> list[str]:
 
 
 def build_pilotguide(into: Path) -> Path:
-    result = pip("wheel", "--no-deps", "--quiet", "-w", str(into), str(ROOT))
+    """The pilotguide wheel, built from a clean copy of the sources: setuptools reuses an old build/
+    folder, which could carry modules removed since into the wheel."""
+    source = into.parent / "source"
+    shutil.copytree(ROOT / "generator", source / "generator",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "*.pyc"))
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        if (ROOT / name).is_file():
+            shutil.copy(ROOT / name, source / name)
+    result = pip("wheel", "--no-deps", "--quiet", "-w", str(into), str(source))
     wheels = list(into.glob("pilotguide-*.whl"))
     if result.returncode != 0 or len(wheels) != 1:
         raise BundleError(f"pilotguide 的 wheel 没能生成：\n{result.stderr[-2000:]}")

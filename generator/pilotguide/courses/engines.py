@@ -144,7 +144,8 @@ def browser_pdf(browser: Path, html: str) -> bytes:
                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
                    "--disable-extensions", f"--user-data-dir={folder / 'profile'}",
                    "--allow-file-access-from-files",  # the embedded font file beside a file:// page
-                   "--no-pdf-header-footer", "--generate-pdf-document-outline", f"--print-to-pdf={out}",
+                   "--no-pdf-header-footer", "--print-to-pdf-no-header",  # the second: browsers before 2023
+                   "--generate-pdf-document-outline", f"--print-to-pdf={out}",
                    page.as_uri()]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             command.insert(1, "--no-sandbox")  # Chromium refuses to start as root with its sandbox

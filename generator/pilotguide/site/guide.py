@@ -61,7 +61,7 @@ class GuideBuild:
         self.jobs = 1 if session is not None else max(1, options.get("jobs") or 1)
         self.content = content if content is not None else self._load()
         self.formats: tuple[Format, ...] = enabled(options)
-        self.engine: PdfEngine | None = None  # what sets the PDFs in type (in render())
+        self.pdf_engine: PdfEngine | None = None  # what sets the PDFs in type (in render())
         self.unmade: set[str] = set()  # downloads that would have been made, had there been a PDF engine
         self.search = session.search if session is not None else OfflineSearch()
         # A preview keeps Material's search: no Pagefind indexing on every save.
@@ -113,7 +113,7 @@ class GuideBuild:
             self.downloads = course_files(self.content, self.pages, self.formats,
                                           cache=self.session.downloads if self.session else None,
                                           templates=templates, site=self.site, jobs=self.jobs,
-                                          engine=self.engine)
+                                          engine=self.pdf_engine)
         except PackError as error:
             if self.session is None:
                 raise PluginError(str(error)) from None
@@ -130,9 +130,9 @@ class GuideBuild:
         """Pick the PDF engine; without one, drop the PDF formats (so no page links to them) and
         warn once, as a MkDocs warning (`--strict` fails on it). Note the downloads this build does
         not make (switched off or no engine) that docs/ does not hold either: links to them go."""
-        self.formats, self.engine, notice = plan(self.formats)
-        if notice:
-            log.warning(notice)
+        self.formats, self.pdf_engine, notice = plan(self.formats)
+        if notice:  # under the engine's own logger name: its strict mode counts only those
+            logging.getLogger(f"{engine.engine_name()}.plugins.pilotguide").warning(notice)
         unmade = download_paths(self.content, tuple(f for f in FORMATS.values() if f not in self.formats))
         self.unmade = {path for path in unmade if not (docs / path).is_file()}
 
