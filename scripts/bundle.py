@@ -71,20 +71,31 @@ def requirements() -> list[str]:
     return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
 
 
-def build_pilotguide(into: Path) -> Path:
-    """The pilotguide wheel, built from a clean copy of the sources: setuptools reuses an old build/
-    folder, which could carry modules removed since into the wheel."""
+def build_pilotguide(into: Path, local: Path) -> Path:
+    """The pilotguide wheel, built from a clean copy of the sources (setuptools reuses an old build/
+    folder, which could carry modules removed since into the wheel). Its build backend comes from
+    the cache (`local`), fetched once."""
     source = into.parent / "source"
     shutil.copytree(ROOT / "generator", source / "generator",
                     ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "*.pyc"))
     for name in ("pyproject.toml", "README.md", "LICENSE"):
         if (ROOT / name).is_file():
             shutil.copy(ROOT / name, source / name)
-    result = pip("wheel", "--no-deps", "--quiet", "-w", str(into), str(source))
+    build = ("wheel", "--no-deps", "--quiet", "--no-index", "--find-links", str(local), "-w", str(into), str(source))
+    result = pip(*build, offline=True)
+    if result.returncode != 0:  # the build backend is not in the cache yet
+        fetched = pip("download", "--quiet", "--only-binary=:all:", "-d", str(local), *build_requirements())
+        result = pip(*build, offline=True) if fetched.returncode == 0 else fetched
     wheels = list(into.glob("pilotguide-*.whl"))
     if result.returncode != 0 or len(wheels) != 1:
         raise BundleError(f"pilotguide 的 wheel 没能生成：\n{result.stderr[-2000:]}")
     return wheels[0]
+
+
+def build_requirements() -> list[str]:
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    found = re.search(r"^requires\s*=\s*\[([^\]]*)\]", text, re.M)
+    return re.findall(r'"([^"]+)"', found.group(1)) if found else ["setuptools"]
 
 
 def build_source_only(local: Path) -> None:
@@ -172,7 +183,7 @@ def make_bundle(out: Path = OUT, platforms: tuple[str, ...] = tuple(PLATFORMS), 
     build_source_only(local)
     chosen: dict[str, Path] = {}
     with tempfile.TemporaryDirectory(prefix="pilotguide-bundle-") as tmp:
-        own = build_pilotguide(Path(tmp) / "own")
+        own = build_pilotguide(Path(tmp) / "own", local)
         for target in platforms:
             for python in pythons:
                 into = Path(tmp) / f"{target}-{python}"

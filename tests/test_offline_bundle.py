@@ -159,3 +159,21 @@ def test_install_sh_installs_offline_and_its_pilotguide_builds_a_guide_on_the_mo
     assert built.returncode == 0, built.stderr
     assert "站点已生成" in built.stdout and (guide / "site" / "index.html").is_file()
     assert list((guide / "site" / "steps").glob("*.html"))
+
+
+@pytest.mark.slow
+def test_making_it_again_needs_no_network(bundle, tmp_path):
+    """The `bundle` fixture filled .pilotguide-cache/bundle/: the next run, with no network at all,
+    builds the pilotguide wheel and resolves every requirement from it (CI fetches once)."""
+    if not shutil.which("unshare") or subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode:
+        pytest.skip("unshare -n does not work here")
+    python = "%d.%d" % sys.version_info[:2]
+    out = tmp_path / "again.zip"
+    result = subprocess.run(["unshare", "-n", sys.executable, str(REPO / "scripts" / "bundle.py"), "--platform", "linux",
+                             "--python", python, "--out", str(out)], capture_output=True, text=True, timeout=900,
+                            check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    with zipfile.ZipFile(out) as zf:
+        names = zf.namelist()
+    assert "install.sh" in names and "install.bat" not in names  # Linux only, as asked
+    assert any(n.startswith("wheels/pilotguide-") for n in names)
