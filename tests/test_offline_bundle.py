@@ -169,9 +169,9 @@ def test_making_it_again_needs_no_network(bundle, tmp_path):
         pytest.skip("unshare -n does not work here")
     python = "%d.%d" % sys.version_info[:2]
     out = tmp_path / "again.zip"
-    result = subprocess.run(["unshare", "-n", sys.executable, str(REPO / "scripts" / "bundle.py"), "--platform", "linux",
-                             "--python", python, "--out", str(out)], capture_output=True, text=True, timeout=900,
-                            check=False)
+    command = [sys.executable, str(REPO / "scripts" / "bundle.py"), "--platform", "linux", "--python", python,
+               "--out", str(out)]
+    result = subprocess.run(["unshare", "-n", *command], capture_output=True, text=True, timeout=900, check=False)
     assert result.returncode == 0, result.stderr[-3000:]
     with zipfile.ZipFile(out) as zf:
         names = zf.namelist()

@@ -9,7 +9,7 @@ import stat
 import pytest
 
 from pilotguide.courses import engines
-from pilotguide.courses.formats import enabled
+from pilotguide.site.recipe import formats_on as enabled
 from pilotguide.errors import PackError
 from pilotguide.site.guide import UNMADE_NOTE, unlink
 

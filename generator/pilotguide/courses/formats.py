@@ -97,18 +97,6 @@ def switches() -> dict[str, Format]:
     return out
 
 
-def enabled(options) -> tuple[Format, ...]:
-    """The formats the plugin's `options` (mkdocs.yml, or a plain dict: missing switches take their
-    defaults) turn on: a row's own switch, and its file kind's switch when it has one."""
-    known = switches()
-
-    def on(name: str) -> bool:
-        value = options.get(name)
-        return known[name].default if value is None else bool(value)
-
-    return tuple(f for f in FORMATS.values() if on(f.option) and (not f.kind or on(f.kind)))
-
-
 def selected(names) -> tuple[Format, ...]:
     """The formats whose switch (or name) is in `names`, in registry order."""
     wanted = set(names)

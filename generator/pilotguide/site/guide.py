@@ -22,20 +22,18 @@ from ..content.gather import VOCABULARIES_FILE, load_content
 from ..content.synonyms import SYNONYMS_FILE
 from ..content.model import Content
 from ..content.schemas import kinds
-from ..courses.engines import PdfEngine, plan
-from ..courses.formats import FORMATS, Format, enabled
-from ..courses.pack import course_files, download_paths
+from ..courses.formats import Format
 from ..errors import ContentError, PackError, Problem
 from ..pages.paths import SiteAddress
-from ..pages.render import render_pages
 from ..pages.sanitize import clean_page, safe_title
 from ..pages.templates import Templates
 from . import engine, pagecache
 from .search import pagefind as pagefind_search
-from .build import clash_problems, site_address
+from .build import site_address
 from .extras import asset_files, configure_mkdocs
 from .glossary_links import GlossaryTermsExtension
 from .preview.session import PreviewSession, error_page
+from .recipe import BuildInputs, DownloadProblems, GuideOptions, GuideOutput, check_clashes, formats_on, make_guide
 from .search.offline import OfflineSearch
 
 log = logging.getLogger("mkdocs.plugins.pilotguide")
@@ -52,17 +50,18 @@ class ContentPluginError(PluginError):
 class GuideBuild:
     """The generated part of one MkDocs build."""
 
-    def __init__(self, root: Path, options, content: Content | None = None,
+    def __init__(self, root: Path, options, inputs: BuildInputs | None = None,
                  session: PreviewSession | None = None):
         self.root, self.options, self.session = root, options, session
+        inputs = inputs or BuildInputs()
         # Under serve, problems become a page in the browser instead of a failed rebuild.
         self.problems: list[Problem] | None = None
         # a preview renders few pages per save; forking for them would cost more than it saves
-        self.jobs = 1 if session is not None else max(1, options.get("jobs") or 1)
-        self.content = content if content is not None else self._load()
-        self.formats: tuple[Format, ...] = enabled(options)
-        self.pdf_engine: PdfEngine | None = None  # what sets the PDFs in type (in render())
-        self.unmade: set[str] = set()  # downloads that would have been made, had there been a PDF engine
+        jobs = inputs.jobs if inputs.jobs is not None else options.get("jobs")
+        self.jobs = 1 if session is not None else max(1, jobs or 1)
+        self.content = inputs.content if inputs.content is not None else self._load()
+        self.formats: tuple[Format, ...] = formats_on(options)
+        self.unmade: set[str] = set()  # downloads not made (switched off, no PDF engine) nor in docs/
         self.search = session.search if session is not None else OfflineSearch()
         # A preview keeps Material's search: no Pagefind indexing on every save.
         self.backend = "material" if session is not None else None
@@ -99,42 +98,33 @@ class GuideBuild:
         # `mkdocs serve` replaces site_url with the preview's own address: paper made from a
         # preview would lead to 127.0.0.1, so a preview makes no QR codes.
         self.site = site_address(config) if self.session is None else replace(site_address(config), url=None)
-        self._pdf_engine(Path(config.docs_dir))
+        options = GuideOptions(self.root / self.options.templates_dir, self.formats, self.site, self.jobs)
+        session = self.session
         try:
-            self.pages = render_pages(self.content, templates, downloads=self.formats,
-                                      memo=self.session.memo if self.session else None, jobs=self.jobs,
-                                      site=self.site)
+            output = make_guide(self.content, options, templates, memo=session.memo if session else None,
+                                downloads_cache=session.downloads if session else None)
+            self.pages, self.downloads = output.pages, output.downloads
+            self._pdf_notice(output, Path(config.docs_dir))
         except ContentError as error:
             if self.session is None:
-                raise ContentPluginError(error, "页面生成失败：") from None
+                heading = "下载文件生成失败：" if isinstance(error, DownloadProblems) else "页面生成失败："
+                raise ContentPluginError(error, heading) from None
             self.problems = error.problems
             return False
-        try:
-            self.downloads = course_files(self.content, self.pages, self.formats,
-                                          cache=self.session.downloads if self.session else None,
-                                          templates=templates, site=self.site, jobs=self.jobs,
-                                          engine=self.pdf_engine)
         except PackError as error:
             if self.session is None:
                 raise PluginError(str(error)) from None
             self.problems = [Problem("mkdocs.yml", 0, 0, str(error))]
             return False
-        except ContentError as error:
-            if self.session is None:
-                raise ContentPluginError(error, "下载文件生成失败：") from None
-            self.problems = error.problems
-            return False
         return True
 
-    def _pdf_engine(self, docs: Path) -> None:
-        """Pick the PDF engine; without one, drop the PDF formats (so no page links to them) and
-        warn once, as a MkDocs warning (`--strict` fails on it). Note the downloads this build does
-        not make (switched off or no engine) that docs/ does not hold either: links to them go."""
-        self.formats, self.pdf_engine, notice = plan(self.formats)
-        if notice:  # under the engine's own logger name: its strict mode counts only those
-            logging.getLogger(f"{engine.engine_name()}.plugins.pilotguide").warning(notice)
-        unmade = download_paths(self.content, tuple(f for f in FORMATS.values() if f not in self.formats))
-        self.unmade = {path for path in unmade if not (docs / path).is_file()}
+    def _pdf_notice(self, output: GuideOutput, docs: Path) -> None:
+        """The PDF engine's warning (PDFs from a browser, or none made), once per build, under the
+        engine's own logger name (its strict mode counts only those: `--strict` fails on it); and
+        the downloads this build did not make that docs/ does not hold either (unlink_unmade)."""
+        if output.notice:
+            logging.getLogger(f"{engine.engine_name()}.plugins.pilotguide").warning(output.notice)
+        self.unmade = {path for path in output.unmade if not (docs / path).is_file()}
 
     def unlink_unmade(self, markdown: str, src_uri: str) -> str:
         """A hand-written page's links to downloads this build did not make, as plain text."""
@@ -162,9 +152,10 @@ class GuideBuild:
         """Pages, then course downloads and their print CSS, then the packaged assets."""
         if self.problems:
             return files
-        problems = clash_problems(Path(config.docs_dir), [*self.pages, *self.downloads])
-        if problems:
-            raise ContentPluginError(ContentError(problems), "生成的页面与手写文件冲突：")
+        try:
+            check_clashes(Path(config.docs_dir), GuideOutput(self.pages, self.downloads))
+        except ContentError as error:
+            raise ContentPluginError(error, "生成的页面与手写文件冲突：") from None
         if self.session is not None:
             self.session.stage.update(self.pages)
         for path, data in {**self.pages, **self.downloads}.items():
@@ -261,6 +252,13 @@ class GuideBuild:
         return [p for p in paths if p.exists()]
 
 
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
 MARKDOWN_LINK = re.compile(r"(?<!!)\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 UNMADE_NOTE = "（本版未生成）"
 
@@ -278,10 +276,3 @@ def unlink(markdown: str, src_uri: str, missing: set[str]) -> str:
         return match.group(1) + UNMADE_NOTE if path in missing else match.group(0)
 
     return MARKDOWN_LINK.sub(replace_link, markdown)
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return ""

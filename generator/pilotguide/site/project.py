@@ -19,11 +19,12 @@ from ..content import schemas
 from ..content.documents import Document, load_file
 from ..content.gather import load_content
 from ..content.validate import suggest
-from ..courses.formats import enabled
 from ..errors import ContentError, Problem, Problems
-from ..pages.render import PAGES, RECORD_EXTRAS, page_of, render_pages
+from ..pages.paths import SiteAddress
+from ..pages.render import PAGES, RECORD_EXTRAS, page_of
 from . import engine
 from .plugin import PilotguideConfig
+from .recipe import GuideOptions, make_guide
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 PLUGIN = "pilotguide"
@@ -222,9 +223,8 @@ def _check_nav(project: Project, content, problems: Problems) -> None:
     entries = [(at, page) for at, page in entries if page not in known]
     if not entries:
         return
-    options = project.options()
-    formats = enabled(options)
-    pages = render_pages(content, project.root / str(options["templates_dir"]), downloads=formats)
+    options = GuideOptions.of(project.root, project.options(), SiteAddress("", None, False))
+    pages = make_guide(content, options, with_downloads=False).pages
     written = [p.relative_to(docs).as_posix() for p in docs.rglob("*.md")] if docs.is_dir() else []
     names = sorted({*pages, *written})
     for at, page in entries:
