@@ -23,6 +23,8 @@ from .search.pagefind import disable_material_search
 ASSET_DIR = "assets/pilotguide"
 STYLES = ["pilotguide.css"]
 SCRIPTS = ["filter.js", "checklist.js", "search-input.js", "phone.js"]
+# In the page's head (Material's polyfills), before Material's bundle starts its search worker.
+HEAD_SCRIPTS = ["search-note.js"]
 EXTENSIONS = ["md_in_html"]  # the case table is raw HTML whose link cells are Markdown
 FEATURES = ["content.tooltips"]  # Material shows a glossary link's title as a tooltip
 
@@ -64,6 +66,8 @@ def configure_mkdocs(config, guide) -> GlossaryTermsExtension | None:
         _append(config.extra_css, SITE_CSS)
     guide.search.prepare(content)
     config.extra["polyfills"] = offline_polyfills(config.extra.get("polyfills", []))
+    for name in HEAD_SCRIPTS:  # after the iframe-worker shim: they wrap the Worker it defines
+        _append(config.extra["polyfills"], f"{ASSET_DIR}/{name}")
     if guide.session is not None:
         share_bytecode(config.theme, guide.session.bytecode)
     if guide.backend == "pagefind":
@@ -88,4 +92,4 @@ def asset_files(config) -> list[File]:
     """The packaged scripts and styles as site files."""
     base = resources.files("pilotguide") / "assets"
     return [File.generated(config, f"{ASSET_DIR}/{name}", content=(base / name).read_bytes())
-            for name in STYLES + SCRIPTS]
+            for name in STYLES + SCRIPTS + HEAD_SCRIPTS]
