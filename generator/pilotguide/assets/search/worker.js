@@ -132,7 +132,10 @@
           if (!self.holds(piece)) { missing.push(piece); return; }
           words.push(piece);
           piece.split("").forEach(function (c) { terms.push("+" + c); });
-        } else if (piece && run.length === 1) terms.push(piece);
+        } else if (piece && run.length === 1) {
+          words.push(piece);
+          terms.push(piece);
+        }
       }
       self.cut(run, true).forEach(function (w) {
         if (w.length === 1) { unknown += w; return; }
