@@ -77,9 +77,9 @@ def cases() -> list[dict]:
 def note(page, timeout: float = 15_000) -> str:
     """The search note under the result count (assets/search-note.js) once the worker's note for
     the current query is in; '' when the answer needs none."""
+    typed = "document.querySelector('input.md-search__input').value.trim()"
     page.wait_for_function(f"(() => {{ const n = document.querySelector('{NOTE}');"
-                           "return n && n.dataset.query === document.querySelector('input.md-search__input').value.trim(); })()",
-                           timeout=timeout)
+                           f"return n && n.dataset.query === {typed}; }})()", timeout=timeout)
     return page.inner_text(NOTE) if page.is_visible(NOTE) else ""
 
 
