@@ -16,7 +16,7 @@ from mkdocs.structure.files import File
 from ..courses.pack import SITE_CSS
 from ..pages.render import MARKDOWN_EXTENSIONS
 from .glossary_links import GlossaryTermsExtension, glossary_terms
-from .engine import add_head_script, share_bytecode
+from .engine import add_head_script
 from .search.offline import offline_polyfills
 from .search.pagefind import disable_material_search
 
@@ -68,8 +68,7 @@ def configure_mkdocs(config, guide) -> GlossaryTermsExtension | None:
     config.extra["polyfills"] = offline_polyfills(config.extra.get("polyfills", []))
     for name in HEAD_SCRIPTS:  # after the iframe-worker shim: they wrap the Worker it defines
         add_head_script(config, f"{ASSET_DIR}/{name}")
-    if guide.session is not None:
-        share_bytecode(config.theme, guide.session.bytecode)
+    guide.mode.theme(config)
     if guide.backend == "pagefind":
         disable_material_search(config)
     return terms
