@@ -200,6 +200,25 @@ def test_material_worker_message_numbers():
            f"Material's message types are SETUP {setup}, READY {ready}, QUERY {query}, RESULT {result}")
 
 
+def test_material_search_page_side():
+    """assets/search-note.js and the result order of assets/search/worker.js rely on Material's page
+    side: head scripts from `extra.polyfills` before the bundle, the bundle creating the search worker
+    with `new Worker`, result messages filtered by type (3), result items carrying `terms`."""
+    templates = resources.files("material") / "templates"
+    base = (templates / "base.html").read_text(encoding="utf-8")
+    canary("config.extra.polyfills" in base and base.index("config.extra.polyfills") < base.index("bundle."),
+           "Material's base template no longer writes extra.polyfills before its bundle")
+    (bundle,) = [p for p in (templates / "assets" / "javascripts").iterdir()
+                 if re.fullmatch(r"bundle\.[0-9a-f]+\.min\.js", p.name)]
+    code = bundle.read_text(encoding="utf-8")
+    canary("new Worker(" in code, "Material's bundle no longer creates its search worker with new Worker")
+    canary(re.search(r"\.type===3\}", code) is not None, "Material's page side no longer picks results by type 3")
+    workers = templates / "assets" / "javascripts" / "workers"
+    (worker,) = [p for p in workers.iterdir() if re.fullmatch(r"search\.[0-9a-f]+\.min\.js", p.name)]
+    canary(re.search(r"terms:\w+\}", worker.read_text(encoding="utf-8")) is not None,
+           "Material's search results no longer carry `terms`")
+
+
 def test_jieba_dictionary_internals():
     jieba = engine.jieba_ready()
     for name in ("FREQ", "total", "initialized", "check_initialized"):

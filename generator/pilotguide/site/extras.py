@@ -16,12 +16,15 @@ from mkdocs.structure.files import File
 from ..courses.pack import SITE_CSS
 from ..pages.render import MARKDOWN_EXTENSIONS
 from .glossary_links import GlossaryTermsExtension, glossary_terms
+from .engine import add_head_script
 from .search.offline import offline_polyfills
 from .search.pagefind import disable_material_search
 
 ASSET_DIR = "assets/pilotguide"
 STYLES = ["pilotguide.css"]
 SCRIPTS = ["filter.js", "checklist.js", "search-input.js", "phone.js"]
+# In the page's head (Material's polyfills), before Material's bundle starts its search worker.
+HEAD_SCRIPTS = ["search-note.js"]
 EXTENSIONS = ["md_in_html"]  # the case table is raw HTML whose link cells are Markdown
 FEATURES = ["content.tooltips"]  # Material shows a glossary link's title as a tooltip
 
@@ -63,6 +66,8 @@ def configure_mkdocs(config, guide) -> GlossaryTermsExtension | None:
         _append(config.extra_css, SITE_CSS)
     guide.search.prepare(content)
     config.extra["polyfills"] = offline_polyfills(config.extra.get("polyfills", []))
+    for name in HEAD_SCRIPTS:  # after the iframe-worker shim: they wrap the Worker it defines
+        add_head_script(config, f"{ASSET_DIR}/{name}")
     guide.mode.theme(config)
     if guide.backend == "pagefind":
         disable_material_search(config)
@@ -86,4 +91,4 @@ def asset_files(config) -> list[File]:
     """The packaged scripts and styles as site files."""
     base = resources.files("pilotguide") / "assets"
     return [File.generated(config, f"{ASSET_DIR}/{name}", content=(base / name).read_bytes())
-            for name in STYLES + SCRIPTS]
+            for name in STYLES + SCRIPTS + HEAD_SCRIPTS]

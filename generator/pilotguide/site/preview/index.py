@@ -113,10 +113,10 @@ class PreviewIndex:
                 s = self.search
                 synonyms = dict(s.synonyms)
                 runs = set().union(*self.runs.values()) if self.runs else set()
-                words = lexicon((), [*s.terms, *synonyms, *synonyms.values()], s.cuts, runs=runs)
+                words = lexicon((), [*s.terms, *synonyms.values()], s.cuts, runs=runs, whole=synonyms)
                 docs = [entry for entries in self.pages.values() for entry in entries]
                 self._data = finish_index({"config": dict(self.config), "docs": docs}, synonyms=synonyms,
-                                          pinyin=self._pinyin_keys(), words=words)
+                                          pinyin=self._pinyin_keys(), words=words, staff=s.staff)
             return self._data
 
     def _pinyin_keys(self) -> dict[str, list[str]]:
