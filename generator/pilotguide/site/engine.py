@@ -8,6 +8,8 @@ test (tests/test_engine_seam.py) that names the engine version when it changes.
 Internals used, and why:
 - `theme.get_env` wrapped (share_bytecode): a preview keeps Material's compiled templates and its
   template listing between saves; MkDocs makes a new environment on every rebuild.
+- `theme.dirs` (add_theme_templates): the theme's template search path, to which the plugin adds
+  its own theme templates (a Chinese 404 page) after a `custom_dir` and before Material's.
 """
 
 from __future__ import annotations
@@ -43,3 +45,13 @@ def share_bytecode(theme, cache: jinja2.BytecodeCache) -> None:
 
     theme.get_env = get_env
     theme._pilotguide_bytecode = cache
+
+
+def add_theme_templates(theme, folder: str) -> None:
+    """Let `folder`'s templates override the theme's: right after mkdocs.yml's `custom_dir` (so a
+    guide's own override still wins), before Material's own templates. Idempotent."""
+    dirs = theme.dirs
+    if folder in dirs:
+        return
+    custom = getattr(theme, "custom_dir", None)
+    dirs.insert(1 if custom and dirs and dirs[0] == custom else 0, folder)
