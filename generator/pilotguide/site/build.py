@@ -16,19 +16,13 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's banner about MkDocs 2.0, on every build
-
-from mkdocs.commands.build import build as mkdocs_build  # noqa: E402
-from mkdocs.config import load_config  # noqa: E402
-
-from ..courses.formats import selected, switches  # noqa: E402
-from ..courses.pack import course_files  # noqa: E402
-from ..errors import ContentError, Problem, SetupError  # noqa: E402
-from ..pages.paths import SiteAddress  # noqa: E402
-from ..pages.render import TEMPLATES_DIR, render_pages  # noqa: E402
-from ..pages.templates import Templates  # noqa: E402
-
-from . import mkdocs_log  # noqa: E402
+from ..courses.formats import selected, switches
+from ..courses.pack import course_files
+from ..errors import ContentError, Problem, SetupError
+from ..pages.paths import SiteAddress
+from ..pages.render import TEMPLATES_DIR, render_pages
+from ..pages.templates import Templates
+from . import engine, mkdocs_log
 
 GENERATED_MARK = ".pilotguide-generated"  # marks a folder `generate` wrote, which it may replace
 
@@ -44,7 +38,8 @@ class _DropDirtyWarning(logging.Filter):
 
 def quiet_dirty_warning() -> None:
     """MkDocs warns in English on every dirty rebuild; `pilotguide serve` says it once, in Chinese."""
-    logging.getLogger("mkdocs.commands.build").addFilter(_DropDirtyWarning())
+    for logger in engine.dirty_warning_loggers():
+        logger.addFilter(_DropDirtyWarning())
 
 
 def build_site(config_file: Path, site_dir: Path | None = None, strict: bool = False,
@@ -56,18 +51,18 @@ def build_site(config_file: Path, site_dir: Path | None = None, strict: bool = F
     the build that are parallel by nature (None: what mkdocs.yml says, else 1)."""
     _mkdocs_logging(verbose, config_file=Path(config_file))
     config_file = config_file.resolve()
-    probe = load_config(str(config_file))
+    probe = engine.load_config(config_file)
     target = Path(site_dir).resolve() if site_dir else Path(probe.site_dir)
 
     def fill(staging: Path) -> None:
-        config = load_config(str(config_file), site_dir=str(staging), strict=strict)
+        config = engine.load_config(config_file, site_dir=str(staging), strict=strict)
         plugin = config.plugins.get("pilotguide")
         if content is not None and plugin is not None:
             plugin.content = content
         if jobs is not None and plugin is not None:
             plugin.config.jobs = jobs
         try:
-            mkdocs_build(config)
+            engine.build(config)
         finally:
             # MkDocs keeps plugin instances between loads of one config in a process: the content
             # handed over is this build's only, never the next one's.
@@ -111,7 +106,7 @@ def generate(config_file: Path, content, out: Path, downloads: bool = True) -> t
     PackError or SetupError."""
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / GENERATED_MARK).exists())):
         raise SetupError(f"{out} 不是空目录，也不是 pilotguide 生成的目录：为避免覆盖，请换一个输出目录。")
-    config = load_config(str(Path(config_file).resolve()))
+    config = engine.load_config(Path(config_file).resolve())
     plugin = config.plugins.get("pilotguide")
     options = plugin.config if plugin is not None else {}
     formats = selected(n for n, f in switches().items() if options.get(n, f.default)) if downloads else ()

@@ -27,7 +27,7 @@ from ..pages.paths import SiteAddress
 from ..pages.render import render_pages
 from ..pages.sanitize import clean_page, safe_title
 from ..pages.templates import Templates
-from . import pagecache
+from . import engine, pagecache
 from .search import pagefind as pagefind_search
 from .build import clash_problems, site_address
 from .extras import asset_files, configure_mkdocs
@@ -163,9 +163,9 @@ class GuideBuild:
         fingerprint = pagecache.fingerprint(config, docs, glossary, nav, stamp)
         self.pagecache = pagecache.PageCache(self.root, fingerprint, stamp)
         self.search.cuts.store = self.root / pagecache.CACHE_DIR / pagecache.CUTS_NAME  # jieba's cuts too
-        for plugin in config.plugins.values():
-            if hasattr(plugin, "search_index"):  # Material's search: reused pages bring their entries
-                self.pagecache.index_with(plugin.search_index)
+        index = engine.material_index(config)
+        if index is not None:  # Material's search: reused pages bring their entries
+            self.pagecache.index_with(index)
 
     def reuse(self, markdown: str, page) -> None:
         """A page the build cache holds skips Markdown, search indexing and the theme template."""
