@@ -134,7 +134,8 @@ def test_a_guide_may_keep_the_generator_notice_and_its_own_404(minimal):
     write(minimal / "overrides" / "404.html", '{% extends "main.html" %}{% block content %}<h1>本单位的 404</h1>'
                                                '{% endblock %}')
     config = minimal / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8").replace("theme: {name: material,", "theme: {custom_dir: overrides, name: material,")
+    text = config.read_text(encoding="utf-8").replace("theme: {name: material,",
+                                                      "theme: {custom_dir: overrides, name: material,")
     config.write_text(text + "extra:\n  generator: true\n", encoding="utf-8")
     site = build_project(minimal)
     assert "<h1>本单位的 404</h1>" in (site / "404.html").read_text(encoding="utf-8")

@@ -168,7 +168,8 @@ def serve(config: Path | None, dev_addr: str, full_rebuild: bool, poll: bool) ->
     """本地预览：修改 YAML、模板或 docs/ 后页面自动刷新；内容有错误时浏览器里直接显示错误清单。"""
     from mkdocs.exceptions import MkDocsException
 
-    from .site.preview.server import AddressError, pick_address, preview
+    from .site.preview import tempdirs
+    from .site.preview.server import AddressError, pick_address, preview, preview_url
 
     project = _project(config)
     try:
@@ -178,9 +179,12 @@ def serve(config: Path | None, dev_addr: str, full_rebuild: bool, poll: bool) ->
     if moved:
         taken = dev_addr.rpartition(":")[2]
         click.echo(f"端口 {taken} 已被占用（可能已有一个预览在运行），改用端口 {port}。", err=True)
+    if stale := tempdirs.remove_stale():
+        click.echo(f"已删除之前被强行结束的预览留下的 {len(stale)} 个临时文件夹。", err=True)
     if not full_rebuild:
         click.echo("预览只重新生成受修改影响的页面；如导航或主题有变化，请重启预览或加 --full-rebuild。", err=True)
-    click.echo(f"预览地址：http://{host}:{port}/ （修改内容后页面自动刷新；按 Ctrl+C 停止）", err=True)
+    address = preview_url(host, port, project.data.get("site_url"))
+    click.echo(f"预览地址：{address} （修改内容后页面自动刷新；按 Ctrl+C 停止）", err=True)
     try:
         preview(project.config, host, port, full_rebuild, poll)
     except MkDocsException as error:
