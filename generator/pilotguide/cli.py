@@ -298,7 +298,7 @@ def _workbook(config: Path | None, out: Path, kinds: tuple[str, ...], filled: bo
 @click.option("--dry-run", is_flag=True, help="只检查并列出将新建、更新、不变和跳过的记录，不写入任何文件。")
 @click.option("--update", is_flag=True, help="允许修改已有记录（只改表格中有的列；正文 body 等保留）。")
 @click.option("--kind", "csv_kind", default="case-study", show_default=True, type=_workbook_kinds(),
-              help="CSV 文件中记录的类型（xlsx、xls、ods 按工作表名称识别）。可选：" + _workbook_kinds().listed() + "。")
+              help=f"CSV 文件中记录的类型（xlsx、xls、ods 按工作表名称识别）。可选：{_workbook_kinds().listed()}。")
 def import_(config: Path | None, file: Path, dry_run: bool, update: bool, csv_kind: str) -> None:
     """导入填好的收集表（.xlsx、.xls、.ods 或 .csv）：全部检查通过才写入，否则一个文件也不改。"""
     from .intake.importer import import_workbook
