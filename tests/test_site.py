@@ -140,3 +140,21 @@ def test_a_guide_may_keep_the_generator_notice_and_its_own_404(minimal):
     site = build_project(minimal)
     assert "<h1>本单位的 404</h1>" in (site / "404.html").read_text(encoding="utf-8")
     assert "Made with" in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_engine_canary_theme_dirs_take_the_packages_templates_after_custom_dir(tmp_path):
+    """engine.add_theme_templates relies on MkDocs' Theme.dirs (the template search path)."""
+    from mkdocs.theme import Theme
+
+    from pilotguide.site.engine import add_theme_templates, engine_version
+
+    custom = tmp_path / "overrides"
+    custom.mkdir()
+    theme = Theme(name="material", custom_dir=str(custom))
+    add_theme_templates(theme, "/ours")
+    add_theme_templates(theme, "/ours")  # once only, whatever the number of builds
+    assert theme.dirs[:2] == [str(custom), "/ours"], engine_version()
+    assert theme.dirs.count("/ours") == 1 and any(d.endswith("material/templates") for d in theme.dirs[2:])
+    plain = Theme(name="material")
+    add_theme_templates(plain, "/ours")
+    assert plain.dirs[0] == "/ours", engine_version()

