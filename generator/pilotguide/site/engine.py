@@ -46,6 +46,8 @@ Internals used, and why:
 - jieba's `dt` (default tokenizer) with `FREQ`, `total`, `initialized`, `check_initialized`
   (jieba_ready, tokenizer, dictionary_total, known_word, frequencies): a tokenizer with the
   guide's user words that shares the default dictionary without reloading it.
+- `theme.dirs` (add_theme_templates): the theme's template search path, to which the plugin adds
+  its own theme templates (a Chinese 404 page) after a `custom_dir` and before Material's.
 """
 
 from __future__ import annotations
@@ -493,3 +495,13 @@ def config_schema(config_class) -> list[tuple[str, object]]:
 def option_type(option) -> type | None:
     """The Python type a `config_options.Type` option wants (its `_type`), else None."""
     return getattr(option, "_type", None)
+
+
+def add_theme_templates(theme, folder: str) -> None:
+    """Let `folder`'s templates override the theme's: right after mkdocs.yml's `custom_dir` (so a
+    guide's own override still wins), before Material's own templates. Idempotent."""
+    dirs = theme.dirs
+    if folder in dirs:
+        return
+    custom = getattr(theme, "custom_dir", None)
+    dirs.insert(1 if custom and dirs and dirs[0] == custom else 0, folder)

@@ -16,11 +16,12 @@ from mkdocs.structure.files import File
 from ..courses.pack import SITE_CSS
 from ..pages.render import MARKDOWN_EXTENSIONS
 from .glossary_links import GlossaryTermsExtension, glossary_terms
-from .engine import add_head_script
+from .engine import add_head_script, add_theme_templates
 from .search.offline import offline_polyfills
 from .search.pagefind import disable_material_search
 
 ASSET_DIR = "assets/pilotguide"
+THEME_DIR = "theme"  # templates that override Material's (assets/theme/)
 STYLES = ["pilotguide.css"]
 SCRIPTS = ["filter.js", "checklist.js", "search-input.js", "phone.js"]
 # In the page's head (Material's polyfills), before Material's bundle starts its search worker.
@@ -40,6 +41,7 @@ def configure_mkdocs(config, guide) -> GlossaryTermsExtension | None:
     `guide` is the GuideBuild (guide.py) whose pages and downloads are ready. Returns the glossary
     extension, which needs to know each page as it is converted. A preview paused on errors
     (`guide.problems`) only empties the nav: no entries for the generated pages it does not have."""
+    _theme(config)
     if guide.problems:
         config.nav = []
         return None
@@ -72,6 +74,15 @@ def configure_mkdocs(config, guide) -> GlossaryTermsExtension | None:
     if guide.backend == "pagefind":
         disable_material_search(config)
     return terms
+
+
+def _theme(config) -> None:
+    """No notice linking to Material's website on every page (a sealed intranet cannot reach it;
+    Material's documented `extra.generator`, unless mkdocs.yml sets it), and the package's theme
+    templates (a Chinese 404 page) ahead of Material's."""
+    if "generator" not in config.extra:
+        config.extra["generator"] = False
+    add_theme_templates(config.theme, str(resources.files("pilotguide") / "assets" / THEME_DIR))
 
 
 def stamped(copyright: str | None, content) -> str | None:
