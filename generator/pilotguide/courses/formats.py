@@ -84,7 +84,7 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     # build time, and docs/ pages that link guide.pdf must exist only where it is made.
     Format("book-pdf", "PDF", ".pdf", "book:build_pdf", needs_font=True, scope="guide", switch="book", default=False,
            kind="pdf", description="整本指南的读本：站点根目录下的 guide.pdf 和 guide.docx（含目录和页码）；"
-           "`pdf: false` 时只生成 guide.docx"),
+           "关掉 pdf 开关时只生成 guide.docx"),
     Format("book-docx", "Word", ".docx", "book:build_docx", scope="guide", switch="book", default=False, kind="docx"),
 )}
 
