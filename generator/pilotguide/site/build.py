@@ -22,7 +22,7 @@ from mkdocs.commands.build import build as mkdocs_build  # noqa: E402
 from mkdocs.config import load_config  # noqa: E402
 
 from ..courses.formats import selected, switches  # noqa: E402
-from ..courses.pack import course_files  # noqa: E402
+from ..courses.pack import BOOK_FULL_CASES, course_files  # noqa: E402
 from ..errors import ContentError, Problem, SetupError  # noqa: E402
 from ..pages.paths import SiteAddress  # noqa: E402
 from ..pages.render import TEMPLATES_DIR, render_pages  # noqa: E402
@@ -118,7 +118,8 @@ def generate(config_file: Path, content, out: Path, downloads: bool = True) -> t
     site = site_address(config)
     templates = Templates(content.root / options.get("templates_dir", TEMPLATES_DIR))
     pages = render_pages(content, templates, downloads=formats, site=site)
-    files = course_files(content, pages, formats, templates=templates, site=site)
+    files = course_files(content, pages, formats, templates=templates, site=site,
+                         book_full_cases=options.get("book_full_cases", BOOK_FULL_CASES))
     docs = Path(config.docs_dir)
     problems = clash_problems(docs, [*pages, *files])
     if problems:

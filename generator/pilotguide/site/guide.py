@@ -21,7 +21,9 @@ from ..content.synonyms import SYNONYMS_FILE
 from ..content.model import Content
 from ..content.schemas import kinds
 from ..courses.formats import Format, selected, switches
-from ..courses.pack import course_files
+from ..courses.cache import DownloadCache
+from ..courses.fonts import cjk_font
+from ..courses.pack import BOOK_FULL_CASES, LazyDownloads, course_files
 from ..errors import ContentError, PackError, Problem
 from ..pages.paths import SiteAddress
 from ..pages.render import render_pages
@@ -36,6 +38,7 @@ from .preview.session import PreviewSession, error_page
 from .search.offline import OfflineSearch
 
 log = logging.getLogger("mkdocs.plugins.pilotguide")
+DOWNLOADS_DIR = "downloads"  # made downloads, by key, inside the build cache folder
 
 
 class ContentPluginError(PluginError):
@@ -68,6 +71,8 @@ class GuideBuild:
         self.copyright: str | None = None  # mkdocs.yml's copyright line, before the edition stamp
         self.pagecache: pagecache.PageCache | None = None  # this build's, opened once files are known
         self.cache_report: tuple[int, int] | None = None  # pages reused, pages built and stored
+        self.download_report: tuple[int, int] | None = None  # downloads reused, downloads made
+        self.lazy: LazyDownloads | None = None  # a preview's downloads, made when asked for
 
     def _load(self) -> Content:
         try:
@@ -104,9 +109,7 @@ class GuideBuild:
             self.problems = error.problems
             return False
         try:
-            self.downloads = course_files(self.content, self.pages, self.formats,
-                                          cache=self.session.downloads if self.session else None,
-                                          templates=templates, site=self.site, jobs=self.jobs)
+            self.downloads = self._downloads(templates)
         except PackError as error:
             if self.session is None:
                 raise PluginError(str(error)) from None
@@ -118,6 +121,34 @@ class GuideBuild:
             self.problems = error.problems
             return False
         return True
+
+    def _downloads(self, templates: Templates) -> dict[str, bytes]:
+        """A build makes every download not in the build cache (.pilotguide-cache/downloads/); a
+        preview lists them and makes each when a browser asks for it (served_download), off the save path."""
+        if self.session is not None:
+            if any(f.needs_font for f in self.formats):
+                cjk_font()  # a missing font is said at once, as in a build
+            self.lazy = LazyDownloads(self.content, self.pages, self.formats, self.session.downloads,
+                                      templates, self.site, self.options.get("book_full_cases", BOOK_FULL_CASES))
+            return dict.fromkeys(self.lazy.paths, b"")  # placeholders in the site folder; served from memory
+        use_disk = self.options.get("build_cache", True)
+        cache = DownloadCache(self.root / pagecache.CACHE_DIR / DOWNLOADS_DIR if use_disk else None)
+        files = course_files(self.content, self.pages, self.formats, cache=cache, templates=templates,
+                             site=self.site, jobs=self.jobs,
+                             book_full_cases=self.options.get("book_full_cases", BOOK_FULL_CASES))
+        cache.close()
+        self.download_report = (len(cache.used) - len(cache.made), len(cache.made))
+        return files
+
+    def served_download(self, path: str) -> bytes | None:
+        """A preview's download, made now if its content changed since it was last made."""
+        if self.lazy is None:
+            return None
+        try:
+            return self.lazy.get(path)
+        except (PackError, ContentError) as error:
+            log.error("无法生成 %s：%s", path, error.format() if isinstance(error, ContentError) else error)
+            return None
 
     def _pause(self, config) -> None:
         """A preview with errors: say them in the terminal; every page will show them (post_page)

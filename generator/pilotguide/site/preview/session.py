@@ -23,7 +23,7 @@ from pathlib import Path
 import jinja2
 
 from ...content.cache import RecordCache
-from ...courses.pack import DownloadCache
+from ...courses.cache import DownloadCache
 from ...pages.memo import PageMemo
 from ...pages.templates import Templates
 from ..search.offline import OfflineSearch
