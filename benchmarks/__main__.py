@@ -172,11 +172,13 @@ def shipped_verdict(runs: list[dict]) -> list[str]:
     for r in runs:
         for key, limit, label in (("warm", 0.25, "unchanged rebuild"), ("edit", 0.33, "one-edit rebuild")):
             cpu = r[key]["cpu"] / r["cold"]["cpu"]
+            # judged by CPU, as above: on a shared machine wall seconds mostly measure the others' load
+            less = r[key]["cpu"] < r["plain"]["cpu"]
             out.append(f"shipped config at {r['n']:,}: {label} ÷ cold {cpu:.2f} CPU, "
                        f"{r[key]['wall'] / r['cold']['wall']:.2f} wall ({'met' if cpu <= limit else 'NOT met'} "
-                       f"by CPU, target ≤ {limit}); {r[key]['wall']:.1f} s against plain MkDocs "
-                       f"{r['plain']['wall']:.1f} s ({'met' if r[key]['wall'] < r['plain']['wall'] else 'NOT met'}, "
-                       "target: less)")
+                       f"by CPU, target ≤ {limit}); {r[key]['cpu']:.1f} CPU s ({r[key]['wall']:.1f} s wall) against "
+                       f"plain MkDocs {r['plain']['cpu']:.1f} CPU s ({r['plain']['wall']:.1f} s wall) "
+                       f"({'met' if less else 'NOT met'} by CPU, target: less)")
     return out
 
 

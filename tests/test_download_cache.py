@@ -185,8 +185,13 @@ def test_book_lists_cases_as_a_register_above_the_limit(guide):
     for r in cases:
         assert f"{{: #case-study-{r.id} }}" in full
         assert f"#case-study-{r.id}" not in register
-        row = next(line for line in register.splitlines() if line.startswith("| ") and f"{r.id}.html" in line)
-        assert r.title in row and r.location.province in row and (r.area or "来源未说明") in row
+        lines = register.splitlines()
+        at = next(i for i, line in enumerate(lines) if line.startswith("| ") and f"{r.id}.html" in line)
+        row = lines[at]
+        heading = next(line for line in reversed(lines[:at]) if line.startswith("## "))
+        assert heading.startswith(f"## {r.location.province}（")  # the province heads its group
+        below = "".join(r.location.get(p) or "" for p in ("city", "district", "street", "community"))
+        assert r.title in row and below in row and (r.area or "来源未说明") in row
         for role in r.roles or ["来源未说明"]:
             assert role in row
     assert f"共收录 {len(cases)} 个试点案例" in register
