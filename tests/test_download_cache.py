@@ -5,7 +5,7 @@ register. The builders are counted: each format's row in the registry is wrapped
 
 from __future__ import annotations
 
-from dataclasses import replace
+from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -64,11 +64,14 @@ def counting(monkeypatch, fake: bool, tmp_path: Path) -> Calls:
     """Wrap every format's builder to note (format, site path) of each call; `fake`: return the
     handout's Markdown instead of setting a real file (the keys are what these tests are about)."""
     calls = Calls(tmp_path / "builder-calls.txt")
-    for name, fmt in list(formats_module.FORMATS.items()):
-        def build(handout, name=name, real=fmt.build, suffix=fmt.suffix):
+    for name, fmt in formats_module.FORMATS.items():
+        module_name, _, function = fmt.builder.partition(":")
+        module = import_module(f"pilotguide.courses.{module_name}")
+
+        def build(handout, name=name, real=getattr(module, function), suffix=fmt.suffix):
             calls.note(name, handout.path + suffix)
             return f"{name}\n{handout.source}".encode() if fake else real(handout)
-        monkeypatch.setitem(formats_module.FORMATS, name, replace(fmt, build=build))
+        monkeypatch.setattr(module, function, build)
     return calls
 
 

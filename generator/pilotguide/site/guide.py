@@ -20,21 +20,20 @@ from ..content.gather import VOCABULARIES_FILE, load_content
 from ..content.synonyms import SYNONYMS_FILE
 from ..content.model import Content
 from ..content.schemas import kinds
-from ..courses.formats import Format, selected, switches
 from ..courses.cache import DownloadCache
-from ..courses.fonts import cjk_font
-from ..courses.pack import BOOK_FULL_CASES, LazyDownloads, course_files
+from ..courses.formats import Format
+from ..courses.pack import BOOK_FULL_CASES, LazyDownloads
 from ..errors import ContentError, PackError, Problem
 from ..pages.paths import SiteAddress
-from ..pages.render import render_pages
 from ..pages.sanitize import clean_page, safe_title
 from ..pages.templates import Templates
-from . import pagecache
+from . import engine, pagecache
 from .search import pagefind as pagefind_search
-from .build import clash_problems, site_address
+from .build import site_address
 from .extras import asset_files, configure_mkdocs
 from .glossary_links import GlossaryTermsExtension
 from .preview.session import PreviewSession, error_page
+from .recipe import BuildInputs, DownloadProblems, GuideOptions, GuideOutput, check_clashes, formats_on, make_guide
 from .search.offline import OfflineSearch
 
 log = logging.getLogger("mkdocs.plugins.pilotguide")
@@ -52,15 +51,17 @@ class ContentPluginError(PluginError):
 class GuideBuild:
     """The generated part of one MkDocs build."""
 
-    def __init__(self, root: Path, options, content: Content | None = None,
+    def __init__(self, root: Path, options, inputs: BuildInputs | None = None,
                  session: PreviewSession | None = None):
         self.root, self.options, self.session = root, options, session
+        inputs = inputs or BuildInputs()
         # Under serve, problems become a page in the browser instead of a failed rebuild.
         self.problems: list[Problem] | None = None
         # a preview renders few pages per save; forking for them would cost more than it saves
-        self.jobs = 1 if session is not None else max(1, options.get("jobs") or 1)
-        self.content = content if content is not None else self._load()
-        self.formats: tuple[Format, ...] = selected(name for name in switches() if options.get(name))
+        jobs = inputs.jobs if inputs.jobs is not None else options.get("jobs")
+        self.jobs = 1 if session is not None else max(1, jobs or 1)
+        self.content = inputs.content if inputs.content is not None else self._load()
+        self.formats: tuple[Format, ...] = formats_on(options)
         self.search = session.search if session is not None else OfflineSearch()
         # A preview keeps Material's search: no Pagefind indexing on every save.
         self.backend = "material" if session is not None else None
@@ -99,49 +100,34 @@ class GuideBuild:
         # `mkdocs serve` replaces site_url with the preview's own address: paper made from a
         # preview would lead to 127.0.0.1, so a preview makes no QR codes.
         self.site = site_address(config) if self.session is None else replace(site_address(config), url=None)
+        options = GuideOptions(self.root / self.options.templates_dir, self.formats, self.site, self.jobs,
+                               self.options.get("book_full_cases", BOOK_FULL_CASES))
+        session = self.session
+        # a build keeps made downloads in the build cache; a preview in memory, made when asked for
+        cache = session.downloads if session else DownloadCache(
+            self.root / pagecache.CACHE_DIR / DOWNLOADS_DIR if self.options.get("build_cache", True) else None)
         try:
-            self.pages = render_pages(self.content, templates, downloads=self.formats,
-                                      memo=self.session.memo if self.session else None, jobs=self.jobs,
-                                      site=self.site)
+            output = make_guide(self.content, options, templates, memo=session.memo if session else None,
+                                downloads_cache=cache, lazy_downloads=session is not None)
+            self.pages, self.downloads, self.lazy = output.pages, output.downloads, output.lazy
+            if session is None:
+                cache.close()  # the folder keeps this build's downloads only
+                self.download_report = (len(cache.used) - len(cache.made), len(cache.made))
         except ContentError as error:
             if self.session is None:
-                raise ContentPluginError(error, "页面生成失败：") from None
+                heading = "下载文件生成失败：" if isinstance(error, DownloadProblems) else "页面生成失败："
+                raise ContentPluginError(error, heading) from None
             self.problems = error.problems
             return False
-        try:
-            self.downloads = self._downloads(templates)
         except PackError as error:
             if self.session is None:
                 raise PluginError(str(error)) from None
             self.problems = [Problem("mkdocs.yml", 0, 0, str(error))]
             return False
-        except ContentError as error:
-            if self.session is None:
-                raise ContentPluginError(error, "下载文件生成失败：") from None
-            self.problems = error.problems
-            return False
         return True
 
-    def _downloads(self, templates: Templates) -> dict[str, bytes]:
-        """A build makes every download not in the build cache (.pilotguide-cache/downloads/); a
-        preview lists them and makes each when a browser asks for it (served_download), off the save path."""
-        if self.session is not None:
-            if any(f.needs_font for f in self.formats):
-                cjk_font()  # a missing font is said at once, as in a build
-            self.lazy = LazyDownloads(self.content, self.pages, self.formats, self.session.downloads,
-                                      templates, self.site, self.options.get("book_full_cases", BOOK_FULL_CASES))
-            return dict.fromkeys(self.lazy.paths, b"")  # placeholders in the site folder; served from memory
-        use_disk = self.options.get("build_cache", True)
-        cache = DownloadCache(self.root / pagecache.CACHE_DIR / DOWNLOADS_DIR if use_disk else None)
-        files = course_files(self.content, self.pages, self.formats, cache=cache, templates=templates,
-                             site=self.site, jobs=self.jobs,
-                             book_full_cases=self.options.get("book_full_cases", BOOK_FULL_CASES))
-        cache.close()
-        self.download_report = (len(cache.used) - len(cache.made), len(cache.made))
-        return files
-
     def served_download(self, path: str) -> bytes | None:
-        """A preview's download, made now if its content changed since it was last made."""
+        """A preview's download, made now if what it is made from changed since it was last made."""
         if self.lazy is None:
             return None
         try:
@@ -170,9 +156,10 @@ class GuideBuild:
         """Pages, then course downloads and their print CSS, then the packaged assets."""
         if self.problems:
             return files
-        problems = clash_problems(Path(config.docs_dir), [*self.pages, *self.downloads])
-        if problems:
-            raise ContentPluginError(ContentError(problems), "生成的页面与手写文件冲突：")
+        try:
+            check_clashes(Path(config.docs_dir), GuideOutput(self.pages, self.downloads))
+        except ContentError as error:
+            raise ContentPluginError(error, "生成的页面与手写文件冲突：") from None
         if self.session is not None:
             self.session.stage.update(self.pages)
         for path, data in {**self.pages, **self.downloads}.items():
@@ -194,9 +181,9 @@ class GuideBuild:
         fingerprint = pagecache.fingerprint(config, docs, glossary, nav, stamp)
         self.pagecache = pagecache.PageCache(self.root, fingerprint, stamp)
         self.search.cuts.store = self.root / pagecache.CACHE_DIR / pagecache.CUTS_NAME  # jieba's cuts too
-        for plugin in config.plugins.values():
-            if hasattr(plugin, "search_index"):  # Material's search: reused pages bring their entries
-                self.pagecache.index_with(plugin.search_index)
+        index = engine.material_index(config)
+        if index is not None:  # Material's search: reused pages bring their entries
+            self.pagecache.index_with(index)
 
     def reuse(self, markdown: str, page) -> None:
         """A page the build cache holds skips Markdown, search indexing and the theme template."""
