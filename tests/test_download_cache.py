@@ -230,3 +230,22 @@ def test_pilotguide_build_twice_makes_no_download_and_an_edit_only_its_files(gui
     edit_summary(guide, "extra-case", "这是测试用的第二版摘要。")
     build_project(guide)
     assert sorted(path for _, path in calls) == ["guide.docx", "guide.pdf"]
+
+
+@pytest.mark.slow
+def test_a_preview_makes_downloads_when_asked_never_while_saving(guide, monkeypatch, tmp_path):
+    from test_preview_quick import Preview
+
+    calls = counting(monkeypatch, True, tmp_path)
+    preview = Preview(guide, tmp_path / "site")
+    assert list(calls) == []  # the first build lists the downloads and makes none
+    assert (tmp_path / "site" / "guide.pdf").is_file()  # MkDocs knows the file: links to it are checked
+    first = preview.plugin.served_file("guide.pdf")
+    assert first is not None and "第一版摘要" in first.decode() and list(calls) == [("book-pdf", "guide.pdf")]
+    calls.clear()
+    assert preview.plugin.served_file("guide.pdf") == first and list(calls) == []
+    case = guide / "case-studies" / "extra-case.yaml"
+    assert preview.save(case, EXTRA_CASE.replace("第一版摘要", "第二版摘要"))  # the quick path, though the book changed
+    assert list(calls) == []  # nothing made on the save's path
+    second = preview.plugin.served_file("guide.pdf")
+    assert second != first and "第二版摘要" in second.decode() and list(calls) == [("book-pdf", "guide.pdf")]
