@@ -140,7 +140,8 @@ def _session(deck: Deck, content, session, n: int) -> None:
         deck.bullets("练习", [(f"{i}. {plain(e.task)}", 0) for i, e in enumerate(session.exercises, 1)],
                      "参考要点：\n" + "\n".join(guidance) if guidance else "")
     if session.quiz:
-        deck.bullets("小测验", _quiz_items(session.quiz, deck.body_width()), "测验答案：\n" + "\n".join(_answers(session.quiz)))
+        deck.bullets("小测验", _quiz_items(session.quiz, deck.body_width()),
+                     "测验答案：\n" + "\n".join(_answers(session.quiz)))
 
 
 def _records(content, kind: str, ids) -> list[Record]:
