@@ -200,9 +200,10 @@ def _url_nodes(text: str) -> tuple[list[ET.Element], str]:
     nodes = []
     for url, after in zip(urls, parts[1:]):
         span = ET.Element("span", {"class": "pg-url"})
-        for piece in re.split(r"(?<=/)(?!/)", url):
-            if piece:
-                ET.SubElement(span, "span").text = piece
+        for n, piece in enumerate(p for p in re.split(r"(?<=/)(?!/)", url) if p):
+            if n:
+                ET.SubElement(span, "wbr")  # the one place a line may break: after a slash
+            ET.SubElement(span, "span").text = piece
         span.tail = after
         nodes.append(span)
     return nodes, parts[0]

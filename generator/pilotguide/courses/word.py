@@ -115,6 +115,8 @@ def _east_asian_styles(document, font: str) -> None:
     defaults = document.styles.element.find(qn("w:docDefaults"))
     targets = [defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))]
     targets += [document.styles[name].element.get_or_add_rPr() for name in STYLED]
+    # and every other style that names fonts (linked character styles such as "Heading 1 Char")
+    targets += [fonts.getparent() for fonts in document.styles.element.iter(qn("w:rFonts"))]
     for rpr in targets:
         fonts = rpr.find(qn("w:rFonts"))
         if fonts is None:
