@@ -31,8 +31,8 @@ def per_line(width: float, size: float) -> int:
 
 
 def lines(text: str, width: float, size: float) -> int:
-    """How many lines `text` takes in a column `width` pt wide at `size` pt."""
-    return max(1, math.ceil(em_width(text) / per_line(width, size)))
+    """How many lines `text` takes in a column `width` pt wide at `size` pt ("\n": a line break)."""
+    return sum(max(1, math.ceil(em_width(part) / per_line(width, size))) for part in text.split("\n"))
 
 
 def height(items: Items, width: float, size: float, indents=BODY_INDENTS) -> float:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from typing import TYPE_CHECKING
 
 from pptx import Presentation
@@ -91,6 +92,8 @@ class Deck:
             slide.shapes.add_picture(io.BytesIO(png(url, scale=8)), left + width - side, top + height - side,
                                      side, side)
             body.left, body.top, body.width, body.height = left, top, width, Emu(height - side)
+            room = Emu(body.width).pt - fit.BODY_INDENTS[0]
+            lines = [_address(line, room, 24) if line == url else line for line in lines]
         _fill(body, [(line, 0) for line in lines], (24, 20, 18, 16, 14))
         _number(slide, len(self.prs.slides))
 
@@ -216,6 +219,18 @@ def _closing(deck: Deck, handout: Handout) -> None:
     deck.closing("课后继续学习", lines, url)
 
 
+def _address(url: str, width: float, size: int) -> str:
+    """A web address with line breaks ("\n") after slashes where it would not fit a line: never
+    broken by the line wrap at a hyphen, so it reads back as the real address."""
+    lines: list[str] = []
+    for part in (p for p in re.split(r"(?<=/)(?!/)", url) if p):
+        if lines and fit.lines(lines[-1] + part, width, size) == 1:
+            lines[-1] += part
+        else:
+            lines.append(part)
+    return "\n".join(lines)
+
+
 def _fill(shape, items: list[tuple[str, int]], sizes: tuple[int, ...], indents=fit.BODY_INDENTS) -> None:
     """Put `items` in a placeholder at the largest of `sizes` that fits (else the smallest)."""
     frame = shape.text_frame
@@ -225,7 +240,10 @@ def _fill(shape, items: list[tuple[str, int]], sizes: tuple[int, ...], indents=f
     for i, (text, level) in enumerate(items):
         paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
         paragraph.level = level
-        _run(paragraph, text, size)
+        for n, part in enumerate(text.split("\n")):  # "\n": a line break inside the paragraph
+            if n:
+                paragraph.add_line_break()
+            _run(paragraph, part, size)
 
 
 def _run(paragraph, text: str, size: int | None = None) -> None:
