@@ -17,7 +17,7 @@ import re
 import subprocess
 
 import pytest
-from conftest import REPO
+from conftest import REPO, copy_shipped
 from pptx import Presentation
 from pptx.oxml.ns import qn
 from pptx.util import Emu
@@ -249,3 +249,29 @@ def test_fit_keeps_a_heading_with_its_first_point():
 def test_tokens_keep_closing_punctuation_with_the_character_before():
     assert tokens("做法。2018 年") == ["做", "法。", "2018", " ", "年"]
 
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("setting", "width"), [("", 12192000), ('      slides_aspect: "4:3"\n', 9144000)])
+def test_mkdocs_yml_chooses_the_aspect(tmp_path, run, setting, width):
+    root = copy_shipped(tmp_path)
+    config = root / "mkdocs.yml"
+    only_slides = "      book: false\n      pdf: false\n      docx: false\n" + setting
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "      book: true      # the whole guide as guide.pdf and guide.docx (linked from the home page)\n",
+        only_slides), encoding="utf-8")
+    result = run(root, "generate", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    deck = Presentation(str(tmp_path / "out" / "courses" / f"{COURSE}-slides.pptx"))
+    assert deck.slide_width == width and deck.slide_height == 6858000
+    assert not list((tmp_path / "out").glob("guide.*"))
+
+
+def test_a_wrong_aspect_is_a_located_error(tmp_path, run):
+    root = copy_shipped(tmp_path)
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").replace("      book: true", '      slides_aspect: "16:10"\n      book: true')
+    config.write_text(text, encoding="utf-8")
+    result = run(root, "check")
+    assert result.exit_code == 1
+    assert "mkdocs.yml:" in result.output and "slides_aspect" in result.output and "Traceback" not in result.output

@@ -86,7 +86,7 @@ def _documents(sources, formats: tuple[Format, ...], cache: DownloadCache | None
     out: dict[str, bytes] = {}
     for scope, handout in sources:
         for fmt in of_scope(formats, scope):
-            key = (fmt.name, handout.source, repr(handout.font) if fmt.needs_font else None,
+            key = (fmt.name, fmt.settings, handout.source, repr(handout.font) if fmt.needs_font else None,
                    handout.content.today, handout.site)
             out[handout.path + fmt.suffix] = _make(cache, key, lambda fmt=fmt, h=handout: fmt.build(h))
     return out

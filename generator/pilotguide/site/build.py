@@ -21,7 +21,7 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's banner about MkD
 from mkdocs.commands.build import build as mkdocs_build  # noqa: E402
 from mkdocs.config import load_config  # noqa: E402
 
-from ..courses.formats import selected, switches  # noqa: E402
+from ..courses.formats import configured, selected, switches  # noqa: E402
 from ..courses.pack import course_files  # noqa: E402
 from ..errors import ContentError, Problem, SetupError  # noqa: E402
 from ..pages.paths import SiteAddress  # noqa: E402
@@ -115,6 +115,7 @@ def generate(config_file: Path, content, out: Path, downloads: bool = True) -> t
     plugin = config.plugins.get("pilotguide")
     options = plugin.config if plugin is not None else {}
     formats = selected(n for n, f in switches().items() if options.get(n, f.default)) if downloads else ()
+    formats = configured(formats, options)
     site = site_address(config)
     templates = Templates(content.root / options.get("templates_dir", TEMPLATES_DIR))
     pages = render_pages(content, templates, downloads=formats, site=site)

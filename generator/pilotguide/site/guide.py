@@ -20,7 +20,7 @@ from ..content.gather import VOCABULARIES_FILE, load_content
 from ..content.synonyms import SYNONYMS_FILE
 from ..content.model import Content
 from ..content.schemas import kinds
-from ..courses.formats import Format, selected, switches
+from ..courses.formats import Format, configured, selected, switches
 from ..courses.pack import course_files
 from ..errors import ContentError, PackError, Problem
 from ..pages.paths import SiteAddress
@@ -57,7 +57,8 @@ class GuideBuild:
         # a preview renders few pages per save; forking for them would cost more than it saves
         self.jobs = 1 if session is not None else max(1, options.get("jobs") or 1)
         self.content = content if content is not None else self._load()
-        self.formats: tuple[Format, ...] = selected(name for name in switches() if options.get(name))
+        chosen = selected(name for name in switches() if options.get(name))
+        self.formats: tuple[Format, ...] = configured(chosen, options)
         self.search = session.search if session is not None else OfflineSearch()
         # A preview keeps Material's search: no Pagefind indexing on every save.
         self.backend = "material" if session is not None else None
