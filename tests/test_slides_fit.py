@@ -270,8 +270,9 @@ def test_mkdocs_yml_chooses_the_aspect(tmp_path, run, setting, width):
 def test_a_wrong_aspect_is_a_located_error(tmp_path, run):
     root = copy_shipped(tmp_path)
     config = root / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    config.write_text(text.replace("      book: true", '      slides_aspect: "16:10"\n      book: true'), encoding="utf-8")
+    wrong = '      slides_aspect: "16:10"\n      book: true'
+    text = config.read_text(encoding="utf-8").replace("      book: true", wrong)
+    config.write_text(text, encoding="utf-8")
     result = run(root, "check")
     assert result.exit_code == 1
     assert "mkdocs.yml:" in result.output and "slides_aspect" in result.output and "Traceback" not in result.output
