@@ -276,3 +276,11 @@ def test_a_wrong_aspect_is_a_located_error(tmp_path, run):
     result = run(root, "check")
     assert result.exit_code == 1
     assert "mkdocs.yml:" in result.output and "slides_aspect" in result.output and "Traceback" not in result.output
+
+
+def test_a_budget_spreads_a_glossary_evenly():
+    terms = [("术语：" + "定义的文字" * 13, 0)] * 3 + [("短：" + "一句话" * 16, 0)]  # 68, 68, 68, 50 ems
+    pages = fit.paginate(terms, 864, 356, (24, 20), budget=240)
+    assert [item for _, page in pages for item in page] == terms
+    assert len(pages) == 2 and all(sum(fit.em_width(t) for t, _ in page) <= 240 for _, page in pages)
+    assert len(pages[-1][1]) > 1  # the short last term is not left alone on a slide of its own

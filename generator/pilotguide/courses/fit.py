@@ -55,7 +55,8 @@ def paginate(items: Items, width: float, box_height: float, sizes, indents=BODY_
 
     A box never ends with an item whose next item is one of its own (deeper) points: a heading
     ("检查清单", a quiz question) moves to the next box with them. `budget` (ems of text per box,
-    optional) keeps a box from becoming a wall of text even where the text would fit."""
+    optional; for a flat list such as the glossary) keeps a box from becoming a wall of text even
+    where the text would fit, and then the text is spread evenly over the boxes it takes."""
     within = budget is None or sum(em_width(t) for t, _ in items) <= budget
     if not items or (within and any(fits(items, width, box_height, s, indents) for s in sizes)):
         return [(largest(items, width, box_height, sizes, indents), items)]
@@ -72,7 +73,33 @@ def paginate(items: Items, width: float, box_height: float, sizes, indents=BODY_
             page = carry
         page.append(item)
     pages.append(page)
+    if budget is not None and len(pages) > 1:
+        pages = _balanced(pieces, len(pages), width, box_height, small, indents, budget) or pages
     return [(largest(p, width, box_height, sizes, indents), p) for p in pages]
+
+
+def _balanced(items: Items, count: int, width: float, box_height: float, size: int, indents,
+              budget: float) -> list[Items] | None:
+    """`items` over `count` boxes with about the same amount of text in each (the least ems a
+    box needs), so the last box is not left with one short item; None if none is found."""
+    def packed(cap: float) -> list[Items] | None:
+        pages: list[Items] = [[]]
+        for item in items:
+            page = pages[-1] + [item]
+            over = sum(em_width(t) for t, _ in page) > cap or not fits(page, width, box_height, size, indents)
+            if pages[-1] and over:
+                pages.append([item])
+            else:
+                pages[-1] = page
+        return pages if len(pages) <= count else None
+
+    low, high = max(em_width(t) for t, _ in items), budget
+    if packed(high) is None:
+        return None
+    while high - low > 1:
+        middle = (low + high) / 2
+        low, high = (low, middle) if packed(middle) is not None else (middle, high)
+    return packed(high)
 
 
 def _pieces(items: Items, width: float, box_height: float, size: int, indents) -> Items:
