@@ -97,6 +97,20 @@ class Base:
         return list(accepted.get("history", [])) if accepted else []
 
 
+    def updates(self) -> list[tuple[str, editions.Edition]]:
+        """(heading, changes) of the base's updates for the changes page: what changed upstream
+        since the accepted edition (already in this build), then each accepted update, newest first."""
+        out = []
+        up = self.upstream
+        if up is not None and up.accepted is not None and up.any:
+            pending = editions.Edition("", self.fingerprint(), up.added, up.removed, up.changed)
+            out.append((f"尚未核对的更新（《{self.name}》当前版本 `{pending.hash}`，已包含在本版中）", pending))
+        for entry in self.history:
+            accepted = editions._edition_from(entry)
+            out.append((f"{accepted.date} 接受的更新（《{self.name}》版本 `{accepted.hash}`）", accepted))
+        return out
+
+
 class Bases:
     """Owns what loading bases needs for one load: temporary folders of unpacked .zip bases.
     Use as a context manager; the folders go when the load is done (records are in memory)."""
