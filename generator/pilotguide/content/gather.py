@@ -99,9 +99,10 @@ def shown_path(root: Path, path: Path, prefix: str = "") -> str:
     return f"{prefix}/{shown}" if prefix else shown
 
 
-def load_vocabularies(root: Path, problems: Problems) -> dict[str, list[str]]:
-    """The project's vocabularies.yaml, or the packaged default when it has none."""
-    doc, _ = load_settings(root, VOCABULARIES_FILE, "vocabularies.schema.json", "词表", problems)
+def load_vocabularies(root: Path, problems: Problems, partial: bool = False) -> dict[str, list[str]]:
+    """The project's vocabularies.yaml, or the packaged default when it has none. `partial`: the
+    guide has a base, and its file names only the lists it replaces."""
+    doc, _ = load_settings(root, VOCABULARIES_FILE, "vocabularies.schema.json", "词表", problems, partial)
     data = doc.data if doc is not None and isinstance(doc.data, dict) else {}
     return {k: [str(t) for t in v] for k, v in data.items() if isinstance(v, list)}
 
@@ -201,7 +202,7 @@ def _load_guide(root: Path, prefix: str, chain: tuple[Path, ...], load, bases: l
     problems = Problems()
     settings = load_guide_settings(root, problems)
     base = layers.load_base(root, settings, prefix, chain, bases, load, problems)
-    own_vocabularies = load_vocabularies(root, problems)
+    own_vocabularies = load_vocabularies(root, problems, partial=base is not None)
     vocabularies = layers.vocabularies((root / VOCABULARIES_FILE).is_file(), own_vocabularies, base)
     unreadable: dict[str, set[str]] = {}
     records = load_records(root, vocabularies, problems, unreadable, cache, jobs, prefix)

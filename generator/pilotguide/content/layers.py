@@ -192,8 +192,8 @@ def load_base(root: Path, settings: GuideSettings | None, shown_root: str, chain
         own = [Problem(_join(shown, p.path) if p.path in SETTINGS_FILES else p.path, p.line, p.col, p.message,
                        p.warning, p.place) for p in error.problems]
         lead = Problem(_join(shown_root, GUIDE_FILE), line, col,
-                       f"基础指南 `{settings.base}` 有错误，本指南无法沿用它：请先修正下面列出的问题"
-                       "（或请基础指南的编写单位修正）。")
+                       f"基础指南 `{settings.base}` 有错误（见以 {shown}/ 开头的各条），本指南无法沿用它："
+                       "请先修正这些问题（或请基础指南的编写单位修正）。")
         raise ContentError([lead] + [p for p in own if not p.warning]) from None
     name = content.settings.name if content.settings is not None else base_root.name
     return Base(settings.base, name, base_root, shown, content)
