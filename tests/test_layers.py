@@ -209,8 +209,8 @@ def test_upstream_changes_are_warnings_until_accepted(tmp_path, base, layered):
     assert clean.exit_code == 0 and "警告" not in clean.output, clean.output
     # the base changes: a step the county overrides, a step it keeps, a new policy
     step = base / "steps" / f"{STEP}.yaml"
-    step.write_text(step.read_text(encoding="utf-8").replace("title: 建立长效表彰激励机制", "title: 建立长效的表彰机制"),
-                    encoding="utf-8")
+    text = step.read_text(encoding="utf-8")
+    step.write_text(text.replace("title: 建立长效表彰激励机制", "title: 建立长效的表彰机制"), encoding="utf-8")
     kept = base / "steps" / "zhengce-xianxing.yaml"
     kept.write_text(kept.read_text(encoding="utf-8").replace("summary: >-", "summary: >-\n  省里补充了一句。"),
                     encoding="utf-8")
