@@ -216,11 +216,12 @@ def _load_guide(root: Path, prefix: str, chain: tuple[Path, ...], load, bases: l
     check_step_order(content, problems)
     content.synonyms = layers.synonyms((root / SYNONYMS_FILE).is_file(), load_synonyms(root, problems), base)
     manifest = editions.read_manifest(root, problems)
+    kept = cache.digests if cache is not None else {}  # field hashes: the base's and this guide's share records
     if base is not None:
-        layers.compare_upstream(root, base, content, settings, prefix, problems)
+        layers.compare_upstream(root, base, content, settings, prefix, problems, kept)
     problems.raise_if_any()
     order_records(content)
     content.warnings = [p for p in problems.items if p.warning] + overdue_warnings(own, content.today)
     if len(chain) == 1:  # a base's own edition stamp is not needed: its guide compares fingerprints (layers.py)
-        content.edition = editions.current_edition(content, manifest, cache.digests if cache is not None else None)
+        content.edition = editions.current_edition(content, manifest, kept)
     return content

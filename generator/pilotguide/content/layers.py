@@ -81,9 +81,11 @@ class Base:
     upstream: Upstream | None = None
     _snapshot: dict | None = field(default=None, repr=False)
 
-    def snapshot(self) -> dict[str, dict]:
+    def snapshot(self, kept: dict | None = None) -> dict[str, dict]:
+        """editions.snapshot of the base; `kept`: field hashes shared with the guide's own edition
+        stamp (the records they have in common are hashed once)."""
         if self._snapshot is None:
-            self._snapshot = editions.snapshot(self.content)
+            self._snapshot = editions.snapshot(self.content, kept)
         return self._snapshot
 
     def fingerprint(self) -> str:
@@ -312,11 +314,13 @@ def read_accepted(root: Path, shown_root: str, problems: Problems) -> dict | Non
 
 
 def compare_upstream(root: Path, base: Base, content: Content, settings: GuideSettings, shown_root: str,
-                     problems: Problems) -> None:
+                     problems: Problems, kept: dict | None = None) -> None:
     """base.upstream: the base's changes since the accepted edition, each a warning, with the
-    local overrides that sit on a changed base record (someone should look at them)."""
+    local overrides that sit on a changed base record (someone should look at them). `kept`: see
+    Base.snapshot."""
     accepted = read_accepted(root, shown_root, problems)
     base.upstream = Upstream(accepted)
+    base.snapshot(kept)
     where, (line, col) = _join(shown_root, GUIDE_FILE), settings.base_at
     if accepted is None:
         if not (root / BASE_EDITION).is_file():
