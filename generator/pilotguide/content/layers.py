@@ -89,7 +89,7 @@ class Base:
         return self._snapshot
 
     def fingerprint(self) -> str:
-        text = editions._dumps([self.snapshot(), self.content.vocabularies])
+        text = editions.dumps([self.snapshot(), self.content.vocabularies])
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:editions.HASH_LENGTH]
 
     @property
@@ -108,7 +108,7 @@ class Base:
             pending = editions.Edition("", self.fingerprint(), up.added, up.removed, up.changed)
             out.append((f"尚未核对的更新（《{self.name}》当前版本 `{pending.hash}`，已包含在本版中）", pending))
         for entry in self.history:
-            accepted = editions._edition_from(entry)
+            accepted = editions.edition_from(entry)
             out.append((f"{accepted.date} 接受的更新（《{self.name}》版本 `{accepted.hash}`）", accepted))
         return out
 
@@ -330,7 +330,7 @@ def compare_upstream(root: Path, base: Base, content: Content, settings: GuideSe
         return
     if accepted.get("hash") == base.fingerprint():
         return
-    added, removed, changed = editions._changes(accepted["records"], base.snapshot())
+    added, removed, changed = editions.changes_between(accepted["records"], base.snapshot())
     up = base.upstream
     up.added, up.removed, up.changed = added, removed, changed
     problems.add(where, line, col,
@@ -364,7 +364,7 @@ def accept(content: Content, today: str) -> dict:
     up = base.upstream
     history = base.history
     if up is not None and up.accepted is not None and up.any:
-        rows = editions._entry(editions.Edition(today, base.fingerprint(), up.added, up.removed, up.changed))
+        rows = editions.manifest_entry(editions.Edition(today, base.fingerprint(), up.added, up.removed, up.changed))
         history = [rows] + history
     data = {"format": FORMAT, "base": base.spec, "name": base.name, "date": today, "hash": base.fingerprint(),
             "history": history, "records": base.snapshot()}
