@@ -57,8 +57,14 @@ def measure(n: int, work: Path, run_build, seed: int = 7, repeats: int = 2) -> d
             "cpu_cost": best["county"]["cpu"] / best["base"]["cpu"] - 1}
 
 
+def met(r: dict) -> bool:
+    """Judged by CPU, as the repeated builds are (benchmarks/__main__.py): on a shared machine the
+    wall time of a cold build swings with other work by more than the 10% measured here."""
+    return r["cpu_cost"] <= TARGET
+
+
 def line(r: dict) -> str:
-    verdict = "met" if r["cost"] <= TARGET else "NOT met"
+    verdict = "met by CPU" if met(r) else "NOT met by CPU"
     return (f"layering at {r['n']:,} cases: county guide (1 policy added, 1 step and 1 case overridden, "
             "1 case hidden) "
             f"{r['county']['wall']:.1f} s (CPU {r['county']['cpu']:.1f} s) against the base alone "
