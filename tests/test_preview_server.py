@@ -190,6 +190,14 @@ def test_without_change_notices_the_preview_lists_the_folders(tmp_path, caplog):
     assert "改为每 0.5 秒检查一次文件" in caplog.text
 
 
+def _watching(server, timeout: float = 10) -> None:
+    """Until the server's observer thread runs (its watches are then in place)."""
+    deadline = time.monotonic() + timeout
+    while not (server.observer.is_alive() and server.serve_thread.is_alive()) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert server.observer.is_alive()
+
+
 def _changes_seen(server, path: Path, timeout: float = 10) -> set[str]:
     deadline, seen = time.monotonic() + timeout, set()
     while str(path) not in seen and time.monotonic() < deadline:
@@ -213,15 +221,16 @@ def test_a_watched_file_saved_by_renaming_over_it_is_seen_every_time(tmp_path):
     thread = threading.Thread(target=server.serve, daemon=True)
     thread.start()
     try:
-        time.sleep(0.5)
+        _watching(server)
         for n in range(2):
             new = tmp_path / f".vocabularies.yaml.tmp{n}"
             new.write_text(f"a: [{n}]\n", encoding="utf-8")
             os.replace(new, watched)
             assert str(watched) in _changes_seen(server, watched), n
         (tmp_path / "other.txt").write_text("y", encoding="utf-8")  # a file beside it is not watched
-        time.sleep(0.5)
-        assert server.take_changes() == set()
+        watched.write_text("a: [9]\n", encoding="utf-8")  # the next event, after other.txt's
+        seen = _changes_seen(server, watched)
+        assert str(watched) in seen and str(tmp_path / "other.txt") not in seen
     finally:
         server.shutdown()
         thread.join(timeout=10)
@@ -245,7 +254,7 @@ def test_when_no_change_notices_can_be_had_at_all_the_preview_polls(tmp_path, mo
     thread = threading.Thread(target=server.serve, daemon=True)
     thread.start()
     try:
-        time.sleep(0.3)
+        _watching(server)
         (tmp_path / "x.yaml").write_text("a: 1\n", encoding="utf-8")
         assert str(tmp_path / "x.yaml") in _changes_seen(server, tmp_path / "x.yaml")
     finally:
