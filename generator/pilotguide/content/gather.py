@@ -20,8 +20,9 @@ from .model import Content, Record, fields
 from .references import check_ids, check_references, check_step_order, order_records
 from .review import build_date, overdue_warnings
 from .settings import load_settings
+from .regions import divisions
 from .synonyms import SYNONYMS_FILE, load_synonyms
-from .validate import validate
+from .validate import region_fields, validate
 
 VOCABULARIES_FILE = "vocabularies.yaml"
 UNREADABLE = "unreadable"  # what loading a file that cannot be read gives (cached like a record)
@@ -156,6 +157,8 @@ def _load_files(root: Path, vocabularies: dict[str, list[str]], files: list[tupl
 
     size = max(1, -(-len(files) // max(1, jobs)))  # ceiling: `jobs` runs at most
     chunks = [files[i:i + size] for i in range(0, len(files), size)]
+    if len(chunks) > 1 and any(region_fields(kind) for kind, _ in files):
+        divisions()  # read once here, inherited by every forked process, not read again in each
     return [one for chunk in parallel.fork_map(load, chunks) for one in chunk]
 
 

@@ -20,6 +20,7 @@ from . import schemas
 from .documents import Document
 from .model import Reference
 from .quickcheck import quick_check
+from .regions import check_regions
 
 PLACEHOLDER = "【待填写】"
 TYPE_NAMES = {"string": "文字", "integer": "整数", "number": "数字", "boolean": "是/否",
@@ -168,8 +169,18 @@ def validate(doc: Document, kind: schemas.Kind, vocabularies: dict[str, list[str
     quick = quick_check(doc.data, kind, vocabularies)
     if quick is not None:  # valid: no message to write, only references to return
         _placeholders(doc, doc.data, (), problems)
-        return [Reference(ref_kind, ref_id, at) for ref_kind, ref_id, at in quick]
-    return validate_reference(doc, kind, vocabularies, problems)
+        refs = [Reference(ref_kind, ref_id, at) for ref_kind, ref_id, at in quick]
+    else:
+        refs = validate_reference(doc, kind, vocabularies, problems)
+    for name in region_fields(kind):
+        check_regions(doc, name, problems)
+    return refs
+
+
+def region_fields(kind: schemas.Kind) -> list[str]:
+    """Fields whose schema says `x-regions`: a location whose names are checked (regions.py)."""
+    return [name for name, prop in kind.schema.get("properties", {}).items()
+            if isinstance(prop, dict) and prop.get("x-regions")]
 
 
 def validate_reference(doc: Document, kind: schemas.Kind, vocabularies: dict[str, list[str]],

@@ -27,14 +27,13 @@ from ..content.validate import field_name, suggest, validate
 from ..errors import ContentError, Problem, Problems
 from ..pages.taxonomy import slugify
 from .changes import Edit, apply, edits
-from .columns import DATE, REF, WORKBOOK_KINDS, Layout, layout, normal_header, schema_signature
+from .columns import DATE, REF, for_cells, WORKBOOK_KINDS, Layout, layout, normal_header, schema_signature
 from .read import SheetData, read_workbook
 from .records import ID_LIKE, Cell, References, Row, read_sheet, records_of
 from .workbook import GUIDE_SHEET, LISTS_SHEET, META_SHEET
 from .yamlfile import new_text, updated_text
 
 MAX_ID = 60
-YAML_QUOTE_HINT = '；只有年份时请加引号，如 "2009"'
 MISSING = re.compile(r"缺少必填字段 `([^`]+)`")  # validate() puts it on the parent: point at the column
 TOKEN = re.compile(r"\x00(\d+)(?::(\d+):(\d+))?")  # a batch Document's path, with or without :line:col
 
@@ -269,7 +268,7 @@ def _located(problem: Problem, cells: list[Cell], planned: list[Planned], file: 
         return cell.place(file)
 
     message = TOKEN.sub(place, problem.message)  # "已在 <token>:3:1 使用" names another row
-    message = message.replace(YAML_QUOTE_HINT, "")  # a cell needs no quotes
+    message = for_cells(message)  # a cell needs no quotes
     if not problem.path.startswith("\x00"):
         return Problem(problem.path, problem.line, problem.col, message, problem.warning, problem.place)
     item = planned[int(problem.path[1:])]

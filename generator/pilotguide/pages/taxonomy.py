@@ -121,7 +121,7 @@ def _order(spec: FacetSpec, keys: set[str], content: Content) -> list[str]:
     """Vocabulary order (every term, used or not); regions as a tree; years ascending."""
     if spec.vocabulary:
         terms = content.vocabularies.get(spec.vocabulary, [])
-        return list(terms) + sorted(keys - set(terms))
+        return list(terms) + sorted(keys - set(terms), key=lambda k: (_pinyin(k), k))  # not listed: by pinyin
     if spec.key == "region":
         # the key itself breaks ties between homophones, so slugs do not depend on set order
         return sorted(keys, key=lambda k: ([_pinyin(p) for p in k.split(REGION_SEP)], k))

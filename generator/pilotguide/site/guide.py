@@ -217,6 +217,7 @@ class GuideBuild:
         """Sanitise the HTML of generated pages (their text comes from content files).
 
         Hand-written pages in docs/ are the publisher's own and pass untouched."""
+        self.search.note_page(page.url, page.meta)
         if self.pagecache is not None:
             self.pagecache.converted(page.file.src_uri)
         if page.file.src_uri not in self.pages or (self.pagecache and page.file.src_uri in self.pagecache.hits):

@@ -16,7 +16,6 @@ import gc
 import html
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from ...pages.memo import PageMemo
 from ...pages.paths import SiteAddress
 from ...pages.templates import Templates
 from ..search.offline import OfflineSearch
+from . import tempdirs
 from .index import PreviewIndex
 from .quick import LastBuild
 
@@ -37,7 +37,7 @@ class PageStage:
     """Generated pages on disk, rewritten only when their text changes (mtimes drive dirty builds)."""
 
     def __init__(self) -> None:
-        self.root = Path(tempfile.mkdtemp(prefix="pilotguide-pages-"))
+        self.root = tempdirs.make("pages")  # marked with our process id (tempdirs.py)
         self._written: dict[str, str] = {}
         self.changed: list[str] = []
 
