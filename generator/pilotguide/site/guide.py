@@ -16,6 +16,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 from ..content.gather import VOCABULARIES_FILE, load_content
+from ..content.guidefile import GUIDE_FILE
+from ..content.layers import BASE_EDITION
 from ..content.synonyms import SYNONYMS_FILE
 from ..content.model import Content
 from ..content.schemas import kinds
@@ -248,6 +250,14 @@ class GuideBuild:
         """What `serve` watches beside docs/ and mkdocs.yml: content folders, vocabularies, synonyms, templates."""
         paths = [self.root / kind.folder for kind in kinds().values()]
         paths += [self.root / VOCABULARIES_FILE, self.root / SYNONYMS_FILE, self.root / self.options.templates_dir]
+        paths += [self.root / GUIDE_FILE, self.root / BASE_EDITION]
+        # a base guide's folders too (a save there changes this guide: content/layers.py); an
+        # unpacked .zip base is gone once loaded, so it is not watched
+        base = self.content.base if self.content is not None else None
+        while base is not None:
+            paths += [base.root / kind.folder for kind in kinds().values()]
+            paths += [base.root / name for name in (GUIDE_FILE, VOCABULARIES_FILE, SYNONYMS_FILE)]
+            base = base.content.base
         return [p for p in paths if p.exists()]
 
 
