@@ -68,9 +68,9 @@ def counting(monkeypatch, fake: bool, tmp_path: Path) -> Calls:
         module_name, _, function = fmt.builder.partition(":")
         module = import_module(f"pilotguide.courses.{module_name}")
 
-        def build(handout, name=name, real=getattr(module, function), suffix=fmt.suffix):
+        def build(handout, name=name, real=getattr(module, function), suffix=fmt.suffix, **settings):
             calls.note(name, handout.path + suffix)
-            return f"{name}\n{handout.source}".encode() if fake else real(handout)
+            return f"{name}\n{handout.source}".encode() if fake else real(handout, **settings)
         monkeypatch.setattr(module, function, build)
     return calls
 
