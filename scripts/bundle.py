@@ -78,9 +78,13 @@ def build_pilotguide(into: Path, local: Path) -> Path:
     source = into.parent / "source"
     shutil.copytree(ROOT / "generator", source / "generator",
                     ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "*.pyc"))
-    for name in ("pyproject.toml", "README.md", "LICENSE"):
+    # setup.py copies the model guide (the content at the root) into the wheel: it comes along too
+    for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "LICENSE", *MODEL_FILES):
         if (ROOT / name).is_file():
             shutil.copy(ROOT / name, source / name)
+    for folder in MODEL_FOLDERS:
+        if (ROOT / folder).is_dir():
+            shutil.copytree(ROOT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__", ".*"))
     build = ("wheel", "--no-deps", "--quiet", "--no-index", "--find-links", str(local), "-w", str(into), str(source))
     result = pip(*build, offline=True)
     if result.returncode != 0:  # the build backend is not in the cache yet

@@ -53,7 +53,9 @@ def test_a_child_killed_while_sending_its_result_has_its_chunk_done_here(tmp_pat
 
     def work(chunk):
         if chunk == "big" and os.getpid() != parent:
-            marker.write_text(str(os.getpid()))
+            part = marker.with_name("child-pid.part")
+            part.write_text(str(os.getpid()))
+            os.replace(part, marker)  # whole when it appears
         elif chunk == "first":
             deadline = time.monotonic() + 30
             while not marker.exists() and time.monotonic() < deadline:

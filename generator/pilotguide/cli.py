@@ -158,6 +158,36 @@ def _edition(content, record: bool) -> None:
         click.echo(f"提示：内容有变化，本版尚未记入 {MANIFEST}；发布时请用 --record-edition。")
 
 
+@main.command(name="accept-base")
+@config_option
+def accept_base(config: Path | None) -> None:
+    """接受基础指南的当前版本：核对过 check 列出的基础指南变化后运行，记入 base-edition.json（请提交该文件）。"""
+    from .content.layers import BASE_EDITION, accept
+
+    from .site.project import load_checked
+
+    try:  # warnings are not printed: the one they would be about is what this command settles
+        content = load_checked(_project(config, all_problems=True))
+    except ContentError as error:
+        _fail(error.format())
+    base = content.base
+    if base is None:
+        _fail("guide.yaml: 这份指南没有基础指南（guide.yaml 里没有 base），无需接受基础指南的版本。")
+    up = base.upstream
+    try:
+        accept(content, content.today.isoformat())
+    except OSError as error:
+        _fail(f"无法写入 {BASE_EDITION}：{error}。原有的文件保持不变。")
+    if up is not None and up.accepted is not None and up.any:
+        what = f"新增 {len(up.added)} 条、修改 {len(up.changed)} 条、删除 {len(up.removed)} 条"
+        click.echo(f"已接受基础指南《{base.name}》的新版本（{what}），记入 {BASE_EDITION}：请把它和内容一起提交。")
+    elif up is not None and up.accepted is not None:
+        click.echo(f"基础指南《{base.name}》没有变化，{BASE_EDITION} 已是当前版本。")
+    else:
+        click.echo(f"已记入基础指南《{base.name}》的当前版本（{BASE_EDITION}）：请把它和内容一起提交。"
+                   "以后基础指南有变化时，check 会逐条列出。")
+
+
 @main.command()
 @config_option
 @click.option("--dev-addr", "-a", default="127.0.0.1:8000", show_default=True, metavar="IP:端口",

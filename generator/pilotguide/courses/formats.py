@@ -5,17 +5,12 @@ Adding a format is one module with a `build(handout) -> bytes` function and one 
 nothing else changes (see ARCHITECTURE.md, "Where a change goes"). A row's `scope` says what one file is made
 from: each handout page (`handout`: the participants' and the trainer's version of each course),
 each course (`course`: its slides) or the whole guide (`guide`: the book). Rows may share one
-plugin switch (`switch`): `book: false` turns off both `guide.pdf` and `guide.docx`. A row may
-also belong to a file kind (`kind`): `pdf: false` turns off every PDF, the book's included, so a
-machine without a PDF engine still makes `guide.docx`.
-
-Rows that make PDFs (`needs_pdf`) are set in type by a PDF engine (engines.py): WeasyPrint, or a
-Chromium-family browser when WeasyPrint cannot load.
+plugin switch (`switch`): `book: false` turns off both `guide.pdf` and `guide.docx`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import import_module
 from typing import TYPE_CHECKING
 from xml.etree.ElementTree import Element
@@ -36,7 +31,7 @@ class Handout:
 
     path: str  # site path without suffix: courses/<id>-handout, courses/<id>, guide
     source: str  # the page's Markdown: the single source of every format
-    tree: Element  # its cleaned HTML tree (<html lang="zh-CN">), see pack.handout_tree
+    tree: Element | None  # its cleaned HTML tree (<html lang="zh-CN">, pack.handout_tree); made only for a builder
     title: str
     record: Record | None  # the course (None for the whole guide)
     content: Content  # the whole guide: content.today dates the files
@@ -58,6 +53,7 @@ class Format:
     description: str = ""  # what the plugin switch does, in Chinese, for docs and help
     scope: str = "handout"  # one of SCOPES: what one file is made from
     switch: str = ""  # the plugin switch that turns it on and off; empty: `name`
+    settings: tuple = ()  # (keyword, value) the builder is called with, from plugin options: part of a file's key
     kind: str = ""  # the file kind's switch that must be on too (`pdf` for guide.pdf); empty: none
 
     @property
@@ -71,7 +67,7 @@ class Format:
 
     def build(self, handout: Handout) -> bytes:
         module, _, function = self.builder.partition(":")
-        return getattr(import_module(f"{__package__}.{module}"), function)(handout)
+        return getattr(import_module(f"{__package__}.{module}"), function)(handout, **dict(self.settings))
 
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
@@ -85,7 +81,8 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("book-pdf", "PDF", ".pdf", "book:build_pdf", needs_font=True, scope="guide", switch="book", default=False,
            kind="pdf", description="整本指南的读本：站点根目录下的 guide.pdf 和 guide.docx（含目录和页码）；"
            "关掉 pdf 开关时只生成 guide.docx"),
-    Format("book-docx", "Word", ".docx", "book:build_docx", scope="guide", switch="book", default=False, kind="docx"),
+    Format("book-docx", "Word", ".docx", "book:build_docx", scope="guide", switch="book", default=False,
+           kind="docx"),
 )}
 
 
@@ -101,6 +98,24 @@ def selected(names) -> tuple[Format, ...]:
     """The formats whose switch (or name) is in `names`, in registry order."""
     wanted = set(names)
     return tuple(f for f in FORMATS.values() if f.option in wanted or f.name in wanted)
+
+
+# Plugin options that set how a format is made (not whether): option -> (format, builder keyword,
+# default). `slides_aspect: "4:3"` makes 4:3 slides for an old projector; 16:9 otherwise.
+SETTINGS = {"slides_aspect": ("slides", "aspect", "16:9")}
+ASPECTS = ("16:9", "4:3")
+
+
+def configured(formats, options) -> tuple[Format, ...]:
+    """`formats` with the builder settings the plugin `options` ask for (others as they are)."""
+    out = []
+    for f in formats:
+        for option, (name, keyword, default) in SETTINGS.items():
+            value = options.get(option, default) or default
+            if f.name == name and value != default:
+                f = replace(f, settings=((keyword, value),))
+        out.append(f)
+    return tuple(out)
 
 
 def of_scope(formats, scope: str) -> tuple[Format, ...]:

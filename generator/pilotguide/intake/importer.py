@@ -20,7 +20,7 @@ from pathlib import Path
 from ..content import schemas
 from ..content.documents import Document
 from ..content.gather import load_content
-from ..content.model import Content, Record, fields
+from ..content.model import BASE, Content, Record, fields
 from ..content.references import check_ids, check_references, check_step_order
 from ..content.scaffold import schema_link
 from ..content.validate import field_name, suggest, validate
@@ -312,9 +312,11 @@ def _umask() -> int:
 
 def _file_text(root: Path, item: Planned, modelines: dict[str, str]) -> tuple[Path, str]:
     dates = {c.path[0] for c in item.plan.main.columns if c.type == DATE}
-    if item.existing is not None:
+    if item.existing is not None and item.existing.provenance != BASE:
         target = root / item.existing.path
         return target, updated_text(target, item.changes, item.kind, dates)
+    # a new record, or a base guide's record changed here: the local layer gets its own file (an
+    # override, content/layers.py); the base guide's files are never written
     kind = schemas.kinds()[item.kind]
     target = root / kind.folder / f"{item.id}.yaml"
     if target.exists() or target.with_suffix(".yml").exists():
