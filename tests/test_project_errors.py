@@ -133,7 +133,8 @@ def test_misspelt_option_bad_value_and_nav_entry_are_errors_reported_once(run, m
 
 
 def test_unknown_top_level_name_is_a_located_warning(run, minimal):
-    set_config(minimal, "site_name: t\nsite_ulr: http://x/\nplugins: [search, pilotguide]\n")
+    set_config(minimal, "site_name: t\nsite_ulr: http://x/\nplugins: [search, pilotguide]\n"
+                        "theme: {name: material, language: zh}\nuse_directory_urls: false\n")
     result = run(minimal, "check")
     assert result.exit_code == 0, result.output
     assert "mkdocs.yml:2:1: 警告：MkDocs 不认识配置项 `site_ulr`（是否指 `site_url`？）" in result.output
@@ -312,10 +313,11 @@ def test_misspelt_plugin_name_is_named(run, minimal):
 
 
 def test_mkdocs_config_errors_we_do_not_check_are_located_by_their_name(run, minimal):
-    set_config(minimal, "site_name: t\nplugins: [search, pilotguide]\ntheme:\n  name: materal\n")
+    set_config(minimal, "site_name: t\nplugins: [search, pilotguide]\ntheme: {name: material, language: zh}\n"
+                        "use_directory_urls: false\nremote_branch: [1, 2]\n")
     before = snapshot(minimal)
     result = run(minimal, "build")
     assert result.exit_code == 1
-    assert result.output.count("mkdocs.yml:3:1: 错误：配置项 `theme` 有问题") == 1, result.output
+    assert result.output.count("mkdocs.yml:5:1: 错误：配置项 `remote_branch` 有问题") == 1, result.output
     assert "构建失败（原有的站点目录保持不变）" in result.output and "Traceback" not in result.output
     assert snapshot(minimal) == before

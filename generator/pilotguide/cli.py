@@ -214,6 +214,67 @@ def generate(config: Path | None, out: Path, downloads: bool) -> None:
 
 
 @main.command()
+@click.argument("folder", type=click.Path(path_type=Path), default=".", metavar="文件夹")
+@click.option("--name", default=None, help="指南名称，如 某某县城乡社区社会组织培育指南（首页标题和页眉）。")
+@click.option("--office", default=None, help="编写单位，如 某某县民政局（可不填）。")
+@click.option("--region", default=None, help="适用地区，如 吉林省某某县（可不填）。")
+@click.option("--site-url", default=None, help="指南发布后的完整地址，如 http://内网服务器/guide/（可不填）。")
+@click.option("--base", default=None, metavar="基础指南",
+              help="model：沿用随软件提供的范例指南，本地只补充、修改或隐藏记录（默认）；none：不用基础指南；"
+              "也可以写另一份指南的文件夹或 .zip 文件的路径。")
+@click.option("--yes", "-y", is_flag=True, help="不逐项询问：没有给出的项目用默认值（--name 必须给出）。")
+@click.option("--force", is_flag=True, help="文件夹不是空的也新建；已有的文件一个也不改动、不删除。")
+def init(folder: Path, name: str | None, office: str | None, region: str | None, site_url: str | None,
+         base: str | None, yes: bool, force: bool) -> None:
+    """新建一份指南：在文件夹（默认：当前文件夹；不存在时新建）中写入 mkdocs.yml、guide.yaml、
+    各内容文件夹和 .gitignore，之后 check、build、serve 可以直接使用。"""
+    from .site.newguide import MODEL, NONE, GuideAnswers, blocking_entries, check_answers, init_guide
+
+    if not force and (found := blocking_entries(folder)):  # say so before asking anything
+        _fail(f"文件夹 {folder} 不是空的（有 {'、'.join(found[:5])}{'等' if len(found) > 5 else ''}）："
+              "init 只在空文件夹中新建指南。请换一个新的文件夹名；如果确实要在这里新建，"
+              "加 --force（已有的文件一个也不会改动或删除）。")
+    if yes and not (name or "").strip():
+        _fail("用了 --yes 时必须用 --name 给出指南名称，如 --name \"某某县城乡社区社会组织培育指南\"。")
+    ask = not yes
+
+    def value(given: str | None, prompt: str, default: str = "") -> str:
+        if given is not None or not ask:
+            return given if given is not None else default
+        return click.prompt(prompt, default=default, show_default=bool(default))
+
+    answers = GuideAnswers(
+        name=value(name, "指南名称（如 某某县城乡社区社会组织培育指南）"),
+        office=value(office, "编写单位（如 某某县民政局；可直接回车跳过）"),
+        region=value(region, "适用地区（如 吉林省某某县；可直接回车跳过）"),
+        site_url=value(site_url, "发布后的完整地址（如 http://内网服务器/guide/；可直接回车跳过）"),
+        base=value(base, f"基础指南（{MODEL}：沿用范例指南；{NONE}：不用；或另一份指南的文件夹路径）", MODEL))
+    problems = check_answers(answers)
+    if problems:
+        _fail("\n".join(problems))
+    try:
+        report = init_guide(folder, answers, force)
+    except SetupError as error:
+        _fail(str(error))
+    _init_report(report, answers)
+
+
+def _init_report(report, answers) -> None:
+    folder = report.folder
+    inside = folder.resolve().is_relative_to(Path.cwd().resolve())
+    shown = os.path.relpath(folder, Path.cwd()) if inside else str(folder)
+    click.echo(f"已新建指南《{answers.name.strip()}》：{Path(shown).as_posix()}")
+    if report.written:
+        click.echo("写入：" + "、".join(report.written))
+    if report.kept:
+        click.echo("已存在，未改动：" + "、".join(report.kept))
+    steps = [] if shown == "." else [f'cd "{shown}"' if " " in shown else f"cd {shown}"]
+    steps += [f"{invocation('check')}           检查", f"{invocation('serve')}           在浏览器中预览",
+              f"{invocation('new step first-step')}   新建第一条记录（政策用 policy，案例用 case-study）"]
+    click.echo("下一步：\n" + "\n".join(f"  {line}" for line in steps))
+
+
+@main.command()
 @config_option
 @click.argument("kind", type=click.Choice(list(schemas.kinds())), metavar="类型")
 @click.argument("record_id", metavar="ID")

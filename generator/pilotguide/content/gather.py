@@ -15,6 +15,7 @@ from ..errors import Problem, Problems
 from . import editions, schemas
 from .cache import RecordCache
 from .documents import Document, load_file
+from .guidefile import load_guide_settings
 from .model import Content, Record, fields
 from .references import check_ids, check_references, check_step_order, order_records
 from .review import build_date, overdue_warnings
@@ -191,6 +192,7 @@ def load_content(root: Path | str, cache: RecordCache | None = None, jobs: int =
     check_references(content, problems, unreadable)
     check_step_order(content, problems)
     content.synonyms = load_synonyms(root, problems)
+    content.settings = load_guide_settings(root, problems)
     manifest = editions.read_manifest(root, problems)
     problems.raise_if_any()
     order_records(content)

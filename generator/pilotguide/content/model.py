@@ -107,6 +107,7 @@ class Content:
     today: dt.date = field(default_factory=build_date)  # the build's date (SOURCE_DATE_EPOCH): reviews, editions
     edition: Any = None  # editions.Edition of this build, when the project keeps editions
     synonyms: dict = field(default_factory=dict)  # search: everyday word -> the guide's term (synonyms.py)
+    settings: Any = None  # guidefile.GuideSettings: the guide's own guide.yaml (None without one)
     _index: dict = field(default_factory=dict, repr=False, compare=False)
 
     def all(self, kind: str) -> list[Record]:

@@ -19,6 +19,8 @@ from pathlib import Path
 from ..courses.formats import selected, switches
 from ..courses.pack import course_files
 from ..errors import ContentError, Problem, SetupError
+from ..pages.filters import squeeze
+from ..pages.home import HOME_PAGE, home_page
 from ..pages.paths import SiteAddress
 from ..pages.render import TEMPLATES_DIR, render_pages
 from ..pages.templates import Templates
@@ -93,6 +95,15 @@ def clash_problems(docs: Path, paths) -> list[Problem]:
             for p in dict.fromkeys(q.partition("#")[0] for q in paths) if (docs / p).is_file()]
 
 
+def with_home_page(pages: dict[str, str], content, templates: Templates, docs: Path, formats: tuple = (),
+                   site_name: str = "") -> dict[str, str]:
+    """`pages` with the home page made from guide.yaml (pages/home.py) first, when `docs` has no
+    index.md of its own; else `pages` as they are. Raises ContentError for a broken template."""
+    if (docs / HOME_PAGE).is_file():
+        return pages
+    return {HOME_PAGE: squeeze(home_page(content, templates, pages, formats, site_name)), **pages}
+
+
 def site_address(config) -> SiteAddress:
     """Where a loaded MkDocs config says the guide is published (QR codes, slides, the book)."""
     return SiteAddress(config.site_name or "", config.site_url or None, bool(config.use_directory_urls))
@@ -112,7 +123,8 @@ def generate(config_file: Path, content, out: Path, downloads: bool = True) -> t
     formats = selected(n for n, f in switches().items() if options.get(n, f.default)) if downloads else ()
     site = site_address(config)
     templates = Templates(content.root / options.get("templates_dir", TEMPLATES_DIR))
-    pages = render_pages(content, templates, downloads=formats, site=site)
+    pages = with_home_page(render_pages(content, templates, downloads=formats, site=site), content, templates,
+                           Path(config.docs_dir), formats, site.name)
     files = course_files(content, pages, formats, templates=templates, site=site)
     docs = Path(config.docs_dir)
     problems = clash_problems(docs, [*pages, *files])

@@ -29,7 +29,7 @@ from ..pages.sanitize import clean_page, safe_title
 from ..pages.templates import Templates
 from . import engine, pagecache
 from .search import pagefind as pagefind_search
-from .build import clash_problems, site_address
+from .build import clash_problems, site_address, with_home_page
 from .extras import asset_files, configure_mkdocs
 from .glossary_links import GlossaryTermsExtension
 from .preview.session import PreviewSession, error_page
@@ -98,6 +98,8 @@ class GuideBuild:
             self.pages = render_pages(self.content, templates, downloads=self.formats,
                                       memo=self.session.memo if self.session else None, jobs=self.jobs,
                                       site=self.site)
+            self.pages = with_home_page(self.pages, self.content, templates, Path(config.docs_dir), self.formats,
+                                        self.site.name)
         except ContentError as error:
             if self.session is None:
                 raise ContentPluginError(error, "页面生成失败：") from None
