@@ -13,7 +13,7 @@ from .cli_text import ChineseGroup, invocation
 from .content import schemas
 from .content.editions import MANIFEST, record_edition
 from .content.gather import load_vocabularies
-from .content.scaffold import ScaffoldError, new_record
+from .content.scaffold import PACKAGED_VOCABULARIES, VOCABULARIES, ScaffoldError, new_record
 from .courses.formats import switches
 from .errors import ContentError, PackError, Problems, SetupError
 
@@ -113,6 +113,7 @@ def build(ctx: click.Context, config: Path | None, site_dir: Path | None, strict
     project = _project(config, all_problems=True)
     jobs = jobs or _cores()
     content = _load(project, jobs=jobs)  # mkdocs.yml and content: every problem, located, before MkDocs runs
+    _make_docs(project)
     if make_zip and (warning := zip_warning(project)) is not None:
         click.echo(str(warning), err=True)
     try:
@@ -131,6 +132,17 @@ def build(ctx: click.Context, config: Path | None, site_dir: Path | None, strict
     if make_zip:
         archive = zip_site(site, site.parent, today=content.today)
         click.echo(f"压缩包已生成：{archive}")
+
+
+def _make_docs(project) -> None:
+    from .site.project import make_docs
+
+    try:
+        made = make_docs(project)
+    except OSError as error:
+        _fail(f"mkdocs.yml 旁没有 docs/ 文件夹，也无法新建它（{error.strerror or error}）：请手动新建一个空的 docs 文件夹。")
+    if made:
+        click.echo(f"已新建空文件夹 {made}：手写页面放在这里；其中没有 index.md 时，首页按 guide.yaml 生成。", err=True)
 
 
 def _cores() -> int:
@@ -171,6 +183,7 @@ def serve(config: Path | None, dev_addr: str, full_rebuild: bool, poll: bool) ->
     from .site.preview.server import AddressError, pick_address, preview
 
     project = _project(config)
+    _make_docs(project)
     try:
         host, port, moved = pick_address(dev_addr)
     except AddressError as error:
@@ -283,12 +296,24 @@ def new(config: Path | None, kind: str, record_id: str) -> None:
     glossary（术语）、course（培训课程）；ID 只用小写字母、数字和连字符，如 gaochao-village。"""
     root = _root(config)
     vocabularies = load_vocabularies(root, Problems())
+    made: list[str] = []
     try:
-        path = new_record(root, kind, record_id, vocabularies)
+        path = new_record(root, kind, record_id, vocabularies, made)
     except ScaffoldError as error:
         _fail(str(error))
+    except OSError as error:
+        _fail(f"无法写入新记录（{error.strerror or error}）：请检查 {root} 的文件夹权限和磁盘空间。")
+    for folder in made:
+        what = "（各类记录字段的说明，供编辑器补全和检查）" if folder == "schemas/" else ""
+        click.echo(f"已新建文件夹 {folder}{what}")
     shown = os.path.relpath(path, Path.cwd()) if path.resolve().is_relative_to(Path.cwd().resolve()) else str(path)
     click.echo(f"已创建 {Path(shown).as_posix()}：请把所有【待填写】换成真实内容，然后运行 {invocation('check')}。")
+    if PACKAGED_VOCABULARIES in path.read_text(encoding="utf-8"):
+        from importlib import resources
+
+        packaged = resources.files("pilotguide") / VOCABULARIES
+        click.echo(f"提示：本指南没有自己的 {VOCABULARIES}，新文件中“可选”的词语来自 pilotguide 自带的词表：{packaged}。"
+                   f"要改用本地词表，把它复制为 {(root / VOCABULARIES)} 再修改；check 会按本地词表检查。")
 
 
 @main.command()

@@ -24,6 +24,7 @@ from ..courses.formats import FORMATS, selected
 from ..errors import ContentError, Problem, Problems
 from ..pages.home import HOME_PAGE
 from ..pages.render import PAGES, RECORD_EXTRAS, page_of, render_pages
+from .docs_checks import check_docs, missing_docs
 from .plugin import PilotguideConfig
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
@@ -260,6 +261,7 @@ def load_checked(project: Project, jobs: int = 1):
             problems.add(GUIDE_FILE, 0, 0, f"这份指南还没有任何记录（{folders} 都是空的）：站点只有首页和空的栏目。"
                          "用 new 命令新建第一条记录（例如 `new step first-step`），再运行 check。",
                          warning=True)
+    check_docs(project, content, _cheap_pages(content), problems)
     _check_nav(project, content, problems)
     problems.raise_if_any()
     content.warnings = [p for p in problems.items if p.warning] + list(content.warnings)
@@ -315,3 +317,12 @@ def zip_warning(project: Project) -> Problem | None:
     return Problem(project.config.name, 0, 0, "没有设置 site_url：压缩包放到网页服务器上后，"
                    "“页面不存在”提示页会找不到样式。请在 mkdocs.yml 中写上指南的完整地址，"
                    "如 `site_url: http://内网服务器/guide/`，再重新生成。", warning=True)
+
+
+def make_docs(project: Project) -> str | None:
+    """Make the default docs/ folder when it is missing (MkDocs needs it; a guide need not have any
+    hand-written page): its name, for the command to announce, or None when nothing was made."""
+    if not missing_docs(project):
+        return None
+    (project.root / "docs").mkdir()
+    return "docs/"
