@@ -254,7 +254,7 @@ def init(folder: Path, name: str | None, office: str | None, region: str | None,
     def value(given: str | None, prompt: str, default: str = "") -> str:
         if given is not None or not ask:
             return given if given is not None else default
-        return click.prompt(prompt, default=default, show_default=bool(default))
+        return click.prompt(prompt, default=default, show_default=bool(default), prompt_suffix="：")
 
     answers = GuideAnswers(
         name=value(name, "指南名称（如 某某县城乡社区社会组织培育指南）"),

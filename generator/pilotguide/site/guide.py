@@ -17,6 +17,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 from ..content.gather import VOCABULARIES_FILE, load_content
+from ..content.guidefile import GUIDE_FILE
 from ..content.synonyms import SYNONYMS_FILE
 from ..content.model import Content
 from ..content.schemas import kinds
@@ -234,9 +235,11 @@ class GuideBuild:
             pagefind_search.index_site(site_dir)
 
     def watched(self) -> list[Path]:
-        """What `serve` watches beside docs/ and mkdocs.yml: content folders, vocabularies, synonyms, templates."""
+        """What `serve` watches beside docs/ and mkdocs.yml: content folders, vocabularies, synonyms, templates,
+        guide.yaml (the settings-made home page)."""
         paths = [self.root / kind.folder for kind in kinds().values()]
-        paths += [self.root / VOCABULARIES_FILE, self.root / SYNONYMS_FILE, self.root / self.options.templates_dir]
+        paths += [self.root / VOCABULARIES_FILE, self.root / SYNONYMS_FILE, self.root / self.options.templates_dir,
+                  self.root / GUIDE_FILE]
         return [p for p in paths if p.exists()]
 
 
