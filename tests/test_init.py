@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -188,3 +189,30 @@ def test_init_then_check_and_build_in_a_chinese_folder_with_a_space(tmp_path):
     assert len(pages) > 5
     for page in pages:
         assert "黑龙江" not in page.read_text(encoding="utf-8", errors="replace"), page
+
+
+@pytest.mark.slow
+def test_serve_accepts_a_new_guide_at_once_and_follows_guide_yaml(tmp_path):
+    """A fresh guide (its empty docs/ lost, as git loses empty folders) previews its settings-made
+    home page; a saved guide.yaml shows on it."""
+    from test_preview_server import Preview, free_port
+
+    folder = tmp_path / "新 指南"
+    assert init(str(folder), *FLAGS, "--base", "none").exit_code == 0
+    (folder / "docs").rmdir()
+    port = free_port()
+    preview = Preview(folder, tmp_path / "tmp", port)
+    try:
+        home = preview.get(f"http://127.0.0.1:{port}/")
+        assert NAME in home and f"编写单位：{OFFICE}" in home
+        settings_file = folder / "guide.yaml"
+        settings_file.write_text(settings_file.read_text(encoding="utf-8").replace(OFFICE, "另一个局"),
+                                 encoding="utf-8")
+        deadline = time.monotonic() + 60
+        while "编写单位：另一个局" not in home and time.monotonic() < deadline:
+            time.sleep(0.3)
+            home = preview.get(f"http://127.0.0.1:{port}/")
+        assert "编写单位：另一个局" in home
+    finally:
+        err = preview.stop()
+    assert "已新建空文件夹 docs/" in err and "Traceback" not in err and "错误" not in err

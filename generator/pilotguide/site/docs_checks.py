@@ -27,14 +27,18 @@ def docs_folder(project) -> Path:
 
 def missing_docs(project) -> bool:
     """docs/ (the default) is missing: build and serve make it, empty (a guide needs no hand-written page)."""
-    return "docs_dir" not in project.data and not docs_folder(project).exists()
+    return _default_docs(project) and not docs_folder(project).exists()
+
+
+def _default_docs(project) -> bool:
+    return str(project.data.get("docs_dir", DEFAULT_DOCS)).strip("/") == DEFAULT_DOCS
 
 
 def check_docs(project, content, known: set[str], problems: Problems) -> None:
     """docs/ and its Markdown pages. `known`: the generated pages known without rendering."""
     docs = docs_folder(project)
     if not docs.is_dir():
-        if "docs_dir" in project.data:
+        if not _default_docs(project):
             line, col = project.doc.where(("docs_dir",))
             others = [p.name for p in project.root.iterdir() if p.is_dir() and not p.name.startswith(".")]
             problems.add(project.config.name, line, col, f"docs_dir 指向的文件夹 `{docs.name}` 不存在"
