@@ -140,7 +140,8 @@ def _make_docs(project) -> None:
     try:
         made = make_docs(project)
     except OSError as error:
-        _fail(f"mkdocs.yml 旁没有 docs/ 文件夹，也无法新建它（{error.strerror or error}）：请手动新建一个空的 docs 文件夹。")
+        _fail(f"mkdocs.yml 旁没有 docs/ 文件夹，也无法新建它（{error.strerror or error}）："
+              "请手动新建一个空的 docs 文件夹。")
     if made:
         click.echo(f"已新建空文件夹 {made}：手写页面放在这里；其中没有 index.md 时，首页按 guide.yaml 生成。", err=True)
 
@@ -312,7 +313,8 @@ def new(config: Path | None, kind: str, record_id: str) -> None:
         from importlib import resources
 
         packaged = resources.files("pilotguide") / VOCABULARIES
-        click.echo(f"提示：本指南没有自己的 {VOCABULARIES}，新文件中“可选”的词语来自 pilotguide 自带的词表：{packaged}。"
+        click.echo(f"提示：本指南没有自己的 {VOCABULARIES}，新文件中“可选”的词语来自 pilotguide 自带的词表："
+                   f"{packaged}。"
                    f"要改用本地词表，把它复制为 {(root / VOCABULARIES)} 再修改；check 会按本地词表检查。")
 
 

@@ -50,7 +50,8 @@ def check_docs(project, content, known: set[str], problems: Problems) -> None:
         try:
             raw = path.read_bytes()
         except OSError as error:
-            problems.add(f"{docs.name}/{page}", 0, 0, f"无法读取这个文件（{error.strerror or error}）：请检查文件权限。")
+            problems.add(f"{docs.name}/{page}", 0, 0,
+                         f"无法读取这个文件（{error.strerror or error}）：请检查文件权限。")
             continue
         text = decode(raw, f"{docs.name}/{page}", problems)
         if text is not None:
