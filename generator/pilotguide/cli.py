@@ -16,6 +16,7 @@ from .content.gather import load_vocabularies
 from .content.scaffold import PACKAGED_VOCABULARIES, VOCABULARIES, ScaffoldError, new_record
 from .courses.formats import switches
 from .errors import ContentError, PackError, Problems, SetupError
+from .site import engine  # noqa: F401 - chooses MkDocs or ProperDocs before anything imports either
 
 CONFIG_HELP = ("指南项目的 mkdocs.yml（默认：在当前文件夹及其上级文件夹中查找）。"
                "内容文件夹（policies/、steps/ 等）在它旁边。")

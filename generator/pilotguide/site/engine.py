@@ -7,9 +7,10 @@ does not build a site never imports the engine. Each internal has a canary test
 (tests/test_engine_seam.py, fast lane) that fails with the engine's version when it changes.
 
 The engine: ProperDocs (a maintained fork of MkDocs 1.6) when it is installed, else MkDocs 1.6;
-`PILOTGUIDE_ENGINE=mkdocs` or `=properdocs` chooses one. Both load the same plugins (ProperDocs
-reads MkDocs' plugin entry points) and give the same pages. The plugin's own classes
-(BasePlugin, config options, File, Files) are MkDocs' public plugin API, which ProperDocs accepts.
+`PILOTGUIDE_ENGINE=mkdocs` or `=properdocs` chooses one (activate, called when `pilotguide.site`
+is first imported). Both load the same plugins and give the same pages: under ProperDocs every
+`mkdocs.*` import is answered by ProperDocs' module of the same name, so the plugin's public API
+(BasePlugin, config options, File, Files) and Material work unchanged.
 
 Internals used, and why:
 - `<engine>.commands.build._populate_page` and `_build_page` (preview_pages): the preview's quick
@@ -31,6 +32,11 @@ Internals used, and why:
   cut every page with jieba only for our worker to ignore it.
 - Material's page HTML edited as text (point_search_worker, pagefind_mark): the `"search":` worker
   path in the `__config` script, `<article class="md-content__inner` and `<header class="md-header"`.
+- Material's search worker messages (assets/search/worker.js, browser side): SETUP 0, READY 1,
+  QUERY 2, RESULT 3, and its worker file under assets/javascripts/workers (material_worker_from):
+  our worker wraps Material's to cut Chinese the same way at build and query time.
+- MkDocs Config classes' `_schema` and `config_options.Type._type` (config_schema, option_type):
+  mkdocs.yml is checked like content, with every known setting and option type, before MkDocs runs.
 - jieba's `dt` (default tokenizer) with `FREQ`, `total`, `initialized`, `check_initialized`
   (jieba_ready, tokenizer, dictionary_total, known_word, frequencies): a tokenizer with the
   guide's user words that shares the default dictionary without reloading it.
@@ -44,6 +50,7 @@ import logging
 import os
 import posixpath
 import re
+import sys
 import warnings
 
 ENGINE_VARIABLE = "PILOTGUIDE_ENGINE"
@@ -55,12 +62,28 @@ log = logging.getLogger("mkdocs.pilotguide.serve")
 
 # -- the engine: MkDocs or ProperDocs ------------------------------------------------------------
 
-def engine_name() -> str:
-    """'properdocs' when it is installed (or PILOTGUIDE_ENGINE says so), else 'mkdocs'."""
+def wanted_engine() -> str:
+    """The engine asked for: PILOTGUIDE_ENGINE, else ProperDocs when it is installed, else MkDocs."""
     chosen = os.environ.get(ENGINE_VARIABLE, "").strip().lower()
     if chosen in ENGINES:
         return chosen
     return "properdocs" if importlib.util.find_spec("properdocs") is not None else "mkdocs"
+
+
+def activate() -> str:
+    """Choose the engine for this process; returns the one in use. ProperDocs runs MkDocs plugins
+    and themes (Material, ours) by answering every `mkdocs.*` import with its own module
+    (`properdocs.replacement`), so it has to be chosen before anything imports MkDocs: the
+    package `pilotguide.site` calls this first. When MkDocs itself is already loaded, it stays."""
+    if wanted_engine() == "properdocs" and "properdocs.replacement" not in sys.modules:
+        if "mkdocs" not in sys.modules:
+            importlib.import_module("properdocs.replacement")
+    return engine_name()
+
+
+def engine_name() -> str:
+    """The engine this process builds with: 'properdocs' or 'mkdocs' (see activate)."""
+    return "properdocs" if "properdocs.replacement" in sys.modules else "mkdocs"
 
 
 def engine_version() -> str:
@@ -71,9 +94,9 @@ def engine_version() -> str:
 
 
 def _engine(module: str = ""):
+    """An engine module by its MkDocs name (under ProperDocs, `mkdocs.*` is ProperDocs' module)."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's banner about MkDocs 2.0, on every build
-    name = engine_name()
-    return importlib.import_module(f"{name}.{module}" if module else name)
+    return importlib.import_module(f"mkdocs.{module}" if module else "mkdocs")
 
 
 def load_config(config_file, **options):
@@ -391,11 +414,16 @@ def point_search_worker(html: str, worker: str) -> tuple[str, str | None]:
     return html, (found[0] if found else None)
 
 
+def material_worker_from(worker: str, name: str) -> str:
+    """The address of Material's worker file `name` relative to our worker at `worker`."""
+    return posixpath.relpath(f"assets/javascripts/workers/{name}", posixpath.dirname(worker))
+
+
 def pagefind_mark(html: str, box: str) -> str:
     """Material's page with Pagefind's markers: only the article indexed, `box` (Pagefind's search
     box) at the end of the header's navigation; a page without Material's header is only marked."""
     html = html.replace('<article class="md-content__inner', '<article data-pagefind-body class="md-content__inner', 1)
-    header = html.find('<header class="md-header"')
+    header = html.find('<header class="md-header')  # "md-header md-header--shadow" too
     end = html.find("</nav>", header) if header >= 0 else -1
     if end < 0:
         return html
@@ -438,3 +466,15 @@ def known_word(tk, word: str) -> bool:
 def frequencies() -> dict[str, int]:
     """jieba's default word frequencies (general usage)."""
     return jieba_ready().dt.FREQ
+
+
+# -- MkDocs' config schema (mkdocs.yml checked like content, site/project.py) ----------------------
+
+def config_schema(config_class) -> list[tuple[str, object]]:
+    """(name, option) of every setting a MkDocs Config class declares (its `_schema`)."""
+    return list(config_class._schema)
+
+
+def option_type(option) -> type | None:
+    """The Python type a `config_options.Type` option wants (its `_type`), else None."""
+    return getattr(option, "_type", None)

@@ -61,7 +61,7 @@ def _tree_hash(folder: Path | None, pattern: str = "*") -> str:
 
 
 def _versions() -> str:
-    out = []
+    out = [f"engine={engine.engine_version()}"]  # pages MkDocs made are not reused by ProperDocs
     for name in VERSIONED:
         try:
             out.append(f"{name}={metadata.version(name)}")

@@ -24,6 +24,7 @@ from ..courses.formats import FORMATS, selected
 from ..errors import ContentError, Problem, Problems
 from ..pages.home import HOME_PAGE
 from ..pages.render import PAGES, RECORD_EXTRAS, page_of, render_pages
+from . import engine
 from .docs_checks import check_docs, missing_docs
 from .plugin import PilotguideConfig
 
@@ -55,7 +56,7 @@ class Project:
         """The pilotguide plugin's options as written (defaults filled in)."""
         written = _plugin_entry(self.data.get("plugins"))
         given = written[1] if written and isinstance(written[1], dict) else {}
-        return {name: given.get(name, option.default) for name, option in PilotguideConfig._schema}
+        return {name: given.get(name, option.default) for name, option in engine.config_schema(PilotguideConfig)}
 
 
 def find_config(given: Path | None, start: Path | None = None) -> Path:
@@ -95,7 +96,7 @@ def check_config(doc: Document, problems: Problems) -> None:
     if not isinstance(doc.data, dict):
         problems.add(doc.path, 1, 1, "mkdocs.yml 应为“名称: 值”组成的映射（如 `site_name: 指南名称`）。")
         return
-    known = [name for name, _ in MkDocsConfig._schema if name != "config_file_path"] + ["INHERIT"]
+    known = [name for name, _ in engine.config_schema(MkDocsConfig) if name != "config_file_path"] + ["INHERIT"]
     for key in doc.data:
         if key not in known:
             line, col = doc.where((key,), key=True)
@@ -216,7 +217,7 @@ def _misindented_options(doc: Document, index: int, problems: Problems) -> None:
 
 
 def _check_options(doc: Document, at: tuple, options: dict, problems: Problems) -> None:
-    schema = dict(PilotguideConfig._schema)
+    schema = dict(engine.config_schema(PilotguideConfig))
     for key, value in options.items():
         option = schema.get(key)
         if option is None:
@@ -238,7 +239,7 @@ def _option_problem(key: str, option: c.BaseConfigOption, value: Any) -> str | N
             choices = list(option.choices)
             hint = suggest(value, choices)
             return f"pilotguide 选项 `{key}` 的值 `{value}` 不可用{hint}；可选：{'、'.join(choices)}。"
-        want = TYPE_WORDS.get(getattr(option, "_type", None), "合适的值")
+        want = TYPE_WORDS.get(engine.option_type(option), "合适的值")
         return f"pilotguide 选项 `{key}` 应为{want}，实际是 `{value}`。"
     return None
 

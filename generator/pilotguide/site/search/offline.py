@@ -77,7 +77,7 @@ class OfflineSearch:
             target.write_text(asset_text(f"vendor/{name}"), encoding="utf-8")
         if self.material_worker:
             worker = asset_text("search/worker.js").replace(
-                "__MATERIAL_WORKER__", f"../javascripts/workers/{self.material_worker}")
+                "__MATERIAL_WORKER__", engine.material_worker_from(WORKER, self.material_worker))
             (site_dir / WORKER).write_text(worker, encoding="utf-8")
         if index and rewrite_index(site_dir, self.terms, self.cuts, self.synonyms, self.pinyin_from):
             log.info(str(index_report(site_dir)))
