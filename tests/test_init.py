@@ -217,3 +217,16 @@ def test_serve_accepts_a_new_guide_at_once_and_follows_guide_yaml(tmp_path):
     finally:
         err = preview.stop()
     assert "已新建空文件夹 docs/" in err and "Traceback" not in err and "错误" not in err
+
+
+@pytest.mark.slow
+def test_a_guide_on_the_model_with_no_local_records_checks_and_builds(tmp_path):
+    """`--base model`, the default: check and build accept it at once (its home page is its own)."""
+    folder = tmp_path / "县 指南"
+    assert init(str(folder), *FLAGS).exit_code == 0
+    checked = pilotguide(folder, "check")
+    assert checked.exit_code == 0, checked.output
+    built = pilotguide(folder, "build")
+    assert built.exit_code == 0, built.output
+    home = (folder / "site" / "index.html").read_text(encoding="utf-8")
+    assert NAME in home and OFFICE in home
