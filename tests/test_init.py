@@ -106,6 +106,13 @@ def test_init_refuses_a_folder_that_is_not_empty_and_writes_nothing(tmp_path):
     assert snapshot(folder) == before
 
 
+def test_init_into_a_file_is_refused(tmp_path):
+    (tmp_path / "g").write_text("x", encoding="utf-8")
+    result = init(str(tmp_path / "g"), *FLAGS, "--force")
+    assert result.exit_code == 1 and "是一个文件，不是文件夹" in result.output
+    assert (tmp_path / "g").read_text(encoding="utf-8") == "x"
+
+
 def test_a_folder_with_only_git_and_a_venv_counts_as_empty(tmp_path):
     folder = tmp_path / "g"
     (folder / ".git").mkdir(parents=True)
@@ -230,3 +237,19 @@ def test_a_guide_on_the_model_with_no_local_records_checks_and_builds(tmp_path):
     assert built.exit_code == 0, built.output
     home = (folder / "site" / "index.html").read_text(encoding="utf-8")
     assert NAME in home and OFFICE in home
+
+
+def test_home_page_links_the_book_only_when_it_is_made(minimal):
+    from pilotguide.content.gather import load_content
+    from pilotguide.courses.formats import FORMATS
+    from pilotguide.pages.home import home_page
+    from pilotguide.pages.render import render_pages
+    from pilotguide.pages.templates import Templates
+
+    content = load_content(minimal)
+    pages = render_pages(content)
+    without = home_page(content, Templates(), pages, (), site_name="t")
+    assert without.startswith("# t\n") and "guide.pdf" not in without  # no guide.yaml: site_name
+    book = tuple(f for name, f in FORMATS.items() if name.startswith("book-"))
+    with_book = home_page(content, Templates(), pages, book, site_name="t")
+    assert "[整本指南 PDF](guide.pdf)" in with_book and "[整本指南 Word](guide.docx)" in with_book

@@ -58,6 +58,7 @@ def test_check_in_a_folder_without_a_project_is_refused(run, tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     assert_refused(run(empty, "check"), "找不到 mkdocs.yml", "--config")
+    assert_refused(run(empty, "new", "policy", "p1"), "找不到 mkdocs.yml", "先用 init 命令新建一份")
     assert list(empty.iterdir()) == []
 
 

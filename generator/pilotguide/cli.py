@@ -245,6 +245,8 @@ def init(folder: Path, name: str | None, office: str | None, region: str | None,
     各内容文件夹和 .gitignore，之后 check、build、serve 可以直接使用。"""
     from .site.newguide import MODEL, NONE, GuideAnswers, blocking_entries, check_answers, init_guide
 
+    if folder.exists() and not folder.is_dir():
+        _fail(f"{folder} 是一个文件，不是文件夹：请换一个文件夹名。")
     if not force and (found := blocking_entries(folder)):  # say so before asking anything
         _fail(f"文件夹 {folder} 不是空的（有 {'、'.join(found[:5])}{'等' if len(found) > 5 else ''}）："
               "init 只在空文件夹中新建指南。请换一个新的文件夹名；如果确实要在这里新建，"

@@ -72,7 +72,8 @@ def find_config(given: Path | None, start: Path | None = None) -> Path:
             if (folder / name).is_file():
                 return folder / name
     raise ProjectError(f"在 {here} 及其上级文件夹中都找不到 mkdocs.yml：请先进入指南项目的文件夹"
-                       "（有 mkdocs.yml、policies/、steps/ 等的那个文件夹）再运行，或用 --config 指定 mkdocs.yml。")
+                       "（有 mkdocs.yml、policies/、steps/ 等的那个文件夹）再运行，或用 --config 指定 mkdocs.yml。"
+                       "还没有指南时，先用 init 命令新建一份（例如 `init 我的指南`）。")
 
 
 def load_project(config: Path) -> Project:
