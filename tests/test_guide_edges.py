@@ -44,7 +44,8 @@ THEME_LINES = "theme:\n  name: material\n  language: zh\n  font: false"
 
 def test_no_theme_says_the_plugin_needs_material_with_the_lines_to_add(minimal):
     write(minimal / "mkdocs.yml", "site_name: t\nuse_directory_urls: false\nplugins: [search, pilotguide]\n")
-    refused(minimal, "mkdocs.yml:1:1: 没有设置主题（theme）", "Material for MkDocs", THEME_LINES)
+    refused(minimal, "mkdocs.yml:1:1: 没有设置主题（theme）", "Material for MkDocs", THEME_LINES,
+            commands=("check", "build", "serve"))
 
 
 def test_another_theme_is_refused_at_its_name(minimal):
