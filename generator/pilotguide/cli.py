@@ -118,7 +118,8 @@ def build(ctx: click.Context, config: Path | None, site_dir: Path | None, strict
     if make_zip and (warning := zip_warning(project)) is not None:
         click.echo(str(warning), err=True)
     try:
-        site = build_site(project.config, site_dir, strict=strict, verbose=verbose, content=content, jobs=jobs)
+        site = build_site(project.config, site_dir, strict=strict, verbose=verbose, content=content, jobs=jobs,
+                          configured_site_dir=str(project.data.get("site_dir") or "site"))
     except (MkDocsException, OSError) as error:
         if ctx.obj["debug"]:
             raise
@@ -217,7 +218,7 @@ def generate(config: Path | None, out: Path, downloads: bool) -> None:
     project = _project(config, all_problems=True)
     content = _load(project)
     try:
-        pages, files = generate_files(project.config, content, out, downloads)
+        pages, files = generate_files(project.config, content, out, downloads, project=project)
     except PackError as error:
         _fail(f"{error}\n（也可以加 --no-downloads，只写 Markdown。）")
     except ContentError as error:

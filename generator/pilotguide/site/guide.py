@@ -21,19 +21,18 @@ from ..content.guidefile import GUIDE_FILE
 from ..content.synonyms import SYNONYMS_FILE
 from ..content.model import Content
 from ..content.schemas import kinds
-from ..courses.formats import Format, selected, switches
-from ..courses.pack import course_files
+from ..courses.formats import Format
 from ..errors import ContentError, PackError, Problem
 from ..pages.paths import SiteAddress
-from ..pages.render import render_pages
 from ..pages.sanitize import clean_page, safe_title
 from ..pages.templates import Templates
 from . import engine, pagecache
 from .search import pagefind as pagefind_search
-from .build import clash_problems, site_address, with_home_page
+from .build import site_address
 from .extras import asset_files, configure_mkdocs
 from .glossary_links import GlossaryTermsExtension
 from .preview.session import PreviewSession, error_page
+from .recipe import BuildInputs, DownloadProblems, GuideOptions, GuideOutput, check_clashes, formats_on, make_guide
 from .search.offline import OfflineSearch
 
 log = logging.getLogger("mkdocs.plugins.pilotguide")
@@ -50,15 +49,17 @@ class ContentPluginError(PluginError):
 class GuideBuild:
     """The generated part of one MkDocs build."""
 
-    def __init__(self, root: Path, options, content: Content | None = None,
+    def __init__(self, root: Path, options, inputs: BuildInputs | None = None,
                  session: PreviewSession | None = None):
         self.root, self.options, self.session = root, options, session
+        inputs = inputs or BuildInputs()
         # Under serve, problems become a page in the browser instead of a failed rebuild.
         self.problems: list[Problem] | None = None
         # a preview renders few pages per save; forking for them would cost more than it saves
-        self.jobs = 1 if session is not None else max(1, options.get("jobs") or 1)
-        self.content = content if content is not None else self._load()
-        self.formats: tuple[Format, ...] = selected(name for name in switches() if options.get(name))
+        jobs = inputs.jobs if inputs.jobs is not None else options.get("jobs")
+        self.jobs = 1 if session is not None else max(1, jobs or 1)
+        self.content = inputs.content if inputs.content is not None else self._load()
+        self.formats: tuple[Format, ...] = formats_on(options)
         self.search = session.search if session is not None else OfflineSearch()
         # A preview keeps Material's search: no Pagefind indexing on every save.
         self.backend = "material" if session is not None else None
@@ -95,30 +96,23 @@ class GuideBuild:
         # `mkdocs serve` replaces site_url with the preview's own address: paper made from a
         # preview would lead to 127.0.0.1, so a preview makes no QR codes.
         self.site = site_address(config) if self.session is None else replace(site_address(config), url=None)
+        options = GuideOptions(self.root / self.options.templates_dir, self.formats, self.site, self.jobs,
+                               docs=Path(config.docs_dir))
+        session = self.session
         try:
-            self.pages = render_pages(self.content, templates, downloads=self.formats,
-                                      memo=self.session.memo if self.session else None, jobs=self.jobs,
-                                      site=self.site)
-            self.pages = with_home_page(self.pages, self.content, templates, Path(config.docs_dir), self.formats,
-                                        self.site.name)
+            output = make_guide(self.content, options, templates, memo=session.memo if session else None,
+                                downloads_cache=session.downloads if session else None)
+            self.pages, self.downloads = output.pages, output.downloads
         except ContentError as error:
             if self.session is None:
-                raise ContentPluginError(error, "页面生成失败：") from None
+                heading = "下载文件生成失败：" if isinstance(error, DownloadProblems) else "页面生成失败："
+                raise ContentPluginError(error, heading) from None
             self.problems = error.problems
             return False
-        try:
-            self.downloads = course_files(self.content, self.pages, self.formats,
-                                          cache=self.session.downloads if self.session else None,
-                                          templates=templates, site=self.site, jobs=self.jobs)
         except PackError as error:
             if self.session is None:
                 raise PluginError(str(error)) from None
             self.problems = [Problem("mkdocs.yml", 0, 0, str(error))]
-            return False
-        except ContentError as error:
-            if self.session is None:
-                raise ContentPluginError(error, "下载文件生成失败：") from None
-            self.problems = error.problems
             return False
         return True
 
@@ -142,9 +136,10 @@ class GuideBuild:
         """Pages, then course downloads and their print CSS, then the packaged assets."""
         if self.problems:
             return files
-        problems = clash_problems(Path(config.docs_dir), [*self.pages, *self.downloads])
-        if problems:
-            raise ContentPluginError(ContentError(problems), "生成的页面与手写文件冲突：")
+        try:
+            check_clashes(Path(config.docs_dir), GuideOutput(self.pages, self.downloads))
+        except ContentError as error:
+            raise ContentPluginError(error, "生成的页面与手写文件冲突：") from None
         if self.session is not None:
             self.session.stage.update(self.pages)
         for path, data in {**self.pages, **self.downloads}.items():

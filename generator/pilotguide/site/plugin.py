@@ -1,8 +1,8 @@
 """MkDocs plugin: inject the generated pages at build time; watch content under `mkdocs serve`.
 
-Only adapts MkDocs events: each handler forwards to a GuideBuild (guide.py), the recipe of one
-build. Content that `pilotguide build` has already checked reaches the plugin through its
-`content` attribute (site/build.py sets it on the instance MkDocs created), never a global.
+Only adapts MkDocs events: each handler forwards to a GuideBuild (guide.py), which makes the guide
+with the one recipe (recipe.py). Content that `pilotguide build` has already checked, and its
+--jobs, reach the build on the engine's config (recipe.BuildInputs), never set on this instance.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from ..courses.formats import switches
 from ..pages.render import TEMPLATES_DIR
 from . import engine
 from .guide import ContentPluginError, GuideBuild
+from .recipe import INPUTS
 from .preview import quick
 from .preview.quick import LastBuild
 from .preview.session import PreviewSession
@@ -49,7 +50,6 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):  # type: ignore[valid-type
     supports_multiple_instances = False
 
     def __init__(self) -> None:
-        self.content = None  # checked content handed over by `pilotguide build` (site/build.py)
         self.session: PreviewSession | None = None  # kept between rebuilds under `serve`
         self.guide: GuideBuild | None = None
         self.cache_report: tuple[int, int] | None = None  # the last build's pages reused, pages stored
@@ -68,7 +68,7 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):  # type: ignore[valid-type
 
     def on_config(self, config):
         root = Path(config.config_file_path).parent.resolve()
-        self.guide = GuideBuild(root, self.config, content=self.content, session=self.session)
+        self.guide = GuideBuild(root, self.config, config.get(INPUTS), session=self.session)
         self.cache_report = None  # MkDocs keeps this instance across the builds of one process
         self.guide.prepare(config)
         return config

@@ -20,13 +20,14 @@ from ..content.documents import Document, load_file
 from ..content.gather import load_content
 from ..content.guidefile import GUIDE_FILE
 from ..content.validate import suggest
-from ..courses.formats import FORMATS, selected
 from ..errors import ContentError, Problem, Problems
 from ..pages.home import HOME_PAGE
-from ..pages.render import PAGES, RECORD_EXTRAS, page_of, render_pages
+from ..pages.paths import SiteAddress
+from ..pages.render import PAGES, RECORD_EXTRAS, page_of
 from . import engine
 from .docs_checks import check_docs, missing_docs
 from .plugin import PilotguideConfig
+from .recipe import GuideOptions, make_guide
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 PLUGIN = "pilotguide"
@@ -289,9 +290,8 @@ def _check_nav(project: Project, content, problems: Problems) -> None:
     entries = [(at, page) for at, page in entries if page not in known]
     if not entries:
         return
-    options = project.options()
-    formats = selected(name for name in FORMATS if options.get(name))
-    pages = render_pages(content, project.root / str(options["templates_dir"]), downloads=formats)
+    options = GuideOptions.of(project.root, project.options(), SiteAddress("", None, False))
+    pages = make_guide(content, options, with_downloads=False).pages
     written = [p.relative_to(docs).as_posix() for p in docs.rglob("*.md")] if docs.is_dir() else []
     names = sorted({*pages, *written})
     for at, page in entries:
