@@ -86,7 +86,7 @@ def _documents(sources, formats: tuple[Format, ...], cache: DownloadCache | None
     out: dict[str, bytes] = {}
     for scope, handout in sources:
         for fmt in of_scope(formats, scope):
-            key = (fmt.name, handout.source, repr(handout.font) if fmt.needs_font else None,
+            key = (fmt.name, fmt.settings, handout.source, repr(handout.font) if fmt.needs_font else None,
                    handout.content.today, handout.site)
             out[handout.path + fmt.suffix] = _make(cache, key, lambda fmt=fmt, h=handout: fmt.build(h))
     return out
@@ -125,6 +125,7 @@ def handout_tree(source: str) -> ET.Element:
     root = tinyhtml5.parse(page, namespace_html_elements=False)
     _clean(root)
     _qr_images(root)
+    _unbroken_urls(root)
     head = root.find("head")
     title = ET.SubElement(head, "title")
     title.text = _title(root)
@@ -164,8 +165,48 @@ def _qr_images(root: ET.Element) -> None:
         if found:
             data = base64.b64encode(qr.png(found.group(0))).decode("ascii")
             image = ET.Element("img", {"class": "pg-qr-code", "alt": "二维码", "src": f"data:image/png;base64,{data}"})
-            image.tail, paragraph.text = paragraph.text, None
-            paragraph.insert(0, image)
+            text = ET.Element("span")  # one flex item beside the image (handout-pdf.css), however it wraps
+            text.text, paragraph.text = paragraph.text, None
+            text.extend(list(paragraph))
+            for child in list(paragraph):
+                paragraph.remove(child)
+            paragraph.extend([image, text])
+
+
+def _unbroken_urls(root: ET.Element) -> None:
+    """Wrap each printed web address in `span.pg-url`, one unbreakable `span` per part after a
+    `/`: a line may break only after a slash, never at a hyphen (pdftotext would then drop the
+    hyphen and give a wrong address); handout-pdf.css keeps each part on one line."""
+    for element in list(root.iter()):
+        if element.tag in ("head", "title", "style", "script") or not isinstance(element.tag, str):
+            continue
+        if element.text and URL.search(element.text):
+            nodes, element.text = _url_nodes(element.text)
+            for i, node in enumerate(nodes):
+                element.insert(i, node)
+        for child in list(element):
+            if child.tail and URL.search(child.tail) and child.get("class") != "pg-url":
+                nodes, child.tail = _url_nodes(child.tail)
+                index = list(element).index(child) + 1
+                for i, node in enumerate(nodes):
+                    element.insert(index + i, node)
+
+
+def _url_nodes(text: str) -> tuple[list[ET.Element], str]:
+    """(spans, leading text) for `text`: each address in it as a span.pg-url, the text between
+    them as the spans' tails."""
+    parts = URL.split(text)
+    urls = URL.findall(text)
+    nodes = []
+    for url, after in zip(urls, parts[1:]):
+        span = ET.Element("span", {"class": "pg-url"})
+        for n, piece in enumerate(p for p in re.split(r"(?<=/)(?!/)", url) if p):
+            if n:
+                ET.SubElement(span, "wbr")  # the one place a line may break: after a slash
+            ET.SubElement(span, "span").text = piece
+        span.tail = after
+        nodes.append(span)
+    return nodes, parts[0]
 
 
 def _remove(parent: ET.Element, child: ET.Element) -> None:
@@ -181,5 +222,7 @@ def _remove(parent: ET.Element, child: ET.Element) -> None:
 
 
 def _title(root: ET.Element) -> str:
-    h1 = root.find(".//h1")
+    """A document's title: the book's cover title (the guide's name), else its first heading."""
+    cover = next((p for p in root.iter("p") if "pg-book-title" in p.get("class", "").split()), None)
+    h1 = cover if cover is not None else root.find(".//h1")
     return "".join(h1.itertext()).strip() if h1 is not None else ""

@@ -106,19 +106,26 @@ def _page_setup(document) -> None:
 
 
 def _east_asian_styles(document, font: str) -> None:
-    """Set the East Asian font (and zh-CN language) on the defaults and every style we use.
+    """Set the font (and zh-CN language) on the defaults and every style we use: for Chinese
+    (w:eastAsia) and for Latin letters and digits too (w:ascii, w:hAnsi), so a number in a
+    sentence is set in the same sans-serif face, not in the template's serif.
 
-    The default template's theme attributes (w:eastAsiaTheme) win over a named font, so they go."""
+    The default template's theme attributes (w:eastAsiaTheme, w:asciiTheme ...) win over a named
+    font, so they go."""
     defaults = document.styles.element.find(qn("w:docDefaults"))
     targets = [defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))]
     targets += [document.styles[name].element.get_or_add_rPr() for name in STYLED]
+    # and every other style that names fonts (linked character styles such as "Heading 1 Char")
+    targets += [fonts.getparent() for fonts in document.styles.element.iter(qn("w:rFonts"))]
     for rpr in targets:
         fonts = rpr.find(qn("w:rFonts"))
         if fonts is None:
             fonts = OxmlElement("w:rFonts")
             rpr.insert(0, fonts)
-        fonts.attrib.pop(qn("w:eastAsiaTheme"), None)
-        fonts.set(qn("w:eastAsia"), font)
+        for theme in ("w:eastAsiaTheme", "w:asciiTheme", "w:hAnsiTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(theme), None)
+        for script in ("w:eastAsia", "w:ascii", "w:hAnsi"):
+            fonts.set(qn(script), font)
         lang = rpr.find(qn("w:lang"))
         if lang is None:
             lang = OxmlElement("w:lang")
@@ -135,6 +142,7 @@ class _Writer:
         self.levels = HEADINGS if links is None else BOOK_HEADINGS
         self.style_ids: dict[str, str] = {}
         self.section = None  # the body's w:sectPr, which paragraphs go before
+        self.heading_level = 0  # the last heading's Word level: the next may go at most one deeper
 
     def paragraph(self, style: str | None = None) -> Paragraph:
         """A new paragraph at the end of the body, in `style`.
@@ -160,7 +168,10 @@ class _Writer:
     def block(self, element: Element, list_level: int = 0, quote: bool = False) -> None:
         tag = element.tag
         if tag in HEADINGS:
-            level = self.levels[tag]
+            # Never skip a level (Heading 2 -> Heading 4): the navigation pane and screen readers
+            # show the outline as it is, and a record's own body headings may jump.
+            level = min(self.levels[tag], self.heading_level + 1) if self.levels[tag] else 0
+            self.heading_level = level
             heading = self.paragraph("Title" if level == 0 else f"Heading {level}")
             self.inline(heading, element)
             if "pg-session" in element.get("class", "").split():

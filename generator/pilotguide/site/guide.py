@@ -9,7 +9,6 @@ and passes in. No module keeps state.
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from pathlib import Path
 
 import jinja2
@@ -18,6 +17,7 @@ from mkdocs.structure.files import File, Files
 
 from ..content.gather import VOCABULARIES_FILE, load_content
 from ..content.guidefile import GUIDE_FILE
+from ..content.layers import BASE_EDITION
 from ..content.synonyms import SYNONYMS_FILE
 from ..content.model import Content
 from ..content.schemas import kinds
@@ -46,23 +46,64 @@ class ContentPluginError(PluginError):
         super().__init__(heading + "\n" + error.format())
 
 
+class OneBuild:
+    """How a plain build (`pilotguide build`, `mkdocs build`) does what a preview does its own way.
+
+    GuideBuild asks its mode, never whether it is a preview: this class and the preview's
+    PreviewSession (preview/session.py) answer the same questions."""
+
+    records = memo = downloads = None  # nothing kept between builds
+    backend = None  # the search backend, chosen from the number of pages (search/pagefind.py)
+    build_cache = True  # pages reused from .pilotguide-cache/
+    writes_index = True  # the search index is written into the site
+
+    def __init__(self) -> None:
+        self.search = OfflineSearch()
+
+    def jobs(self, asked: int | None) -> int:
+        return max(1, asked or 1)
+
+    def failed(self, error: ContentError | PackError, heading: str) -> list[Problem]:
+        """Problems stop a build: raised for MkDocs to abort with (the CLI prints them)."""
+        if isinstance(error, PackError):
+            raise PluginError(str(error)) from None
+        raise ContentPluginError(error, heading) from None
+
+    def site(self, address: SiteAddress) -> SiteAddress:
+        return address
+
+    def templates(self, folder: Path) -> Templates:
+        return Templates(folder)
+
+    def staged(self, pages: dict[str, str]) -> None:
+        """A build hands MkDocs its pages in memory."""
+
+    def file(self, config, path: str, data: str | bytes, page: bool) -> File:
+        return File.generated(config, path, content=data)
+
+    def settle(self) -> None:
+        """Nothing outlives a build."""
+
+    def theme(self, config) -> None:
+        """The theme as MkDocs makes it."""
+
+
 class GuideBuild:
-    """The generated part of one MkDocs build."""
+    """The generated part of one engine build: the recipe's output handed to MkDocs."""
 
     def __init__(self, root: Path, options, inputs: BuildInputs | None = None,
                  session: PreviewSession | None = None):
-        self.root, self.options, self.session = root, options, session
+        self.root, self.options = root, options
+        self.mode = session if session is not None else OneBuild()
+        self.session = session  # the preview's, for the quick path (preview/quick.py); None in a build
         inputs = inputs or BuildInputs()
         # Under serve, problems become a page in the browser instead of a failed rebuild.
         self.problems: list[Problem] | None = None
-        # a preview renders few pages per save; forking for them would cost more than it saves
-        jobs = inputs.jobs if inputs.jobs is not None else options.get("jobs")
-        self.jobs = 1 if session is not None else max(1, jobs or 1)
+        self.jobs = self.mode.jobs(inputs.jobs if inputs.jobs is not None else options.get("jobs"))
         self.content = inputs.content if inputs.content is not None else self._load()
         self.formats: tuple[Format, ...] = formats_on(options)
-        self.search = session.search if session is not None else OfflineSearch()
-        # A preview keeps Material's search: no Pagefind indexing on every save.
-        self.backend = "material" if session is not None else None
+        self.search = self.mode.search
+        self.backend = self.mode.backend
         self.pages: dict[str, str] = {}
         self.downloads: dict[str, bytes] = {}
         self.terms: GlossaryTermsExtension | None = None
@@ -74,11 +115,9 @@ class GuideBuild:
     def _load(self) -> Content:
         try:
             # a preview keeps its RecordCache and loads in this process; a build loads in self.jobs
-            return load_content(self.root, cache=self.session.records if self.session else None, jobs=self.jobs)
+            return load_content(self.root, cache=self.mode.records, jobs=self.jobs)
         except ContentError as error:
-            if self.session is None:
-                raise ContentPluginError(error) from None
-            self.problems = error.problems
+            self.problems = self.mode.failed(error, "内容检查未通过：")
             return None
 
     def prepare(self, config) -> None:
@@ -92,27 +131,20 @@ class GuideBuild:
 
     def render(self, config) -> bool:
         """Every page and download; False when a preview met problems (kept in self.problems)."""
-        templates = self._templates()
-        # `mkdocs serve` replaces site_url with the preview's own address: paper made from a
-        # preview would lead to 127.0.0.1, so a preview makes no QR codes.
-        self.site = site_address(config) if self.session is None else replace(site_address(config), url=None)
-        options = GuideOptions(self.root / self.options.templates_dir, self.formats, self.site, self.jobs,
-                               docs=Path(config.docs_dir))
-        session = self.session
+        folder = self.root / self.options.templates_dir
+        templates = self.mode.templates(folder)
+        self.site = self.mode.site(site_address(config))
+        options = GuideOptions(folder, self.formats, self.site, self.jobs, docs=Path(config.docs_dir))
         try:
-            output = make_guide(self.content, options, templates, memo=session.memo if session else None,
-                                downloads_cache=session.downloads if session else None)
+            output = make_guide(self.content, options, templates, memo=self.mode.memo,
+                                downloads_cache=self.mode.downloads)
             self.pages, self.downloads = output.pages, output.downloads
         except ContentError as error:
-            if self.session is None:
-                heading = "下载文件生成失败：" if isinstance(error, DownloadProblems) else "页面生成失败："
-                raise ContentPluginError(error, heading) from None
-            self.problems = error.problems
+            heading = "下载文件生成失败：" if isinstance(error, DownloadProblems) else "页面生成失败："
+            self.problems = self.mode.failed(error, heading)
             return False
         except PackError as error:
-            if self.session is None:
-                raise PluginError(str(error)) from None
-            self.problems = [Problem("mkdocs.yml", 0, 0, str(error))]
+            self.problems = self.mode.failed(error, "")
             return False
         return True
 
@@ -124,14 +156,6 @@ class GuideBuild:
         self.pages, self.downloads = {}, {}
         self.terms = configure_mkdocs(config, self)
 
-    def _templates(self) -> Templates:
-        folder = self.root / self.options.templates_dir
-        if self.session is None:
-            return Templates(folder)
-        current = self.session.templates
-        self.session.templates = current.reuse(folder) if current is not None else Templates(folder)
-        return self.session.templates
-
     def add_files(self, files: Files, config) -> Files:
         """Pages, then course downloads and their print CSS, then the packaged assets."""
         if self.problems:
@@ -140,10 +164,9 @@ class GuideBuild:
             check_clashes(Path(config.docs_dir), GuideOutput(self.pages, self.downloads))
         except ContentError as error:
             raise ContentPluginError(error, "生成的页面与手写文件冲突：") from None
-        if self.session is not None:
-            self.session.stage.update(self.pages)
+        self.mode.staged(self.pages)
         for path, data in {**self.pages, **self.downloads}.items():
-            files.append(self._file(config, path, data))
+            files.append(self.mode.file(config, path, data, path in self.pages))
         for asset in asset_files(config):
             files.append(asset)
         self._open_cache(files, config)
@@ -151,7 +174,7 @@ class GuideBuild:
 
     def _open_cache(self, files: Files, config) -> None:
         """The build cache, for `pilotguide build` (a preview's dirty builds skip pages already)."""
-        if self.session is not None or not self.options.get("build_cache", True) or not pagecache.usable(config):
+        if not self.mode.build_cache or not self.options.get("build_cache", True) or not pagecache.usable(config):
             return
         stamp = config.copyright if self.content.edition is not None else None
         docs = sorted(f.src_uri for f in files.documentation_pages())
@@ -185,12 +208,6 @@ class GuideBuild:
             self.pagecache.abandon()
             self.pagecache = None
 
-    def _file(self, config, path: str, data: str | bytes) -> File:
-        if self.session is None or path not in self.pages:
-            return File.generated(config, path, content=data)
-        # On disk, rewritten only when changed: dirty rebuilds then skip the pages an edit left alone.
-        return File.generated(config, path, abs_src_path=self.session.stage.path(path))
-
     def start_page(self, src_uri: str) -> None:
         """The page about to be converted: glossary links are made relative to it."""
         if self.terms is not None:
@@ -200,6 +217,7 @@ class GuideBuild:
         """Sanitise the HTML of generated pages (their text comes from content files).
 
         Hand-written pages in docs/ are the publisher's own and pass untouched."""
+        self.search.note_page(page.url, page.meta)
         if self.pagecache is not None:
             self.pagecache.converted(page.file.src_uri)
         if page.file.src_uri not in self.pages or (self.pagecache and page.file.src_uri in self.pagecache.hits):
@@ -216,8 +234,7 @@ class GuideBuild:
         return output
 
     def post_build(self, site_dir: str) -> None:
-        if self.session is not None:
-            self.session.settle()
+        self.mode.settle()
         if self.pagecache is not None:
             self.cache_report = (self.pagecache.reused, self.pagecache.built)
             self.pagecache.close()
@@ -225,7 +242,7 @@ class GuideBuild:
         if self.problems:
             return
         # A preview serves its search index from memory (search.PreviewIndex), made when asked for.
-        self.search.on_post_build(Path(site_dir), index=self.session is None)
+        self.search.on_post_build(Path(site_dir), index=self.mode.writes_index)
         if self.backend == "pagefind":
             pagefind_search.index_site(site_dir)
 
@@ -233,8 +250,15 @@ class GuideBuild:
         """What `serve` watches beside docs/ and mkdocs.yml: content folders, vocabularies, synonyms, templates,
         guide.yaml (the settings-made home page)."""
         paths = [self.root / kind.folder for kind in kinds().values()]
-        paths += [self.root / VOCABULARIES_FILE, self.root / SYNONYMS_FILE, self.root / self.options.templates_dir,
-                  self.root / GUIDE_FILE]
+        paths += [self.root / VOCABULARIES_FILE, self.root / SYNONYMS_FILE, self.root / self.options.templates_dir]
+        paths += [self.root / GUIDE_FILE, self.root / BASE_EDITION]
+        # a base guide's folders too (a save there changes this guide: content/layers.py); an
+        # unpacked .zip base is gone once loaded, so it is not watched
+        base = self.content.base if self.content is not None else None
+        while base is not None:
+            paths += [base.root / kind.folder for kind in kinds().values()]
+            paths += [base.root / name for name in (GUIDE_FILE, VOCABULARIES_FILE, SYNONYMS_FILE)]
+            base = base.content.base
         return [p for p in paths if p.exists()]
 
 

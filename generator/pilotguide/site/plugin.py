@@ -15,7 +15,7 @@ from mkdocs.config.base import Config
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import InclusionLevel
 
-from ..courses.formats import switches
+from ..courses.formats import ASPECTS, switches
 from ..pages.render import TEMPLATES_DIR
 from . import engine
 from .guide import ContentPluginError, GuideBuild
@@ -42,6 +42,8 @@ _OPTIONS = dict(
     # One switch per download format (courses/formats.py): `pdf: false` builds without WeasyPrint.
     # Formats may share a switch (`book` makes guide.pdf and guide.docx).
     **{name: c.Type(bool, default=f.default) for name, f in switches().items()},
+    # Slides are 16:9; `slides_aspect: "4:3"` for an old projector (courses/formats.py SETTINGS).
+    slides_aspect=c.Choice(ASPECTS, default="16:9"),
 )
 PilotguideConfig = type("PilotguideConfig", (Config,), _OPTIONS)
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..courses.formats import FORMATS, Format, switches
+from ..courses.formats import FORMATS, Format, configured, switches
 from ..courses.pack import course_files
 from ..errors import ContentError, Problem
 from ..pages.filters import squeeze
@@ -56,9 +56,10 @@ class GuideOptions:
 
 def formats_on(options: Any) -> tuple[Format, ...]:
     """The download formats the plugin's options switch on, in registry order (rows may share a
-    switch: `book` makes guide.pdf and guide.docx); a switch not written takes its default."""
+    switch: `book` makes guide.pdf and guide.docx); a switch not written takes its default. Rows
+    carry the builder settings the options ask for (`slides_aspect`, formats.SETTINGS)."""
     on = {name for name, first in switches().items() if _get(options, name, first.default)}
-    return tuple(f for f in FORMATS.values() if f.option in on)
+    return configured((f for f in FORMATS.values() if f.option in on), options if options is not None else {})
 
 
 def _get(options: Any, name: str, default: Any) -> Any:
