@@ -231,7 +231,8 @@ def test_a_guide_on_the_model_with_no_local_records_checks_and_builds(tmp_path):
     """`--base model`, the default: check and build accept it at once (its home page is its own)."""
     folder = tmp_path / "县 指南"
     assert init(str(folder), *FLAGS).exit_code == 0
-    checked = pilotguide(folder, "check")
+    assert (folder / "base-edition.json").is_file()  # the base's edition it starts from, accepted
+    checked = pilotguide(folder, "check", "--strict")
     assert checked.exit_code == 0, checked.output
     built = pilotguide(folder, "build")
     assert built.exit_code == 0, built.output

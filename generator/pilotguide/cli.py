@@ -308,7 +308,25 @@ def init(folder: Path, name: str | None, office: str | None, region: str | None,
         report = init_guide(folder, answers, force)
     except SetupError as error:
         _fail(str(error))
+    if answers.base.strip() != NONE and not report.kept:
+        _accept_first_base(report)
     _init_report(report, answers)
+
+
+def _accept_first_base(report) -> None:
+    """A new guide starts from its base's current edition: recorded now (base-edition.json), so its
+    first check has nothing to accept and later ones list what changed upstream since."""
+    from .content.gather import load_content
+    from .content.layers import BASE_EDITION, accept
+
+    try:
+        content = load_content(report.folder)
+        accept(content, content.today.isoformat())
+    except ContentError as error:  # e.g. a base folder that is not there yet: the guide is written all the same
+        click.echo(error.format(), err=True)
+        click.echo(f"基础指南现在还不能读取：改好 guide.yaml 的 base 后运行 {invocation('accept-base')}。", err=True)
+        return
+    report.written.append(BASE_EDITION)
 
 
 def _init_report(report, answers) -> None:
