@@ -30,7 +30,7 @@ class Handout:
 
     path: str  # site path without suffix: courses/<id>-handout, courses/<id>, guide
     source: str  # the page's Markdown: the single source of every format
-    tree: Element  # its cleaned HTML tree (<html lang="zh-CN">), see pack.handout_tree
+    tree: Element | None  # its cleaned HTML tree (<html lang="zh-CN">, pack.handout_tree); made only for a builder
     title: str
     record: Record | None  # the course (None for the whole guide)
     content: Content  # the whole guide: content.today dates the files

@@ -21,7 +21,9 @@ from ..content.layers import BASE_EDITION
 from ..content.synonyms import SYNONYMS_FILE
 from ..content.model import Content
 from ..content.schemas import kinds
+from ..courses.cache import DownloadCache
 from ..courses.formats import Format
+from ..courses.pack import BOOK_FULL_CASES, LazyDownloads
 from ..errors import ContentError, PackError, Problem
 from ..pages.paths import SiteAddress
 from ..pages.sanitize import clean_page, safe_title
@@ -36,6 +38,7 @@ from .recipe import BuildInputs, DownloadProblems, GuideOptions, GuideOutput, ch
 from .search.offline import OfflineSearch
 
 log = logging.getLogger("mkdocs.plugins.pilotguide")
+DOWNLOADS_DIR = "downloads"  # made downloads, by key, inside the build cache folder
 
 
 class ContentPluginError(PluginError):
@@ -52,7 +55,8 @@ class OneBuild:
     GuideBuild asks its mode, never whether it is a preview: this class and the preview's
     PreviewSession (preview/session.py) answer the same questions."""
 
-    records = memo = downloads = None  # nothing kept between builds
+    records = memo = downloads = None  # nothing kept between builds (downloads: in the build cache)
+    lazy_downloads = False  # every download made (or read from the build cache) before the pages
     backend = None  # the search backend, chosen from the number of pages (search/pagefind.py)
     build_cache = True  # pages reused from .pilotguide-cache/
     writes_index = True  # the search index is written into the site
@@ -111,6 +115,8 @@ class GuideBuild:
         self.copyright: str | None = None  # mkdocs.yml's copyright line, before the edition stamp
         self.pagecache: pagecache.PageCache | None = None  # this build's, opened once files are known
         self.cache_report: tuple[int, int] | None = None  # pages reused, pages built and stored
+        self.download_report: tuple[int, int] | None = None  # downloads reused, downloads made
+        self.lazy: LazyDownloads | None = None  # a preview's downloads, made when asked for
 
     def _load(self) -> Content:
         try:
@@ -134,11 +140,18 @@ class GuideBuild:
         folder = self.root / self.options.templates_dir
         templates = self.mode.templates(folder)
         self.site = self.mode.site(site_address(config))
-        options = GuideOptions(folder, self.formats, self.site, self.jobs, docs=Path(config.docs_dir))
+        options = GuideOptions(folder, self.formats, self.site, self.jobs,
+                               self.options.get("book_full_cases", BOOK_FULL_CASES), docs=Path(config.docs_dir))
+        # a build keeps made downloads in the build cache; a preview in memory, made when asked for
+        cache = self.mode.downloads or DownloadCache(
+            self.root / pagecache.CACHE_DIR / DOWNLOADS_DIR if self.options.get("build_cache", True) else None)
         try:
             output = make_guide(self.content, options, templates, memo=self.mode.memo,
-                                downloads_cache=self.mode.downloads)
-            self.pages, self.downloads = output.pages, output.downloads
+                                downloads_cache=cache, lazy_downloads=self.mode.lazy_downloads)
+            self.pages, self.downloads, self.lazy = output.pages, output.downloads, output.lazy
+            if not self.mode.lazy_downloads:
+                cache.close()  # the folder keeps this build's downloads only
+                self.download_report = (len(cache.used) - len(cache.made), len(cache.made))
         except ContentError as error:
             heading = "下载文件生成失败：" if isinstance(error, DownloadProblems) else "页面生成失败："
             self.problems = self.mode.failed(error, heading)
@@ -147,6 +160,16 @@ class GuideBuild:
             self.problems = self.mode.failed(error, "")
             return False
         return True
+
+    def served_download(self, path: str) -> bytes | None:
+        """A preview's download, made now if what it is made from changed since it was last made."""
+        if self.lazy is None:
+            return None
+        try:
+            return self.lazy.get(path)
+        except (PackError, ContentError) as error:
+            log.error("无法生成 %s：%s", path, error.format() if isinstance(error, ContentError) else error)
+            return None
 
     def _pause(self, config) -> None:
         """A preview with errors: say them in the terminal; every page will show them (post_page)

@@ -22,7 +22,7 @@ from pathlib import Path
 import jinja2
 
 from ...content.cache import RecordCache
-from ...courses.pack import DownloadCache
+from ...courses.cache import DownloadCache
 from ...errors import ContentError, Problem
 from ...pages.memo import PageMemo
 from ...pages.paths import SiteAddress
@@ -117,6 +117,8 @@ def _where(problem) -> str:
 @dataclass
 class PreviewSession:
     """What `pilotguide serve` keeps between rebuilds; owned by the plugin instance."""
+
+    lazy_downloads = True  # downloads made when a browser asks for them, never while saving (not a field)
 
     records: RecordCache = field(default_factory=RecordCache)
     stage: PageStage = field(default_factory=PageStage)
