@@ -21,12 +21,14 @@ PROPER = {"pilotguide", "MkDocs", "YAML", "JSON", "Schema", "draft", "Excel", "W
 # mkdocs.yml's names for the download switches (`pdf: false`), and the example id in `new --help`.
 SWITCHES = {"pdf", "docx", "slides", "book"}
 EXAMPLES = {"gaochao", "village"}
+# The words `init --base` takes as they are (guide.yaml's `base: model`).
+VALUES = {"model", "none"}
 # What the mistakes below type on purpose (echoed back in backticks).
 TYPED = {"buidl", "foo", "polcy", "zz", "abc", "nope", "stirct", "extra"}
 
 
 def _allowed() -> set[str]:
-    words = set(PROPER) | TYPED | SWITCHES | EXAMPLES
+    words = set(PROPER) | TYPED | SWITCHES | EXAMPLES | VALUES
     for name, command in main.commands.items():
         words.update(re.findall(r"[A-Za-z]+", name))
         for param in command.params:

@@ -5,6 +5,7 @@ subpath other than /guide/."""
 from __future__ import annotations
 
 import re
+import shlex
 import subprocess
 import sys
 import urllib.error
@@ -106,3 +107,35 @@ def test_following_the_page_serves_the_guide_under_another_subpath(tmp_path):
             assert response.headers["Content-Type"].startswith("text/css")
     finally:
         server.stop()
+
+
+def local_guide_section(text: str) -> str:
+    return text.split("\n## 开一份本地指南\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_local_guide_section_covers_init_base_overrides_hiding_and_accepting():
+    section = local_guide_section(PAGE.read_text(encoding="utf-8"))
+    for needed in ("### 一、新建指南", "base: model", "hide:", "本地修改", "沿用《", "accept-base",
+                   "base-edition.json", "--force", "docs/index.md", "use_directory_urls: false"):
+        assert needed in section, needed
+    yaml_blocks = blocks(section, ("yaml",))
+    assert any(b.startswith("hide:\n  - case-studies/") for b in yaml_blocks)
+    # the ids it names are the model guide's own
+    for folder, name in re.findall(r"(case-studies|steps)/([a-z0-9-]+)(?:\.yaml)?", section):
+        assert (REPO / folder / f"{name}.yaml").is_file(), (folder, name)
+
+
+def test_local_guide_section_init_line_makes_a_guide_check_accepts(tmp_path):
+    """The worked county example: its init line, run as written, then its cd and check lines."""
+    section = local_guide_section(PAGE.read_text(encoding="utf-8"))
+    lines = [line for line in commands(section) if line.startswith("python -m pilotguide init ")]
+    assert len(lines) == 1
+    words = shlex.split(lines[0])
+    done = subprocess.run([sys.executable, *words[1:]], cwd=tmp_path, capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+    (cd,) = [line for line in commands(section) if line.startswith("cd ")]
+    folder = tmp_path / shlex.split(cd)[1]
+    assert (folder / "guide.yaml").is_file()
+    assert "python -m pilotguide check" in commands(section)
+    checked = run_page_command("python -m pilotguide check", folder)
+    assert checked.returncode == 0, checked.stderr.decode("utf-8", "replace")

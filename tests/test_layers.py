@@ -6,12 +6,11 @@ county guide on the packaged model."""
 from __future__ import annotations
 
 import json
-import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, copy_shipped, pilotguide, write
+from conftest import copy_shipped, pilotguide, write
 
 from pilotguide.content.gather import load_content
 from pilotguide.content.layers import BASE_EDITION, model_root
@@ -29,8 +28,10 @@ def county(parent: Path, base: str, name: str = "某某县培育指南", hide: t
     """An empty guide with a guide.yaml naming `base` (and hiding `hide`), beside its mkdocs.yml."""
     root = parent / folder
     root.mkdir()
-    shutil.copy(FIXTURES / "minimal" / "mkdocs.yml", root / "mkdocs.yml")
-    write(root / "docs" / "index.md", "# 首页\n")
+    # as `init` writes them: the site's name is the guide's, links work from disk, the home page names the guide
+    write(root / "mkdocs.yml", f"site_name: {name}\nuse_directory_urls: false\n"
+                               "theme: {name: material, language: zh, font: false}\nplugins: [search, pilotguide]\n")
+    write(root / "docs" / "index.md", f"# {name}\n")
     lines = [f"name: {name}", "office: 某某县民政局", f"base: {base}"]
     if hide:
         lines += ["hide:"] + [f"  - {entry}" for entry in hide]

@@ -10,6 +10,7 @@ import pytest
 from conftest import REPO, write
 
 from pilotguide.content import schemas
+from pilotguide.content.scaffold import PACKAGED_VOCABULARIES
 
 ENGLISH_BOILERPLATE = re.compile(r"Usage|Options|Commands|Show this|Error|Invalid value|No such|Missing|"
                                  r"default|required|Traceback|while parsing|expected <|Config value|Aborted")
@@ -57,6 +58,7 @@ def test_check_in_a_folder_without_a_project_is_refused(run, tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     assert_refused(run(empty, "check"), "找不到 mkdocs.yml", "--config")
+    assert_refused(run(empty, "new", "policy", "p1"), "找不到 mkdocs.yml", "先用 init 命令新建一份")
     assert list(empty.iterdir()) == []
 
 
@@ -133,7 +135,8 @@ def test_misspelt_option_bad_value_and_nav_entry_are_errors_reported_once(run, m
 
 
 def test_unknown_top_level_name_is_a_located_warning(run, minimal):
-    set_config(minimal, "site_name: t\nsite_ulr: http://x/\nplugins: [search, pilotguide]\n")
+    set_config(minimal, "site_name: t\nsite_ulr: http://x/\nplugins: [search, pilotguide]\n"
+                        "theme: {name: material, language: zh}\nuse_directory_urls: false\n")
     result = run(minimal, "check")
     assert result.exit_code == 0, result.output
     assert "mkdocs.yml:2:1: 警告：MkDocs 不认识配置项 `site_ulr`（是否指 `site_url`？）" in result.output
@@ -189,7 +192,9 @@ def test_scaffold_lists_every_field_and_an_unedited_file_fails(run, minimal, kin
     text = path.read_text(encoding="utf-8")
     for field in schemas.properties(schemas.kinds()[kind].schema):
         assert re.search(rf"^(# )?{field}:.*  # \S", text, re.M), (kind, field)  # listed, with a description
-    for line in text.splitlines()[2:]:  # after the modeline and the how-to line: no example values
+    # after the modeline, the how-to line and (no vocabularies.yaml here) the two lines on the packaged one
+    header = 2 + 2 * text.count(PACKAGED_VOCABULARIES)
+    for line in text.splitlines()[header:]:  # no example values
         value = re.sub(r"^[#\s]*(- )?", "", line).split("  # ")[0]
         if value.startswith(("id:", "updated:", "order:")):
             continue  # filled in by `new` itself
@@ -312,10 +317,11 @@ def test_misspelt_plugin_name_is_named(run, minimal):
 
 
 def test_mkdocs_config_errors_we_do_not_check_are_located_by_their_name(run, minimal):
-    set_config(minimal, "site_name: t\nplugins: [search, pilotguide]\ntheme:\n  name: materal\n")
+    set_config(minimal, "site_name: t\nplugins: [search, pilotguide]\ntheme: {name: material, language: zh}\n"
+                        "use_directory_urls: false\nremote_branch: [1, 2]\n")
     before = snapshot(minimal)
     result = run(minimal, "build")
     assert result.exit_code == 1
-    assert result.output.count("mkdocs.yml:3:1: 错误：配置项 `theme` 有问题") == 1, result.output
+    assert result.output.count("mkdocs.yml:5:1: 错误：配置项 `remote_branch` 有问题") == 1, result.output
     assert "构建失败（原有的站点目录保持不变）" in result.output and "Traceback" not in result.output
     assert snapshot(minimal) == before

@@ -13,7 +13,7 @@ from .cli_text import ChineseGroup, Count, LabelledChoice, invocation
 from .content import schemas
 from .content.editions import MANIFEST, record_edition
 from .content.gather import load_vocabularies
-from .content.scaffold import ScaffoldError, new_record
+from .content.scaffold import PACKAGED_VOCABULARIES, VOCABULARIES, ScaffoldError, new_record
 from .courses.formats import switches
 from .errors import ContentError, PackError, Problems, SetupError
 from .site import engine  # noqa: F401 - chooses MkDocs or ProperDocs before anything imports either
@@ -114,6 +114,7 @@ def build(ctx: click.Context, config: Path | None, site_dir: Path | None, strict
     project = _project(config, all_problems=True)
     jobs = jobs or _cores()
     content = _load(project, jobs=jobs)  # mkdocs.yml and content: every problem, located, before MkDocs runs
+    _make_docs(project)
     if make_zip and (warning := zip_warning(project)) is not None:
         click.echo(str(warning), err=True)
     try:
@@ -133,6 +134,18 @@ def build(ctx: click.Context, config: Path | None, site_dir: Path | None, strict
     if make_zip:
         archive = zip_site(site, site.parent, today=content.today)
         click.echo(f"压缩包已生成：{archive}")
+
+
+def _make_docs(project) -> None:
+    from .site.project import make_docs
+
+    try:
+        made = make_docs(project)
+    except OSError as error:
+        _fail(f"mkdocs.yml 旁没有 docs/ 文件夹，也无法新建它（{error.strerror or error}）："
+              "请手动新建一个空的 docs 文件夹。")
+    if made:
+        click.echo(f"已新建空文件夹 {made}：手写页面放在这里；其中没有 index.md 时，首页按 guide.yaml 生成。", err=True)
 
 
 def _cores() -> int:
@@ -204,6 +217,7 @@ def serve(config: Path | None, dev_addr: str, full_rebuild: bool, poll: bool) ->
     from .site.preview.server import AddressError, pick_address, preview, preview_url
 
     project = _project(config)
+    _make_docs(project)
     try:
         host, port, moved = pick_address(dev_addr)
     except AddressError as error:
@@ -252,6 +266,87 @@ def generate(config: Path | None, out: Path, downloads: bool) -> None:
 
 
 @main.command()
+@click.argument("folder", type=click.Path(path_type=Path), default=".", metavar="文件夹")
+@click.option("--name", default=None, help="指南名称，如 某某县城乡社区社会组织培育指南（首页标题和页眉）。")
+@click.option("--office", default=None, help="编写单位，如 某某县民政局（可不填）。")
+@click.option("--region", default=None, help="适用地区，如 吉林省某某县（可不填）。")
+@click.option("--site-url", default=None, help="指南发布后的完整地址，如 http://内网服务器/guide/（可不填）。")
+@click.option("--base", default=None, metavar="基础指南",
+              help="model：沿用随软件提供的范例指南，本地只补充、修改或隐藏记录（默认）；none：不用基础指南；"
+              "也可以写另一份指南的文件夹或 .zip 文件的路径。")
+@click.option("--yes", "-y", is_flag=True, help="不逐项询问：没有给出的项目用默认值（--name 必须给出）。")
+@click.option("--force", is_flag=True, help="文件夹不是空的也新建；已有的文件一个也不改动、不删除。")
+def init(folder: Path, name: str | None, office: str | None, region: str | None, site_url: str | None,
+         base: str | None, yes: bool, force: bool) -> None:
+    """新建一份指南：在文件夹（默认：当前文件夹；不存在时新建）中写入 mkdocs.yml、guide.yaml、
+    各内容文件夹和 .gitignore，之后 check、build、serve 可以直接使用。"""
+    from .site.newguide import MODEL, NONE, GuideAnswers, blocking_entries, check_answers, init_guide
+
+    if folder.exists() and not folder.is_dir():
+        _fail(f"{folder} 是一个文件，不是文件夹：请换一个文件夹名。")
+    if not force and (found := blocking_entries(folder)):  # say so before asking anything
+        _fail(f"文件夹 {folder} 不是空的（有 {'、'.join(found[:5])}{'等' if len(found) > 5 else ''}）："
+              "init 只在空文件夹中新建指南。请换一个新的文件夹名；如果确实要在这里新建，"
+              "加 --force（已有的文件一个也不会改动或删除）。")
+    if yes and not (name or "").strip():
+        _fail("用了 --yes 时必须用 --name 给出指南名称，如 --name \"某某县城乡社区社会组织培育指南\"。")
+    ask = not yes
+
+    def value(given: str | None, prompt: str, default: str = "") -> str:
+        if given is not None or not ask:
+            return given if given is not None else default
+        return click.prompt(prompt, default=default, show_default=bool(default), prompt_suffix="：")
+
+    answers = GuideAnswers(
+        name=value(name, "指南名称（如 某某县城乡社区社会组织培育指南）"),
+        office=value(office, "编写单位（如 某某县民政局；可直接回车跳过）"),
+        region=value(region, "适用地区（如 吉林省某某县；可直接回车跳过）"),
+        site_url=value(site_url, "发布后的完整地址（如 http://内网服务器/guide/；可直接回车跳过）"),
+        base=value(base, f"基础指南（{MODEL}：沿用范例指南；{NONE}：不用；或另一份指南的文件夹路径）", MODEL))
+    problems = check_answers(answers)
+    if problems:
+        _fail("\n".join(problems))
+    try:
+        report = init_guide(folder, answers, force)
+    except SetupError as error:
+        _fail(str(error))
+    if answers.base.strip() != NONE and not report.kept:
+        _accept_first_base(report)
+    _init_report(report, answers)
+
+
+def _accept_first_base(report) -> None:
+    """A new guide starts from its base's current edition: recorded now (base-edition.json), so its
+    first check has nothing to accept and later ones list what changed upstream since."""
+    from .content.gather import load_content
+    from .content.layers import BASE_EDITION, accept
+
+    try:
+        content = load_content(report.folder)
+        accept(content, content.today.isoformat())
+    except ContentError as error:  # e.g. a base folder that is not there yet: the guide is written all the same
+        click.echo(error.format(), err=True)
+        click.echo(f"基础指南现在还不能读取：改好 guide.yaml 的 base 后运行 {invocation('accept-base')}。", err=True)
+        return
+    report.written.append(BASE_EDITION)
+
+
+def _init_report(report, answers) -> None:
+    folder = report.folder
+    inside = folder.resolve().is_relative_to(Path.cwd().resolve())
+    shown = os.path.relpath(folder, Path.cwd()) if inside else str(folder)
+    click.echo(f"已新建指南《{answers.name.strip()}》：{Path(shown).as_posix()}")
+    if report.written:
+        click.echo("写入：" + "、".join(report.written))
+    if report.kept:
+        click.echo("已存在，未改动：" + "、".join(report.kept))
+    steps = [] if shown == "." else [f'cd "{shown}"' if " " in shown else f"cd {shown}"]
+    steps += [f"{invocation('check')}           检查", f"{invocation('serve')}           在浏览器中预览",
+              f"{invocation('new step first-step')}   新建第一条记录（政策用 policy，案例用 case-study）"]
+    click.echo("下一步：\n" + "\n".join(f"  {line}" for line in steps))
+
+
+@main.command()
 @config_option
 @click.argument("kind", type=LabelledChoice({k: v.label for k, v in schemas.kinds().items()}), metavar="类型")
 @click.argument("record_id", metavar="ID")
@@ -260,12 +355,25 @@ def new(config: Path | None, kind: str, record_id: str) -> None:
     glossary（术语）、course（培训课程）；ID 只用小写字母、数字和连字符，如 gaochao-village。"""
     root = _root(config)
     vocabularies = load_vocabularies(root, Problems())
+    made: list[str] = []
     try:
-        path = new_record(root, kind, record_id, vocabularies)
+        path = new_record(root, kind, record_id, vocabularies, made)
     except ScaffoldError as error:
         _fail(str(error))
+    except OSError as error:
+        _fail(f"无法写入新记录（{error.strerror or error}）：请检查 {root} 的文件夹权限和磁盘空间。")
+    for folder in made:
+        what = "（各类记录字段的说明，供编辑器补全和检查）" if folder == "schemas/" else ""
+        click.echo(f"已新建文件夹 {folder}{what}")
     shown = os.path.relpath(path, Path.cwd()) if path.resolve().is_relative_to(Path.cwd().resolve()) else str(path)
     click.echo(f"已创建 {Path(shown).as_posix()}：请把所有【待填写】换成真实内容，然后运行 {invocation('check')}。")
+    if PACKAGED_VOCABULARIES in path.read_text(encoding="utf-8"):
+        from importlib import resources
+
+        packaged = resources.files("pilotguide") / VOCABULARIES
+        click.echo(f"提示：本指南没有自己的 {VOCABULARIES}，新文件中“可选”的词语来自 pilotguide 自带的词表："
+                   f"{packaged}。"
+                   f"要改用本地词表，把它复制为 {(root / VOCABULARIES)} 再修改；check 会按本地词表检查。")
 
 
 @main.command()

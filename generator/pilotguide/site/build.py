@@ -97,10 +97,10 @@ def generate(config_file: Path, content, out: Path, downloads: bool = True,
     data = project.data
     site = SiteAddress(str(data.get("site_name") or ""), data.get("site_url") or None,
                        bool(data.get("use_directory_urls", True)))
-    options = GuideOptions.of(project.root, project.options(), site, downloads=downloads)
+    docs = project.root / str(data.get("docs_dir") or "docs")
+    options = GuideOptions.of(project.root, project.options(), site, downloads=downloads, docs=docs)
     output = make_guide(content, options)
     pages, files = output.pages, output.downloads
-    docs = project.root / str(data.get("docs_dir") or "docs")
     check_clashes(docs, output)
 
     def fill(staging: Path) -> None:

@@ -144,7 +144,7 @@ class GuideBuild:
         templates = self.mode.templates(folder)
         self.site = self.mode.site(site_address(config))
         options = GuideOptions(folder, self.formats, self.site, self.jobs,
-                               self.options.get("book_full_cases", BOOK_FULL_CASES))
+                               self.options.get("book_full_cases", BOOK_FULL_CASES), docs=Path(config.docs_dir))
         # a build keeps made downloads in the build cache; a preview in memory, made when asked for
         cache = self.mode.downloads or DownloadCache(
             self.root / pagecache.CACHE_DIR / DOWNLOADS_DIR if self.options.get("build_cache", True) else None)
@@ -288,7 +288,8 @@ class GuideBuild:
             pagefind_search.index_site(site_dir)
 
     def watched(self) -> list[Path]:
-        """What `serve` watches beside docs/ and mkdocs.yml: content folders, vocabularies, synonyms, templates."""
+        """What `serve` watches beside docs/ and mkdocs.yml: content folders, vocabularies, synonyms, templates,
+        guide.yaml (the settings-made home page)."""
         paths = [self.root / kind.folder for kind in kinds().values()]
         paths += [self.root / VOCABULARIES_FILE, self.root / SYNONYMS_FILE, self.root / self.options.templates_dir]
         paths += [self.root / GUIDE_FILE, self.root / BASE_EDITION]

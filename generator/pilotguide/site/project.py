@@ -18,11 +18,14 @@ from mkdocs.config.defaults import MkDocsConfig
 from ..content import schemas
 from ..content.documents import Document, load_file
 from ..content.gather import load_content
+from ..content.guidefile import GUIDE_FILE
 from ..content.validate import suggest
 from ..errors import ContentError, Problem, Problems
+from ..pages.home import HOME_PAGE
 from ..pages.paths import SiteAddress
 from ..pages.render import PAGES, RECORD_EXTRAS, page_of
 from . import engine
+from .docs_checks import check_docs, missing_docs
 from .plugin import PilotguideConfig
 from .recipe import GuideOptions, make_guide
 
@@ -70,7 +73,8 @@ def find_config(given: Path | None, start: Path | None = None) -> Path:
             if (folder / name).is_file():
                 return folder / name
     raise ProjectError(f"在 {here} 及其上级文件夹中都找不到 mkdocs.yml：请先进入指南项目的文件夹"
-                       "（有 mkdocs.yml、policies/、steps/ 等的那个文件夹）再运行，或用 --config 指定 mkdocs.yml。")
+                       "（有 mkdocs.yml、policies/、steps/ 等的那个文件夹）再运行，或用 --config 指定 mkdocs.yml。"
+                       "还没有指南时，先用 init 命令新建一份（例如 `init 我的指南`）。")
 
 
 def load_project(config: Path) -> Project:
@@ -100,8 +104,65 @@ def check_config(doc: Document, problems: Problems) -> None:
             line, col = doc.where((key,), key=True)
             problems.add(doc.path, line, col, f"MkDocs 不认识配置项 `{key}`{suggest(key, known)}，"
                          "它不会起作用：请检查拼写和缩进。", warning=True)
-    if "INHERIT" not in doc.data:  # an inherited config may list the plugin in its parent file
+    if "INHERIT" not in doc.data:  # an inherited config may list the plugin and theme in its parent file
         _check_plugins(doc, problems)
+        _check_theme(doc, problems)
+        _check_search(doc, problems)
+    _check_directory_urls(doc, problems)
+
+
+THEME = "material"
+THEME_LINES = "theme:\n  name: material\n  language: zh\n  font: false"
+
+
+def _check_theme(doc: Document, problems: Problems) -> None:
+    """pilotguide's pages, styles and search need Material for MkDocs: no theme (MkDocs' own
+    plain theme), another theme or a misspelt name is an error with the lines to write."""
+    theme = doc.data.get("theme")
+    name = theme.get("name") if isinstance(theme, dict) else theme
+    if name == THEME:
+        language = theme.get("language") if isinstance(theme, dict) else None
+        if language != "zh":
+            at = ("theme", "language") if language is not None else ("theme",)
+            line, col = doc.where(at, key=language is None)
+            problems.add(doc.path, line, col, "主题的界面语言不是中文（language: zh）：搜索框、导航等文字会显示成英文。"
+                         f"请写成\n{THEME_LINES}", warning=True)
+        return
+    if theme is None:
+        problems.add(doc.path, 1, 1, "没有设置主题（theme）：pilotguide 生成的页面、样式和搜索需要 Material for MkDocs"
+                     f" 主题。请在 mkdocs.yml 中加上\n{THEME_LINES}")
+        return
+    at = ("theme", "name") if isinstance(theme, dict) and "name" in theme else ("theme",)
+    line, col = doc.where(at)
+    hint = suggest(str(name), [THEME], 0.6)
+    what = f"主题 `{name}`{hint}" if name is not None else "主题没有名称（name）"
+    problems.add(doc.path, line, col, f"{what}不可用：pilotguide 生成的页面、样式和搜索需要 Material for MkDocs"
+                 f" 主题（名称是 {THEME}）。请写成\n{THEME_LINES}")
+
+
+def _check_search(doc: Document, problems: Problems) -> None:
+    """Without Material's `search` plugin the guide has no search box (Pagefind brings its own)."""
+    plugins = doc.data.get("plugins")
+    if plugins is None or "search" in _plugin_names(plugins):
+        return  # MkDocs' default plugin list is [search]; our plugin check reports the missing pilotguide
+    entry = _plugin_entry(plugins)
+    options = entry[1] if entry and isinstance(entry[1], dict) else {}
+    if options.get("search_backend") in ("pagefind", "auto"):
+        return
+    line, col = doc.where(("plugins",), key=True)
+    problems.add(doc.path, line, col, "没有启用 search 插件：指南将没有搜索框，读者只能靠导航找内容。"
+                 "如果不是有意去掉，请在 plugins 下加上一行 `  - search`（写在 `- pilotguide` 前面）。", warning=True)
+
+
+def _check_directory_urls(doc: Document, problems: Problems) -> None:
+    """MkDocs' default (`true`) makes links end in a folder: opened from disk, they show folder listings."""
+    value = doc.data.get("use_directory_urls", True)
+    if value is False:
+        return
+    line, col = doc.where(("use_directory_urls",)) if "use_directory_urls" in doc.data else (1, 1)
+    problems.add(doc.path, line, col, "use_directory_urls 不是 false：站点从磁盘直接打开（双击 site/index.html，"
+                 "或解压后打开）时，点链接会打开文件夹列表而不是页面。请写上 `use_directory_urls: false`。",
+                 warning=True)
 
 
 def _plugin_entry(plugins: Any) -> tuple[Any, Any] | None:
@@ -196,8 +257,14 @@ def load_checked(project: Project, jobs: int = 1):
         raise ContentError(problems.items + error.problems) from None
     if not any(content.records.values()):
         folders = "、".join(f"{k.folder}/" for k in schemas.kinds().values())
-        problems.add(project.config.name, 0, 0, f"项目中没有任何记录（{folders} 都是空的或不存在）："
-                     "生成的指南将没有内容。请确认是在指南项目的文件夹中运行，或先用 new 命令新建记录。")
+        if content.settings is None:  # no guide.yaml: most likely run in the wrong folder
+            problems.add(project.config.name, 0, 0, f"项目中没有任何记录（{folders} 都是空的或不存在）："
+                         "生成的指南将没有内容。请确认是在指南项目的文件夹中运行，或先用 new 命令新建记录。")
+        else:  # a guide just made by `init`: it builds, with a home page and empty sections
+            problems.add(GUIDE_FILE, 0, 0, f"这份指南还没有任何记录（{folders} 都是空的）：站点只有首页和空的栏目。"
+                         "用 new 命令新建第一条记录（例如 `new step first-step`），再运行 check。",
+                         warning=True)
+    check_docs(project, content, _cheap_pages(content), problems)
     _check_nav(project, content, problems)
     problems.raise_if_any()
     content.warnings = [p for p in problems.items if p.warning] + list(content.warnings)
@@ -237,7 +304,7 @@ def _check_nav(project: Project, content, problems: Problems) -> None:
 
 def _cheap_pages(content) -> set[str]:
     """Generated pages known without rendering (indexes, record pages, finding pages)."""
-    known = {index for index, _ in PAGES.values()} | set(FINDING_PAGES)
+    known = {index for index, _ in PAGES.values()} | set(FINDING_PAGES) | {HOME_PAGE}  # docs/ or guide.yaml's
     for records in content.records.values():
         known.update(page_of(r).partition("#")[0] for r in records)
     for record in content.all("course"):
@@ -252,3 +319,12 @@ def zip_warning(project: Project) -> Problem | None:
     return Problem(project.config.name, 0, 0, "没有设置 site_url：压缩包放到网页服务器上后，"
                    "“页面不存在”提示页会找不到样式。请在 mkdocs.yml 中写上指南的完整地址，"
                    "如 `site_url: http://内网服务器/guide/`，再重新生成。", warning=True)
+
+
+def make_docs(project: Project) -> str | None:
+    """Make the default docs/ folder when it is missing (MkDocs needs it; a guide need not have any
+    hand-written page): its name, for the command to announce, or None when nothing was made."""
+    if not missing_docs(project):
+        return None
+    (project.root / "docs").mkdir()
+    return "docs/"

@@ -3,7 +3,8 @@
 `pilotguide build` and `serve` (through the MkDocs plugin's GuideBuild), `generate` (Markdown on
 disk for any engine) and the nav check of `check` all make the guide here and nowhere else:
 
-1. render every page (pages/render.py: Markdown from the templates, a pure function of content);
+1. render every page (pages/render.py: Markdown from the templates, a pure function of content),
+   and the home page from guide.yaml when docs/ has none (pages/home.py);
 2. make the downloads the options switch on (courses/pack.py: handouts, slides, the book), each
    only when the build cache does not hold it (courses/cache.py); a preview makes them on request;
 3. check that no generated path is taken by a hand-written file in docs/.
@@ -27,6 +28,8 @@ from ..courses.engines import plan
 from ..courses.formats import FORMATS, Format, configured, switches
 from ..courses.pack import BOOK_FULL_CASES, LazyDownloads, course_files, download_paths
 from ..errors import ContentError, Problem
+from ..pages.filters import squeeze
+from ..pages.home import HOME_PAGE, home_page
 from ..pages.paths import SiteAddress
 from ..pages.render import TEMPLATES_DIR, render_pages
 from ..pages.templates import Templates
@@ -43,14 +46,18 @@ class GuideOptions:
     site: SiteAddress = field(default_factory=lambda: SiteAddress("", None, False))
     jobs: int = 1
     book_full_cases: int = BOOK_FULL_CASES  # the book prints cases in full up to this many; beyond, a register
+    # The hand-written pages' folder: without an index.md there, the home page is made from
+    # guide.yaml (pages/home.py). None: no home page is made (a caller that needs none).
+    docs: Path | None = None
 
     @classmethod
-    def of(cls, root: Path, options: Any, site: SiteAddress, jobs: int = 1, downloads: bool = True) -> GuideOptions:
+    def of(cls, root: Path, options: Any, site: SiteAddress, jobs: int = 1, downloads: bool = True,
+           docs: Path | None = None) -> GuideOptions:
         """The options of the pilotguide plugin as mkdocs.yml gives them (a mapping, or MkDocs'
         config of the plugin); a switch not written takes its format's default."""
         formats = formats_on(options) if downloads else ()
         return cls(Path(root) / str(_get(options, "templates_dir", TEMPLATES_DIR)), formats, site, max(1, jobs),
-                   int(_get(options, "book_full_cases", BOOK_FULL_CASES)))
+                   int(_get(options, "book_full_cases", BOOK_FULL_CASES)), docs)
 
 
 def formats_on(options: Any) -> tuple[Format, ...]:
@@ -107,6 +114,8 @@ def make_guide(content, options: GuideOptions, templates: Templates | None = Non
     templates = templates if templates is not None else Templates(options.templates_dir)
     formats, pdf_engine, notice = plan(options.formats) if with_downloads else (options.formats, None, None)
     pages = render_pages(content, templates, downloads=formats, memo=memo, jobs=options.jobs, site=options.site)
+    if options.docs is not None and not (options.docs / HOME_PAGE).is_file():  # the home page from guide.yaml
+        pages = {HOME_PAGE: squeeze(home_page(content, templates, pages, formats, options.site.name)), **pages}
     if not with_downloads:
         return GuideOutput(pages, {})
     unmade = set(download_paths(content, tuple(f for f in FORMATS.values() if f.name not in {g.name for g in formats})))
