@@ -8,6 +8,8 @@ test (tests/test_engine_seam.py) that names the engine version when it changes.
 Internals used, and why:
 - `theme.get_env` wrapped (share_bytecode): a preview keeps Material's compiled templates and its
   template listing between saves; MkDocs makes a new environment on every rebuild.
+- A page's HTML as the theme wrote it, edited as text (add_head_style): the paper stamp, a
+  `<style>` for print that differs per page (its address), goes before the page's `</head>`.
 """
 
 from __future__ import annotations
@@ -43,3 +45,13 @@ def share_bytecode(theme, cache: jinja2.BytecodeCache) -> None:
 
     theme.get_env = get_env
     theme._pilotguide_bytecode = cache
+
+
+def add_head_style(html: str, css: str) -> str:
+    """`html` with a `<style>` holding `css` at the end of its <head> (unchanged without a head)."""
+    if not css:
+        return html
+    end = html.find("</head>")
+    if end < 0:
+        return html
+    return f"{html[:end]}<style>{css}</style>\n{html[end:]}"
