@@ -12,6 +12,7 @@ from importlib.resources import files
 from typing import TYPE_CHECKING
 
 from ..errors import PackError
+from ..pages.paper import pdf_css
 from .fonts import CJKFont
 
 if TYPE_CHECKING:
@@ -75,4 +76,4 @@ def pdf_bytes(html: str, font: CJKFont, extra_css: str = "") -> bytes:
 
 def build(handout: Handout) -> bytes:
     """The registry's builder (formats.py): the handout set in type with the guide's CJK font."""
-    return pdf_bytes(ET.tostring(handout.tree, "unicode", method="html"), handout.font)
+    return pdf_bytes(ET.tostring(handout.tree, "unicode", method="html"), handout.font, pdf_css(handout.paper()))

@@ -35,3 +35,15 @@ def print_css(lines: list[str]) -> str:
     return ("@media print { @page { @bottom-left {"
             f" content: {text}; white-space: pre-wrap; font-size: 7.5pt; line-height: 1.4; color: #333;"
             " vertical-align: top; padding-top: 4mm; } } }")
+
+
+def pdf_css(lines: list[str]) -> str:
+    """The same lines for WeasyPrint's handouts and book (their page number moves to the right)."""
+    if not lines:
+        return ""
+    text = ' "\\a" '.join(_css_string(line) for line in lines)
+    return ("@page { @bottom-left { content: " + text + "; white-space: pre-wrap; font-size: 7pt;"
+            " line-height: 1.4; color: #444; width: 75%; vertical-align: top; padding-top: 3mm; }"
+            " @bottom-center { content: none; }"
+            ' @bottom-right { content: "第 " counter(page) " 页 / 共 " counter(pages) " 页"; font-size: 8pt;'
+            " color: #444; vertical-align: top; padding-top: 3mm; } }\n")
