@@ -72,17 +72,22 @@ def test_axe_wcag22_finds_nothing_serious_on_any_page_at_three_widths(browser, s
 
 # ---- a keyboard walk through every page ----
 
-# At each Tab stop: what has focus, whether it is on screen and uncovered, and its focus ring. A
+# At each Tab stop, once every transition it set off has finished (search closing, the drawer
+# sliding): what has focus, whether it is on screen and uncovered, and its focus ring. A
 # transparent control (the real check box under Material's drawn one) shows its ring on its label.
-STOP = """() => {
+STOP = """async () => {
+  await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));  // styles applied
+  await Promise.all(document.getAnimations().map(a => a.finished.catch(() => null)));  // transitions done
   const e = document.activeElement;
   if (!e || e === document.body) return null;
   const shown = (e.closest('label') && getComputedStyle(e).opacity === '0') ? e.closest('label') : e;
   const r = shown.getBoundingClientRect(), s = getComputedStyle(shown);
   const name = e.tagName + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ')[0] : '')
              + ' ' + (shown.textContent || e.getAttribute('aria-label') || '').trim().slice(0, 12);
+  let opaque = true;
+  for (let a = shown; a; a = a.parentElement) if (getComputedStyle(a).opacity === '0') opaque = false;
   const onScreen = r.width > 0 && r.height > 0 && r.right > 0 && r.bottom > 0 && r.left < innerWidth
-                   && r.top < innerHeight && s.visibility === 'visible';
+                   && r.top < innerHeight && s.visibility === 'visible' && opaque;
   let hit = null;
   if (onScreen) {
     const x = Math.min(Math.max(r.left + Math.min(r.width, 20) / 2, 0), innerWidth - 1);
@@ -93,7 +98,8 @@ STOP = """() => {
   const width = parseFloat(s.outlineWidth);
   const ring = (s.outlineStyle === 'auto' || (s.outlineStyle !== 'none' && width >= 2
                 && !/rgba\\(.*, 0\\)$/.test(s.outlineColor))) || s.boxShadow !== 'none';
-  return {name, onScreen, covered, ring, key: e.outerHTML.slice(0, 120) + r.top};
+  return {name, onScreen, covered, ring, key: e.outerHTML.slice(0, 120) + r.top,
+          hit: hit ? hit.tagName + "." + String(hit.className).slice(0, 30) : null};
 }"""
 
 

@@ -5,6 +5,7 @@
  *   ☰ label becomes a button (tabindex, role, name, aria-expanded): Enter or Space opens the menu
  *   and moves focus to its first link; Escape closes it and gives focus back to ☰.
  *   pilotguide.css hides the closed drawer (visibility), so its links take no focus while off-screen.
+ * - Search closes when Tab leaves it, so focus never lands on a link under the open search.
  * - The search results' scroll box carries tabindex="0" in Material's template: an empty, 0 px high
  *   Tab stop. Results are links (and Material moves through them with the arrow keys), so the box
  *   itself needs no Tab stop.
@@ -53,7 +54,23 @@
     }
   }
 
+  /* Material opens search when its field takes focus and keeps it open until Escape or a click:
+     a Tab past the field would land on links hidden under the open search (WCAG 2.4.11). Close it
+     when focus leaves it for the page. */
+  function closeSearchOnLeave(search) {
+    if (search.getAttribute("data-pg-ready")) return;
+    search.setAttribute("data-pg-ready", "1");
+    search.addEventListener("focusout", function (event) {
+      var toggle = document.getElementById("__search");
+      var next = event.relatedTarget;
+      if (!toggle || !toggle.checked || !next || search.contains(next)) return;
+      toggle.checked = false;
+      toggle.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+  }
+
   function setup() {
+    Array.prototype.forEach.call(document.querySelectorAll(".md-search"), closeSearchOnLeave);
     Array.prototype.forEach.call(document.querySelectorAll("label.md-header__button[for='__drawer']"), menuButton);
     Array.prototype.forEach.call(document.querySelectorAll(".md-search__scrollwrap[tabindex='0']"), function (box) {
       box.setAttribute("tabindex", "-1");
