@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import corpus, edit, intake, searchbytes, sites
+from . import corpus, edit, intake, searchbytes, sites, startup
 
 TARGETS = ("generator ≤ 5% of build; per page at 10,000 ≤ 1.25× per page at 1,000; ≥ 4× faster than naive at 1,000; "
            "search index ≤ 0.55× Material's default; no page over 300 KB; save → page ≤ 1 s at 1,000, ≤ 3 s at 10,000; "
@@ -247,8 +247,9 @@ def main() -> None:
     sizes = sorted({int(s) for s in args.sizes.split(",")} | ({10000} if args.big else set()))
     work = args.work or Path(tempfile.mkdtemp(prefix="pilotguide-bench-"))
     started = time.perf_counter()
+    extra: dict = {"startup": startup.measure()}
+    print("== start-up: " + startup.line(extra["startup"]), flush=True)
     rows = [measure_size(n, work, args) for n in sizes]
-    extra: dict = {}
     rebuild_n = args.rebuild_n or sizes[-1]
     if rebuild_n > 0:
         row = next(r for r in rows if r["n"] == rebuild_n)
@@ -286,6 +287,7 @@ def main() -> None:
     print()
     print(f"Machine: {machine()}; benchmark took {time.perf_counter() - started:.0f} s.")
     print(table(rows))
+    print("\nStart-up: " + startup.line(extra["startup"]))
     print()
     print("Generator phases (s, inside the build):")
     print(phases(rows))

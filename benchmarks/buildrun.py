@@ -69,14 +69,14 @@ def timed_cpu(name: str, func):
 def instrument() -> None:
     """Time the generator's phases where content/gather.py and site/guide.py call them."""
     from pilotguide.content import gather
-    from pilotguide.site import guide
+    from pilotguide.site import recipe
 
     gather.load_records = timed_cpu("records", gather.load_records)
     gather.load_file = timed("load", gather.load_file)
     gather.validate = timed("validate", gather.validate)
     for name in ("check_ids", "check_references", "order_records"):
         setattr(gather, name, timed("resolve", getattr(gather, name)))
-    guide.render_pages = timed("render", guide.render_pages)
+    recipe.render_pages = timed("render", recipe.render_pages)
 
 
 def build_pilotguide(root: Path, jobs: int = 1) -> None:

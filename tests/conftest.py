@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+import pilotguide.site  # noqa: F401 - chooses the engine (MkDocs or ProperDocs) before a test imports it
+
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

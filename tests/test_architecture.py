@@ -174,3 +174,78 @@ def test_every_format_has_a_plugin_switch_and_a_builder():
         assert fmt.option in options and options[fmt.option].default == switches()[fmt.option].default
         assert callable(fmt.build) and fmt.suffix.startswith((".", "-")) and fmt.label
         assert fmt.scope in SCOPES
+
+
+# -- the engine seam: undocumented MkDocs, Material and jieba names only in site/engine.py ----------
+
+SEAM = "site/engine.py"
+# The engine's public plugin API (what MkDocs documents for plugins), usable anywhere in site/.
+PUBLIC_ENGINE_API = {
+    "mkdocs.exceptions": None,  # any name
+    "mkdocs.plugins": {"BasePlugin", "event_priority"},
+    "mkdocs.config": {"config_options"},
+    "mkdocs.config.base": {"Config", "ValidationError"},
+    "mkdocs.config.defaults": {"MkDocsConfig"},
+    "mkdocs.structure.files": {"File", "Files", "InclusionLevel"},
+    "mkdocs.utils": {"get_relative_url"},
+}
+ENGINES = ("mkdocs", "properdocs", "material", "jieba")
+# Private names of other libraries that are not the engine: python-docx's XML elements, os._exit,
+# and our own Fields' (content/model.py) attributes read by the template error messages.
+OTHER_PRIVATE = {"_p", "_tr", "_r", "_body", "_element", "_exit", "_allowed", "_what"}
+ENGINE_ATTRIBUTES = {"search_index", "add_entry_from_context", "FREQ", "dt", "_title_from_render"}
+ENGINE_ASSIGNED = {"render", "get_env", "jieba", "search_index", "add_entry_from_context"}
+ENGINE_HTML = ("md-content__inner", "md-header", "javascripts/workers")
+
+
+def engine_internals(source: str) -> list[str]:
+    """Uses of undocumented engine names in `source`: imports beyond the public plugin API,
+    private attributes of objects not our own, the engine's attributes, its HTML edited as text."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] in ENGINES and not node.level:
+            allowed = PUBLIC_ENGINE_API.get(node.module, set())
+            for alias in node.names:
+                if allowed is not None and alias.name not in allowed:
+                    found.append(f"line {node.lineno}: from {node.module} import {alias.name}")
+        elif isinstance(node, ast.Import):
+            found += [f"line {node.lineno}: import {a.name}" for a in node.names if a.name.split(".")[0] in ENGINES]
+        elif isinstance(node, ast.Attribute):
+            private = node.attr.startswith("_") and not node.attr.startswith("__")
+            own = isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")
+            if (private and not own and node.attr not in OTHER_PRIVATE) or node.attr in ENGINE_ATTRIBUTES:
+                found.append(f"line {node.lineno}: .{node.attr}")
+        elif isinstance(node, (ast.Assign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            found += [f"line {node.lineno}: assigns .{t.attr}" for t in targets
+                      if isinstance(t, ast.Attribute) and t.attr in ENGINE_ASSIGNED]
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            found += [f"line {node.lineno}: text {word!r}" for word in ENGINE_HTML if word in node.value]
+    return found
+
+
+@pytest.mark.parametrize("path", [p for p in modules() if p.relative_to(PACKAGE).as_posix() != SEAM],
+                         ids=lambda p: p.relative_to(PACKAGE).as_posix())
+def test_undocumented_engine_names_only_in_the_seam(path):
+    found = engine_internals(path.read_text(encoding="utf-8"))
+    assert not found, (f"{path.relative_to(PACKAGE)} uses engine internals outside {SEAM} "
+                       f"(move them there, with a canary in tests/test_engine_seam.py): {found}")
+
+
+@pytest.mark.parametrize("wrong", [
+    "from mkdocs.commands.build import _build_page",
+    "from material.plugins.search import plugin",
+    "import jieba",
+    "page._title_from_render = 'x'",
+    "plugin.search_index.entries.append(1)",
+    "theme.get_env = lambda: None",
+    "html.replace('<article class=\"md-content__inner', '')",
+    "from mkdocs.livereload import LiveReloadServer",
+])
+def test_the_seam_check_finds_internals(wrong):
+    assert engine_internals(wrong)
+
+
+def test_the_seam_check_lets_the_public_api_pass():
+    assert not engine_internals("from mkdocs.plugins import BasePlugin\nfrom mkdocs.structure.files import File\n"
+                                "self._x = 1\nfrom mkdocs.exceptions import PluginError\n")

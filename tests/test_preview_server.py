@@ -161,7 +161,7 @@ def test_without_change_notices_the_preview_lists_the_folders(tmp_path, caplog):
 
     import watchdog.observers.polling
 
-    from pilotguide.site.preview.server import PreviewServer
+    from pilotguide.site.engine import PreviewServer
 
     server = PreviewServer(builder=lambda: None, host="127.0.0.1", port=free_port(), root=str(tmp_path))
     assert server.native
@@ -203,7 +203,7 @@ def test_a_watched_file_saved_by_renaming_over_it_is_seen_every_time(tmp_path):
     gedit, git checkout) end a watch on the file itself; the preview watches its folder."""
     import threading
 
-    from pilotguide.site.preview.server import PreviewServer
+    from pilotguide.site.engine import PreviewServer
 
     watched = tmp_path / "vocabularies.yaml"
     watched.write_text("a: []\n", encoding="utf-8")
@@ -234,7 +234,7 @@ def test_when_no_change_notices_can_be_had_at_all_the_preview_polls(tmp_path, mo
     import watchdog.observers
     import watchdog.observers.polling
 
-    from pilotguide.site.preview.server import PreviewServer
+    from pilotguide.site.engine import PreviewServer
 
     def refuse():
         raise OSError(24, "inotify instance limit reached")

@@ -98,14 +98,19 @@ def test_a_bad_template_override_fails_the_build_located(minimal, template, wher
 
 
 @pytest.mark.slow
-def test_content_handed_to_the_plugin_is_for_one_build_only(minimal):
-    """MkDocs reuses plugin instances between loads of one config: a later build in the same
-    process must load the content again, not reuse what the previous build was given."""
-    from mkdocs.config import load_config
-
+def test_content_handed_to_a_build_is_for_that_build_only(minimal):
+    """`pilotguide build` hands its checked content to the build on the engine's config
+    (recipe.BuildInputs); MkDocs reuses plugin instances between loads of one config, so nothing
+    may stay on the plugin: a later build in the same process loads the content again."""
     from pilotguide.content.gather import load_content
+    from pilotguide.site import engine
     from pilotguide.site.build import build_site
+    from pilotguide.site.recipe import INPUTS
 
-    build_site(minimal / "mkdocs.yml", content=load_content(minimal))
-    plugin = load_config(str(minimal / "mkdocs.yml")).plugins["pilotguide"]
-    assert plugin.content is None
+    content = load_content(minimal)
+    build_site(minimal / "mkdocs.yml", content=content)
+    config = engine.load_config(minimal / "mkdocs.yml")
+    plugin = config.plugins["pilotguide"]
+    assert INPUTS not in config and not any(value is content for value in vars(plugin).values())
+    plugin.on_config(config)
+    assert plugin.guide.content is not content and plugin.guide.content.records.keys() == content.records.keys()

@@ -16,6 +16,7 @@ from .content.gather import load_vocabularies
 from .content.scaffold import ScaffoldError, new_record
 from .courses.formats import switches
 from .errors import ContentError, PackError, Problems, SetupError
+from .site import engine  # noqa: F401 - chooses MkDocs or ProperDocs before anything imports either
 
 CONFIG_HELP = ("指南项目的 mkdocs.yml（默认：在当前文件夹及其上级文件夹中查找）。"
                "内容文件夹（policies/、steps/ 等）在它旁边。")
@@ -116,7 +117,8 @@ def build(ctx: click.Context, config: Path | None, site_dir: Path | None, strict
     if make_zip and (warning := zip_warning(project)) is not None:
         click.echo(str(warning), err=True)
     try:
-        site = build_site(project.config, site_dir, strict=strict, verbose=verbose, content=content, jobs=jobs)
+        site = build_site(project.config, site_dir, strict=strict, verbose=verbose, content=content, jobs=jobs,
+                          configured_site_dir=str(project.data.get("site_dir") or "site"))
     except (MkDocsException, OSError) as error:
         if ctx.obj["debug"]:
             raise
@@ -202,7 +204,7 @@ def generate(config: Path | None, out: Path, downloads: bool) -> None:
     project = _project(config, all_problems=True)
     content = _load(project)
     try:
-        pages, files = generate_files(project.config, content, out, downloads)
+        pages, files = generate_files(project.config, content, out, downloads, project=project)
     except PackError as error:
         _fail(f"{error}\n（也可以加 --no-downloads，只写 Markdown。）")
     except ContentError as error:

@@ -11,10 +11,9 @@ plugin switch (`switch`): `book: false` turns off both `guide.pdf` and `guide.do
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from importlib import import_module
+from typing import TYPE_CHECKING
 from xml.etree.ElementTree import Element
-
-from . import book, pdf, slides, word
 
 if TYPE_CHECKING:
     from ..content.model import Content, Record
@@ -56,7 +55,8 @@ class Format:
     name: str  # the registry key and the plugin switch in mkdocs.yml (`pdf: false`)
     label: str  # shown in download links: "PDF", "Word"
     suffix: str  # appended to the scope's base path: ".pdf" beside a handout, "-slides.pptx", ...
-    build: Callable[[Handout], bytes]
+    builder: str  # "module:function" under pilotguide.courses, imported when a file is made (lazy:
+    # WeasyPrint, python-docx and python-pptx cost most of a second to import; --help and check need none)
     needs_font: bool = False  # find the free CJK font before any work (a clear error if missing)
     default: bool = True  # whether the plugin switch is on when mkdocs.yml does not say
     description: str = ""  # what the plugin switch does, in Chinese, for docs and help
@@ -67,18 +67,22 @@ class Format:
     def option(self) -> str:
         return self.switch or self.name
 
+    def build(self, handout: Handout) -> bytes:
+        module, _, function = self.builder.partition(":")
+        return getattr(import_module(f"{__package__}.{module}"), function)(handout)
+
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
-    Format("pdf", "PDF", ".pdf", pdf.build, needs_font=True,
+    Format("pdf", "PDF", ".pdf", "pdf:build", needs_font=True,
            description="课程讲义的 PDF（A4，可直接打印；需要 WeasyPrint 和中文字体）"),
-    Format("docx", "Word", ".docx", word.build, description="课程讲义的 Word 文件（可在 Word、WPS 中编辑）"),
-    Format("slides", "幻灯片", "-slides.pptx", slides.build, scope="course",
+    Format("docx", "Word", ".docx", "word:build", description="课程讲义的 Word 文件（可在 Word、WPS 中编辑）"),
+    Format("slides", "幻灯片", "-slides.pptx", "slides:build", scope="course",
            description="每门课程的幻灯片（PPTX，可在 PowerPoint、WPS 演示中修改、套用本单位模板）"),
     # Off unless mkdocs.yml says `book: true` (the shipped guide does): a big guide's book costs
     # build time, and docs/ pages that link guide.pdf must exist only where it is made.
-    Format("book-pdf", "PDF", ".pdf", book.build_pdf, needs_font=True, scope="guide", switch="book", default=False,
+    Format("book-pdf", "PDF", ".pdf", "book:build_pdf", needs_font=True, scope="guide", switch="book", default=False,
            description="整本指南的读本：站点根目录下的 guide.pdf 和 guide.docx（含目录和页码）"),
-    Format("book-docx", "Word", ".docx", book.build_docx, scope="guide", switch="book", default=False),
+    Format("book-docx", "Word", ".docx", "book:build_docx", scope="guide", switch="book", default=False),
 )}
 
 

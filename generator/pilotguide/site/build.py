@@ -16,19 +16,10 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's banner about MkDocs 2.0, on every build
-
-from mkdocs.commands.build import build as mkdocs_build  # noqa: E402
-from mkdocs.config import load_config  # noqa: E402
-
-from ..courses.formats import selected, switches  # noqa: E402
-from ..courses.pack import course_files  # noqa: E402
-from ..errors import ContentError, Problem, SetupError  # noqa: E402
-from ..pages.paths import SiteAddress  # noqa: E402
-from ..pages.render import TEMPLATES_DIR, render_pages  # noqa: E402
-from ..pages.templates import Templates  # noqa: E402
-
-from . import mkdocs_log  # noqa: E402
+from ..errors import SetupError
+from ..pages.paths import SiteAddress
+from . import engine, mkdocs_log
+from .recipe import INPUTS, BuildInputs, GuideOptions, check_clashes, make_guide
 
 GENERATED_MARK = ".pilotguide-generated"  # marks a folder `generate` wrote, which it may replace
 
@@ -44,35 +35,28 @@ class _DropDirtyWarning(logging.Filter):
 
 def quiet_dirty_warning() -> None:
     """MkDocs warns in English on every dirty rebuild; `pilotguide serve` says it once, in Chinese."""
-    logging.getLogger("mkdocs.commands.build").addFilter(_DropDirtyWarning())
+    for logger in engine.dirty_warning_loggers():
+        logger.addFilter(_DropDirtyWarning())
 
 
 def build_site(config_file: Path, site_dir: Path | None = None, strict: bool = False,
-               verbose: bool = False, content=None, jobs: int | None = None) -> Path:
-    """Build the MkDocs site of `config_file`; return the site folder. Raises on failure.
+               verbose: bool = False, content=None, jobs: int | None = None,
+               configured_site_dir: str = "site") -> Path:
+    """Build the site of `config_file` with the engine; return the site folder. Raises on failure.
 
-    `content`, when given, is the already checked content of the project (loaded only once): it
-    is handed to the pilotguide plugin instance of this build. `jobs`: processes for the parts of
-    the build that are parallel by nature (None: what mkdocs.yml says, else 1)."""
+    `content`, when given, is the already checked content of the project (loaded only once) and
+    `jobs` the processes for the parts of the build that are parallel by nature (None: what
+    mkdocs.yml says): both travel on the engine's config (recipe.BuildInputs), which MkDocs hands
+    to the plugin. `configured_site_dir`: mkdocs.yml's site_dir as the project read it, so that
+    the engine loads mkdocs.yml once, into the build's temporary folder."""
     _mkdocs_logging(verbose, config_file=Path(config_file))
     config_file = config_file.resolve()
-    probe = load_config(str(config_file))
-    target = Path(site_dir).resolve() if site_dir else Path(probe.site_dir)
+    target = Path(site_dir).resolve() if site_dir else (config_file.parent / configured_site_dir).resolve()
 
     def fill(staging: Path) -> None:
-        config = load_config(str(config_file), site_dir=str(staging), strict=strict)
-        plugin = config.plugins.get("pilotguide")
-        if content is not None and plugin is not None:
-            plugin.content = content
-        if jobs is not None and plugin is not None:
-            plugin.config.jobs = jobs
-        try:
-            mkdocs_build(config)
-        finally:
-            # MkDocs keeps plugin instances between loads of one config in a process: the content
-            # handed over is this build's only, never the next one's.
-            if plugin is not None:
-                plugin.content = None
+        config = engine.load_config(config_file, site_dir=str(staging), strict=strict)
+        config[INPUTS] = BuildInputs(content, jobs)
+        engine.build(config)
 
     write_atomically(target, fill, "building-")
     return target
@@ -91,19 +75,12 @@ def write_atomically(target: Path, fill, tag: str = "") -> None:
         raise
 
 
-def clash_problems(docs: Path, paths) -> list[Problem]:
-    """Generated pages (or downloads) whose path is taken by a hand-written file in `docs`."""
-    return [Problem(f"{docs.name}/{p}", 0, 0,
-                    f"手写文件与生成的页面 `{p}` 同名：请改名或删除手写文件（生成的页面来自 YAML 内容）。")
-            for p in dict.fromkeys(q.partition("#")[0] for q in paths) if (docs / p).is_file()]
-
-
 def site_address(config) -> SiteAddress:
     """Where a loaded MkDocs config says the guide is published (QR codes, slides, the book)."""
     return SiteAddress(config.site_name or "", config.site_url or None, bool(config.use_directory_urls))
 
 
-def generate(config_file: Path, content, out: Path, downloads: bool = True) -> tuple[int, int]:
+def generate(config_file: Path, content, out: Path, downloads: bool = True, project=None) -> tuple[int, int]:
     """Write docs/ plus the generated Markdown (and course downloads) to `out`, for any Markdown
     engine, as `mkdocs.yml` sets it up (docs_dir, site_url for QR codes; the pilotguide plugin's
     templates_dir and format switches). `out` must be empty, missing, or an earlier output of this
@@ -111,18 +88,18 @@ def generate(config_file: Path, content, out: Path, downloads: bool = True) -> t
     PackError or SetupError."""
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / GENERATED_MARK).exists())):
         raise SetupError(f"{out} 不是空目录，也不是 pilotguide 生成的目录：为避免覆盖，请换一个输出目录。")
-    config = load_config(str(Path(config_file).resolve()))
-    plugin = config.plugins.get("pilotguide")
-    options = plugin.config if plugin is not None else {}
-    formats = selected(n for n, f in switches().items() if options.get(n, f.default)) if downloads else ()
-    site = site_address(config)
-    templates = Templates(content.root / options.get("templates_dir", TEMPLATES_DIR))
-    pages = render_pages(content, templates, downloads=formats, site=site)
-    files = course_files(content, pages, formats, templates=templates, site=site)
-    docs = Path(config.docs_dir)
-    problems = clash_problems(docs, [*pages, *files])
-    if problems:
-        raise ContentError(problems)
+    if project is None:
+        from .project import load_project
+
+        project = load_project(Path(config_file).resolve())
+    data = project.data
+    site = SiteAddress(str(data.get("site_name") or ""), data.get("site_url") or None,
+                       bool(data.get("use_directory_urls", True)))
+    options = GuideOptions.of(project.root, project.options(), site, downloads=downloads)
+    output = make_guide(content, options)
+    pages, files = output.pages, output.downloads
+    docs = project.root / str(data.get("docs_dir") or "docs")
+    check_clashes(docs, output)
 
     def fill(staging: Path) -> None:
         if docs.is_dir():

@@ -16,7 +16,6 @@ from mkdocs.structure.files import File
 from ..courses.pack import SITE_CSS
 from ..pages.render import MARKDOWN_EXTENSIONS
 from .glossary_links import GlossaryTermsExtension, glossary_terms
-from .engine import share_bytecode
 from .search.offline import offline_polyfills
 from .search.pagefind import disable_material_search
 
@@ -64,8 +63,7 @@ def configure_mkdocs(config, guide) -> GlossaryTermsExtension | None:
         _append(config.extra_css, SITE_CSS)
     guide.search.prepare(content)
     config.extra["polyfills"] = offline_polyfills(config.extra.get("polyfills", []))
-    if guide.session is not None:
-        share_bytecode(config.theme, guide.session.bytecode)
+    guide.mode.theme(config)
     if guide.backend == "pagefind":
         disable_material_search(config)
     return terms

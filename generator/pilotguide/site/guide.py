@@ -9,7 +9,6 @@ and passes in. No module keeps state.
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from pathlib import Path
 
 import jinja2
@@ -20,20 +19,19 @@ from ..content.gather import VOCABULARIES_FILE, load_content
 from ..content.synonyms import SYNONYMS_FILE
 from ..content.model import Content
 from ..content.schemas import kinds
-from ..courses.formats import Format, selected, switches
-from ..courses.pack import course_files
+from ..courses.formats import Format
 from ..errors import ContentError, PackError, Problem
 from ..pages.paper import paper_lines, print_css
 from ..pages.paths import SiteAddress
-from ..pages.render import render_pages
 from ..pages.sanitize import clean_page, safe_title
 from ..pages.templates import Templates
-from . import pagecache
+from . import engine, pagecache
 from .search import pagefind as pagefind_search
-from .build import clash_problems, site_address
+from .build import site_address
 from .extras import asset_files, configure_mkdocs
 from .glossary_links import GlossaryTermsExtension
 from .preview.session import PreviewSession, error_page
+from .recipe import BuildInputs, DownloadProblems, GuideOptions, GuideOutput, check_clashes, formats_on, make_guide
 from .search.offline import OfflineSearch
 
 log = logging.getLogger("mkdocs.plugins.pilotguide")
@@ -47,21 +45,64 @@ class ContentPluginError(PluginError):
         super().__init__(heading + "\n" + error.format())
 
 
-class GuideBuild:
-    """The generated part of one MkDocs build."""
+class OneBuild:
+    """How a plain build (`pilotguide build`, `mkdocs build`) does what a preview does its own way.
 
-    def __init__(self, root: Path, options, content: Content | None = None,
+    GuideBuild asks its mode, never whether it is a preview: this class and the preview's
+    PreviewSession (preview/session.py) answer the same questions."""
+
+    records = memo = downloads = None  # nothing kept between builds
+    backend = None  # the search backend, chosen from the number of pages (search/pagefind.py)
+    build_cache = True  # pages reused from .pilotguide-cache/
+    writes_index = True  # the search index is written into the site
+
+    def __init__(self) -> None:
+        self.search = OfflineSearch()
+
+    def jobs(self, asked: int | None) -> int:
+        return max(1, asked or 1)
+
+    def failed(self, error: ContentError | PackError, heading: str) -> list[Problem]:
+        """Problems stop a build: raised for MkDocs to abort with (the CLI prints them)."""
+        if isinstance(error, PackError):
+            raise PluginError(str(error)) from None
+        raise ContentPluginError(error, heading) from None
+
+    def site(self, address: SiteAddress) -> SiteAddress:
+        return address
+
+    def templates(self, folder: Path) -> Templates:
+        return Templates(folder)
+
+    def staged(self, pages: dict[str, str]) -> None:
+        """A build hands MkDocs its pages in memory."""
+
+    def file(self, config, path: str, data: str | bytes, page: bool) -> File:
+        return File.generated(config, path, content=data)
+
+    def settle(self) -> None:
+        """Nothing outlives a build."""
+
+    def theme(self, config) -> None:
+        """The theme as MkDocs makes it."""
+
+
+class GuideBuild:
+    """The generated part of one engine build: the recipe's output handed to MkDocs."""
+
+    def __init__(self, root: Path, options, inputs: BuildInputs | None = None,
                  session: PreviewSession | None = None):
-        self.root, self.options, self.session = root, options, session
+        self.root, self.options = root, options
+        self.mode = session if session is not None else OneBuild()
+        self.session = session  # the preview's, for the quick path (preview/quick.py); None in a build
+        inputs = inputs or BuildInputs()
         # Under serve, problems become a page in the browser instead of a failed rebuild.
         self.problems: list[Problem] | None = None
-        # a preview renders few pages per save; forking for them would cost more than it saves
-        self.jobs = 1 if session is not None else max(1, options.get("jobs") or 1)
-        self.content = content if content is not None else self._load()
-        self.formats: tuple[Format, ...] = selected(name for name in switches() if options.get(name))
-        self.search = session.search if session is not None else OfflineSearch()
-        # A preview keeps Material's search: no Pagefind indexing on every save.
-        self.backend = "material" if session is not None else None
+        self.jobs = self.mode.jobs(inputs.jobs if inputs.jobs is not None else options.get("jobs"))
+        self.content = inputs.content if inputs.content is not None else self._load()
+        self.formats: tuple[Format, ...] = formats_on(options)
+        self.search = self.mode.search
+        self.backend = self.mode.backend
         self.pages: dict[str, str] = {}
         self.downloads: dict[str, bytes] = {}
         self.terms: GlossaryTermsExtension | None = None
@@ -73,11 +114,9 @@ class GuideBuild:
     def _load(self) -> Content:
         try:
             # a preview keeps its RecordCache and loads in this process; a build loads in self.jobs
-            return load_content(self.root, cache=self.session.records if self.session else None, jobs=self.jobs)
+            return load_content(self.root, cache=self.mode.records, jobs=self.jobs)
         except ContentError as error:
-            if self.session is None:
-                raise ContentPluginError(error) from None
-            self.problems = error.problems
+            self.problems = self.mode.failed(error, "内容检查未通过：")
             return None
 
     def prepare(self, config) -> None:
@@ -91,32 +130,20 @@ class GuideBuild:
 
     def render(self, config) -> bool:
         """Every page and download; False when a preview met problems (kept in self.problems)."""
-        templates = self._templates()
-        # `mkdocs serve` replaces site_url with the preview's own address: paper made from a
-        # preview would lead to 127.0.0.1, so a preview makes no QR codes.
-        self.site = site_address(config) if self.session is None else replace(site_address(config), url=None)
+        folder = self.root / self.options.templates_dir
+        templates = self.mode.templates(folder)
+        self.site = self.mode.site(site_address(config))
+        options = GuideOptions(folder, self.formats, self.site, self.jobs)
         try:
-            self.pages = render_pages(self.content, templates, downloads=self.formats,
-                                      memo=self.session.memo if self.session else None, jobs=self.jobs,
-                                      site=self.site)
+            output = make_guide(self.content, options, templates, memo=self.mode.memo,
+                                downloads_cache=self.mode.downloads)
+            self.pages, self.downloads = output.pages, output.downloads
         except ContentError as error:
-            if self.session is None:
-                raise ContentPluginError(error, "页面生成失败：") from None
-            self.problems = error.problems
+            heading = "下载文件生成失败：" if isinstance(error, DownloadProblems) else "页面生成失败："
+            self.problems = self.mode.failed(error, heading)
             return False
-        try:
-            self.downloads = course_files(self.content, self.pages, self.formats,
-                                          cache=self.session.downloads if self.session else None,
-                                          templates=templates, site=self.site, jobs=self.jobs)
         except PackError as error:
-            if self.session is None:
-                raise PluginError(str(error)) from None
-            self.problems = [Problem("mkdocs.yml", 0, 0, str(error))]
-            return False
-        except ContentError as error:
-            if self.session is None:
-                raise ContentPluginError(error, "下载文件生成失败：") from None
-            self.problems = error.problems
+            self.problems = self.mode.failed(error, "")
             return False
         return True
 
@@ -128,25 +155,17 @@ class GuideBuild:
         self.pages, self.downloads = {}, {}
         self.terms = configure_mkdocs(config, self)
 
-    def _templates(self) -> Templates:
-        folder = self.root / self.options.templates_dir
-        if self.session is None:
-            return Templates(folder)
-        current = self.session.templates
-        self.session.templates = current.reuse(folder) if current is not None else Templates(folder)
-        return self.session.templates
-
     def add_files(self, files: Files, config) -> Files:
         """Pages, then course downloads and their print CSS, then the packaged assets."""
         if self.problems:
             return files
-        problems = clash_problems(Path(config.docs_dir), [*self.pages, *self.downloads])
-        if problems:
-            raise ContentPluginError(ContentError(problems), "生成的页面与手写文件冲突：")
-        if self.session is not None:
-            self.session.stage.update(self.pages)
+        try:
+            check_clashes(Path(config.docs_dir), GuideOutput(self.pages, self.downloads))
+        except ContentError as error:
+            raise ContentPluginError(error, "生成的页面与手写文件冲突：") from None
+        self.mode.staged(self.pages)
         for path, data in {**self.pages, **self.downloads}.items():
-            files.append(self._file(config, path, data))
+            files.append(self.mode.file(config, path, data, path in self.pages))
         for asset in asset_files(config):
             files.append(asset)
         self._open_cache(files, config)
@@ -154,7 +173,7 @@ class GuideBuild:
 
     def _open_cache(self, files: Files, config) -> None:
         """The build cache, for `pilotguide build` (a preview's dirty builds skip pages already)."""
-        if self.session is not None or not self.options.get("build_cache", True) or not pagecache.usable(config):
+        if not self.mode.build_cache or not self.options.get("build_cache", True) or not pagecache.usable(config):
             return
         stamp = config.copyright if self.content.edition is not None else None
         docs = sorted(f.src_uri for f in files.documentation_pages())
@@ -164,9 +183,9 @@ class GuideBuild:
         fingerprint = pagecache.fingerprint(config, docs, glossary, nav, stamp)
         self.pagecache = pagecache.PageCache(self.root, fingerprint, stamp)
         self.search.cuts.store = self.root / pagecache.CACHE_DIR / pagecache.CUTS_NAME  # jieba's cuts too
-        for plugin in config.plugins.values():
-            if hasattr(plugin, "search_index"):  # Material's search: reused pages bring their entries
-                self.pagecache.index_with(plugin.search_index)
+        index = engine.material_index(config)
+        if index is not None:  # Material's search: reused pages bring their entries
+            self.pagecache.index_with(index)
 
     def reuse(self, markdown: str, page) -> None:
         """A page the build cache holds skips Markdown, search indexing and the theme template."""
@@ -187,12 +206,6 @@ class GuideBuild:
         if self.pagecache is not None:
             self.pagecache.abandon()
             self.pagecache = None
-
-    def _file(self, config, path: str, data: str | bytes) -> File:
-        if self.session is None or path not in self.pages:
-            return File.generated(config, path, content=data)
-        # On disk, rewritten only when changed: dirty rebuilds then skip the pages an edit left alone.
-        return File.generated(config, path, abs_src_path=self.session.stage.path(path))
 
     def start_page(self, src_uri: str) -> None:
         """The page about to be converted: glossary links are made relative to it."""
@@ -230,8 +243,7 @@ class GuideBuild:
         return add_head_style(output, print_css(paper_lines(site, edition, address)))
 
     def post_build(self, site_dir: str) -> None:
-        if self.session is not None:
-            self.session.settle()
+        self.mode.settle()
         if self.pagecache is not None:
             self.cache_report = (self.pagecache.reused, self.pagecache.built)
             self.pagecache.close()
@@ -239,7 +251,7 @@ class GuideBuild:
         if self.problems:
             return
         # A preview serves its search index from memory (search.PreviewIndex), made when asked for.
-        self.search.on_post_build(Path(site_dir), index=self.session is None)
+        self.search.on_post_build(Path(site_dir), index=self.mode.writes_index)
         if self.backend == "pagefind":
             pagefind_search.index_site(site_dir)
 

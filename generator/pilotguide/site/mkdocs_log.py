@@ -108,14 +108,19 @@ class ChineseHandler(logging.Handler):
 
 
 def setup(verbose: bool = False, docs: str = "docs", config_file: Path | None = None) -> ChineseHandler:
-    """The one ChineseHandler on MkDocs' logger, reset for a new build."""
-    logger = logging.getLogger("mkdocs")
-    handler = next((h for h in logger.handlers if isinstance(h, ChineseHandler)), None)
+    """The one ChineseHandler on the engine's loggers (MkDocs' `mkdocs`, ProperDocs' `properdocs`;
+    plugins log as `mkdocs.plugins.*` under either), reset for a new build."""
+    from .engine import LOGGERS
+
+    loggers = [logging.getLogger(name) for name in LOGGERS]
+    handler = next((h for h in loggers[0].handlers if isinstance(h, ChineseHandler)), None)
     if handler is None:
-        for old in [h for h in logger.handlers if getattr(h, "_pilotguide", False)]:
-            logger.removeHandler(old)
         handler = ChineseHandler()
-        logger.addHandler(handler)
+    for logger in loggers:
+        for old in [h for h in logger.handlers if getattr(h, "_pilotguide", False) and h is not handler]:
+            logger.removeHandler(old)
+        if handler not in logger.handlers:
+            logger.addHandler(handler)
+        logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
     handler.start(docs, config_file)
-    logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
     return handler

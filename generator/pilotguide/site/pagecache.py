@@ -34,7 +34,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from mkdocs.structure.toc import get_toc
+from . import engine
 
 CACHE_DIR = ".pilotguide-cache"
 DB_NAME = "pages.sqlite"
@@ -61,7 +61,7 @@ def _tree_hash(folder: Path | None, pattern: str = "*") -> str:
 
 
 def _versions() -> str:
-    out = []
+    out = [f"engine={engine.engine_version()}"]  # pages MkDocs made are not reused by ProperDocs
     for name in VERSIONED:
         try:
             out.append(f"{name}={metadata.version(name)}")
@@ -122,10 +122,6 @@ def usable(config) -> bool:
     return set(config.plugins) <= SAFE_PLUGINS
 
 
-def _toc_tokens(items) -> list[dict]:
-    return [{"level": i.level, "id": i.id, "name": i.title, "children": _toc_tokens(i.children)} for i in items]
-
-
 class _Count(logging.Handler):
     """Counts MkDocs' warnings, so a page whose conversion warned (a broken link) is not stored:
     reused, it would skip the conversion and the warning, and `--strict` would pass."""
@@ -157,7 +153,8 @@ class PageCache:
         self.warned: set[str] = set()  # pages whose conversion logged a warning: never stored
         self._counter = _Count()
         self._converting: tuple[str, int] | None = None
-        logging.getLogger("mkdocs").addHandler(self._counter)
+        for name in engine.LOGGERS:
+            logging.getLogger(name).addHandler(self._counter)
 
     def converting(self, src_uri: str) -> None:
         """A page is about to be converted (a miss): watch for warnings until `converted`."""
@@ -189,13 +186,7 @@ class PageCache:
 
     def replay(self, page, entry: dict) -> None:
         """Make MkDocs' render of `page` give back the stored result instead of converting Markdown."""
-        def render(config, files) -> None:
-            page.content = entry["content"]
-            page.toc = get_toc(entry["toc"])
-            page._title_from_render = entry["title"]
-            page.present_anchor_ids = set(entry["anchors"])
-            page.links_to_anchors = {}
-        page.render = render
+        engine.replay_page(page, entry)
         page.meta["template"] = TEMPLATE
         page.pilotguide_output = entry["output"]
 
@@ -208,38 +199,39 @@ class PageCache:
             if output.count(self.stamp) != 1:
                 return  # the footer is not where we expect it: do not risk a stale stamp
             output = output.replace(self.stamp, STAMP)
-        entry = {"content": page.content, "toc": _toc_tokens(page.toc), "title": page._title_from_render,
-                 "anchors": sorted(page.present_anchor_ids or ()), "output": output,
-                 "entries": self.entries.pop(page.file.src_uri, [])}
+        entry = {**engine.page_record(page), "output": output, "entries": self.entries.pop(page.file.src_uri, [])}
         blob = zlib.compress(json.dumps(entry, ensure_ascii=False).encode("utf-8"), 1)
         self.db.execute("INSERT OR REPLACE INTO pages VALUES (?, ?)", (key, blob))
         self.built += 1
 
     def index_with(self, search_index) -> None:
         """Feed Material's search index the stored entries of reused pages, and note new ones."""
-        add = search_index.add_entry_from_context
-
-        def add_entry(page) -> None:
+        def add_entry(page, add) -> None:
+            entries = engine.entries_of(search_index)
             hit = self.hits.get(page.file.src_uri)
             if hit is not None:
-                search_index.entries.extend(hit["entries"])
+                entries.extend(hit["entries"])
                 return
-            before = len(search_index.entries)
+            before = len(entries)
             add(page)
-            self.entries[page.file.src_uri] = search_index.entries[before:]
-        search_index.add_entry_from_context = add_entry
+            self.entries[page.file.src_uri] = entries[before:]
+        engine.hook_entries(search_index, add_entry)
 
     def abandon(self) -> None:
         """A failed build: keep what was there (entries are keyed by content, so never wrong)."""
-        logging.getLogger("mkdocs").removeHandler(self._counter)
+        self._unhook()
         self.db.rollback()
         self.db.close()
 
     def close(self) -> None:
         """Forget entries this build did not use (the cache holds one build's pages), then save."""
-        logging.getLogger("mkdocs").removeHandler(self._counter)
+        self._unhook()
         self.db.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
         self.db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in self.used))
         self.db.execute("DELETE FROM pages WHERE key NOT IN (SELECT key FROM used)")
         self.db.commit()
         self.db.close()
+
+    def _unhook(self) -> None:
+        for name in engine.LOGGERS:
+            logging.getLogger(name).removeHandler(self._counter)

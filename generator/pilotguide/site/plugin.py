@@ -1,8 +1,8 @@
 """MkDocs plugin: inject the generated pages at build time; watch content under `mkdocs serve`.
 
-Only adapts MkDocs events: each handler forwards to a GuideBuild (guide.py), the recipe of one
-build. Content that `pilotguide build` has already checked reaches the plugin through its
-`content` attribute (site/build.py sets it on the instance MkDocs created), never a global.
+Only adapts MkDocs events: each handler forwards to a GuideBuild (guide.py), which makes the guide
+with the one recipe (recipe.py). Content that `pilotguide build` has already checked, and its
+--jobs, reach the build on the engine's config (recipe.BuildInputs), never set on this instance.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from mkdocs.structure.files import InclusionLevel
 
 from ..courses.formats import switches
 from ..pages.render import TEMPLATES_DIR
+from . import engine
 from .guide import ContentPluginError, GuideBuild
+from .recipe import INPUTS
 from .preview import quick
 from .preview.quick import LastBuild
 from .preview.session import PreviewSession
@@ -48,7 +50,6 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):  # type: ignore[valid-type
     supports_multiple_instances = False
 
     def __init__(self) -> None:
-        self.content = None  # checked content handed over by `pilotguide build` (site/build.py)
         self.session: PreviewSession | None = None  # kept between rebuilds under `serve`
         self.guide: GuideBuild | None = None
         self.cache_report: tuple[int, int] | None = None  # the last build's pages reused, pages stored
@@ -67,7 +68,7 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):  # type: ignore[valid-type
 
     def on_config(self, config):
         root = Path(config.config_file_path).parent.resolve()
-        self.guide = GuideBuild(root, self.config, content=self.content, session=self.session)
+        self.guide = GuideBuild(root, self.config, config.get(INPUTS), session=self.session)
         self.cache_report = None  # MkDocs keeps this instance across the builds of one process
         self.guide.prepare(config)
         return config
@@ -93,7 +94,7 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):  # type: ignore[valid-type
 
     @event_priority(-100)  # after Material's search plugin has taken the page's entries
     def on_page_context(self, context, page, config, nav):
-        if self.session is not None and (index := _material_index(config)) is not None:
+        if self.session is not None and (index := engine.material_index(config)) is not None:
             self.session.index.page_built(page.url, index)
         return context
 
@@ -124,7 +125,7 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):  # type: ignore[valid-type
         if self.guide.problems or files is None or "nav" not in self._built or "env" not in self._built:
             return
         pages = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
-        self.session.index.keep_only([f.page.url for f in pages if f.page is not None], _material_index(config))
+        self.session.index.keep_only([f.page.url for f in pages if f.page is not None], engine.material_index(config))
         self.session.last = LastBuild(config, files, self._built["nav"], self._built["env"], self.guide,
                                       self._built.get("titled", set()))
 
@@ -136,18 +137,20 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):  # type: ignore[valid-type
             if last is not None:  # kept again only once MkDocs' build has run through
                 self.session.last = None
             return False
-        material = _material_search(last.config)
+        material = engine.material_search(last.config)
+        restore = None
         if material is not None:  # pages are parsed for search when the index is asked for
-            material.search_index = self.session.index.deferring(material.search_index)
+            restore = engine.swap_index(material, self.session.index.deferring)
         try:
             done = quick.rebuild(last, lambda: GuideBuild(last.guide.root, self.config, session=self.session),
                                  lambda guide: setattr(self, "guide", guide))
         except Exception as error:  # never wrong, only slower: MkDocs' build does it instead
-            log.debug("quick rebuild failed, building instead: %r", error)
+            log.warning("预览的快速更新失败（%s: %s），已改为重新构建整个站点；这只会变慢，页面仍是正确的。"
+                        "如果每次保存都出现这条提示，请把它报告给 pilotguide 的维护人员。", type(error).__name__, error)
             done = None
         finally:
-            if material is not None:
-                material.search_index = material.search_index.material_index
+            if restore is not None:
+                restore()
         if done is None:
             self.session.last = None
             return False
@@ -169,21 +172,6 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):  # type: ignore[valid-type
         for path in self.guide.watched():
             server.watch(str(path))
         return server
-
-
-def _material_search(config):
-    """Material's search plugin, if it is on (the plugin holding a search index)."""
-    for plugin in config.plugins.values():
-        index = getattr(plugin, "search_index", None)
-        if index is not None and hasattr(index, "entries"):
-            return plugin
-    return None
-
-
-def _material_index(config):
-    """Material's search index object of this build, if its search plugin is on."""
-    plugin = _material_search(config)
-    return plugin.search_index if plugin is not None else None
 
 
 def pilotguide_plugin(config) -> PilotguidePlugin | None:

@@ -19,10 +19,12 @@ from ..content import schemas
 from ..content.documents import Document, load_file
 from ..content.gather import load_content
 from ..content.validate import suggest
-from ..courses.formats import FORMATS, selected
 from ..errors import ContentError, Problem, Problems
-from ..pages.render import PAGES, RECORD_EXTRAS, page_of, render_pages
+from ..pages.paths import SiteAddress
+from ..pages.render import PAGES, RECORD_EXTRAS, page_of
+from . import engine
 from .plugin import PilotguideConfig
+from .recipe import GuideOptions, make_guide
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 PLUGIN = "pilotguide"
@@ -52,7 +54,7 @@ class Project:
         """The pilotguide plugin's options as written (defaults filled in)."""
         written = _plugin_entry(self.data.get("plugins"))
         given = written[1] if written and isinstance(written[1], dict) else {}
-        return {name: given.get(name, option.default) for name, option in PilotguideConfig._schema}
+        return {name: given.get(name, option.default) for name, option in engine.config_schema(PilotguideConfig)}
 
 
 def find_config(given: Path | None, start: Path | None = None) -> Path:
@@ -92,7 +94,7 @@ def check_config(doc: Document, problems: Problems) -> None:
     if not isinstance(doc.data, dict):
         problems.add(doc.path, 1, 1, "mkdocs.yml 应为“名称: 值”组成的映射（如 `site_name: 指南名称`）。")
         return
-    known = [name for name, _ in MkDocsConfig._schema if name != "config_file_path"] + ["INHERIT"]
+    known = [name for name, _ in engine.config_schema(MkDocsConfig) if name != "config_file_path"] + ["INHERIT"]
     for key in doc.data:
         if key not in known:
             line, col = doc.where((key,), key=True)
@@ -156,7 +158,7 @@ def _misindented_options(doc: Document, index: int, problems: Problems) -> None:
 
 
 def _check_options(doc: Document, at: tuple, options: dict, problems: Problems) -> None:
-    schema = dict(PilotguideConfig._schema)
+    schema = dict(engine.config_schema(PilotguideConfig))
     for key, value in options.items():
         option = schema.get(key)
         if option is None:
@@ -178,7 +180,7 @@ def _option_problem(key: str, option: c.BaseConfigOption, value: Any) -> str | N
             choices = list(option.choices)
             hint = suggest(value, choices)
             return f"pilotguide 选项 `{key}` 的值 `{value}` 不可用{hint}；可选：{'、'.join(choices)}。"
-        want = TYPE_WORDS.get(getattr(option, "_type", None), "合适的值")
+        want = TYPE_WORDS.get(engine.option_type(option), "合适的值")
         return f"pilotguide 选项 `{key}` 应为{want}，实际是 `{value}`。"
     return None
 
@@ -221,9 +223,8 @@ def _check_nav(project: Project, content, problems: Problems) -> None:
     entries = [(at, page) for at, page in entries if page not in known]
     if not entries:
         return
-    options = project.options()
-    formats = selected(name for name in FORMATS if options.get(name))
-    pages = render_pages(content, project.root / str(options["templates_dir"]), downloads=formats)
+    options = GuideOptions.of(project.root, project.options(), SiteAddress("", None, False))
+    pages = make_guide(content, options, with_downloads=False).pages
     written = [p.relative_to(docs).as_posix() for p in docs.rglob("*.md")] if docs.is_dir() else []
     names = sorted({*pages, *written})
     for at, page in entries:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from types import SimpleNamespace
 
+from .. import engine
 from ..search.cuts import ZWSP, han_runs, lexicon
 from ..search.index import INDEX, INDEX_SCRIPT, doc_texts, finish_index, index_script
 from ..search.offline import OfflineSearch
@@ -48,13 +49,14 @@ class PreviewIndex:
     def page_built(self, url: str, material_index) -> None:
         """Material's index has just taken this page's entries (its on_page_context ran first)."""
         with self._lock:
-            if material_index is not self._source or material_index.entries is not self._list:
-                self._source, self._list, self._seen = material_index, material_index.entries, 0  # a new build
-            entries = material_index.entries[self._seen:]
-            self._seen = len(material_index.entries)
+            built = engine.entries_of(material_index)
+            if material_index is not self._source or built is not self._list:
+                self._source, self._list, self._seen = material_index, built, 0  # a new build
+            entries = built[self._seen:]
+            self._seen = len(built)
             self._pending.pop(url, None)
             self._take(url, entries)
-            self.config = {k: material_index.config[k] for k in ("lang", "separator", "pipeline", "fields")}
+            self.config = engine.index_config(material_index)
             self._data = None
 
     def _take(self, url: str, entries: list[dict]) -> None:
@@ -76,16 +78,14 @@ class PreviewIndex:
         snapshot = SimpleNamespace(content=page.content, toc=page.toc, url=page.url, meta=dict(page.meta),
                                    title=page.title)
         with self._lock:
-            self._pending[page.url] = (type(material_index), material_index.config, snapshot)
+            self._pending[page.url] = (*engine.index_class_and_config(material_index), snapshot)
             self._data = None
 
     def _parse_pending(self) -> None:
         """Material's parse of the pages quick saves built since the index was last asked for."""
         for url, (cls, config, snapshot) in self._pending.items():
-            index = cls(**config)
-            index.add_entry_from_context(snapshot)
             if url in self.pages:
-                self._take(url, index.entries)
+                self._take(url, engine.parse_page(cls, config, snapshot))
         self._pending = {}
 
     def keep_only(self, urls: list[str], material_index=None) -> None:
@@ -94,8 +94,8 @@ class PreviewIndex:
         previous index in): the next quick save's pages are counted from its end."""
         with self._lock:
             if material_index is not None:
-                self._source, self._list = material_index, material_index.entries
-                self._seen = len(material_index.entries)
+                self._source, self._list = material_index, engine.entries_of(material_index)
+                self._seen = len(self._list)
             self.pages = {u: self.pages[u] for u in urls if u in self.pages}
             self.runs = {u: self.runs[u] for u in self.pages}
             self._pending = {}  # the build indexed every page itself

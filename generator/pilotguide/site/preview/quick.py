@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from mkdocs.commands.build import _build_page, _populate_page
 from mkdocs.structure.files import Files, InclusionLevel
 
 from ...content.schemas import kinds
+from .. import engine
 from ..extras import stamped
 
 log = logging.getLogger("mkdocs.plugins.pilotguide.quick")
@@ -91,7 +91,7 @@ def rebuild(last: LastBuild, make_guide: Callable[[], Any], use: Callable[[Any],
     stage.update(guide.pages)
     use(guide)
     files, config = last.files, last.config
-    pages = []
+    pages, titles = [], {}
     for path in stage.changed:
         file = files.get_file_from_path(path)
         if file is None:
@@ -99,15 +99,16 @@ def rebuild(last: LastBuild, make_guide: Callable[[], Any], use: Callable[[Any],
         if file.page is None:  # a script or picture made with the pages (the case table's data)
             file.copy_file()
             continue
-        title = file.page.title
+        titles[id(file.page)] = file.page.title
         if id(file.page) not in last.titled:  # MkDocs' title is a property that an assignment
             vars(file.page).pop("title", None)  # (GuideBuild.clean's) replaces for good: undo it
-        _populate_page(file.page, config, files)
-        if file.page.title != title and id(file.page) in last.nav_pages():
-            return None  # every page's navigation shows it: MkDocs' build makes them again
         pages.append(file.page)
     doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
-    for page in pages:
-        _build_page(page, config, doc_files, last.nav, last.env)
+    nav_pages = last.nav_pages()
+    retitled = engine.preview_pages(pages, config, files, last.nav, last.env, doc_files,
+                                    lambda page: id(page) in nav_pages and page.title != titles[id(page)])
+    if retitled:
+        return None  # every page's navigation shows a retitled page: MkDocs' build makes them again
     last.guide = guide
     return list(stage.changed)
+

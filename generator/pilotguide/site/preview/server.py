@@ -9,8 +9,6 @@ folders behind, so for the time of the preview they raise KeyboardInterrupt too.
 from __future__ import annotations
 
 import logging
-import os
-import posixpath
 import shutil
 import signal
 import socket
@@ -78,140 +76,6 @@ def stop_on_signals() -> Iterator[None]:
             signal.signal(number, handler)
 
 
-class PreviewServer:
-    """MkDocs' live-reloading server, made for quick saves (a factory: MkDocs is imported late).
-
-    Three changes to mkdocs.livereload.LiveReloadServer: the folders are watched with the
-    system's change notices (inotify, ReadDirectoryChangesW, FSEvents) instead of listing them every
-    half second, unless `poll` (network drives and shared folders of virtual machines send no
-    notices); the paths each save changed are kept for the builder (`take_changes`), which
-    rebuilds only those pages when it can (quick.py); and the plugin may answer some paths from
-    memory (the search index, made when a browser asks for it)."""
-
-    def __new__(cls, *args, poll: bool = False, answer=None, **kwargs):
-        from mkdocs.livereload import LiveReloadServer
-
-        class Server(_PreviewMixin, LiveReloadServer):
-            pass
-        server = Server(*args, **kwargs)
-        server.setup(poll, answer)
-        return server
-
-
-class _PreviewMixin:
-    def setup(self, poll: bool, answer) -> None:
-        import watchdog.observers
-
-        self.answer = answer  # path inside the site -> bytes, or None for "from the site folder"
-        self._changes: set[str] = set()
-        self.native = not poll
-        if self.native:
-            try:  # inotify opens an instance here: Linux allows a user 128 of them
-                self.observer = watchdog.observers.Observer()
-            except OSError as error:
-                self._say_polling(error)
-
-    def _say_polling(self, error: OSError) -> None:
-        log.warning("无法使用系统的文件变化通知（%s），改为每 0.5 秒检查一次文件。", error)
-        self.native = False
-
-    def watch(self, path: str, func=None, *, recursive: bool = True) -> None:
-        """Watch a folder (with its subfolders) or a file. A file is watched through its folder:
-        editors that save by writing another file and renaming it over the old one would end a
-        watch on the file itself, and Windows reports nothing for a watched file."""
-        import watchdog.events
-
-        path = os.path.abspath(path)
-        if path in self._watched_paths:
-            self._watched_paths[path] += 1
-            return
-        self._watched_paths[path] = 1
-        handler = watchdog.events.FileSystemEventHandler()
-        if os.path.isdir(path):
-            handler.on_any_event = self._changed
-            self._watch_refs[path] = (self.observer.schedule(handler, path, recursive=recursive), handler)
-        else:
-            handler.on_any_event = lambda event: self._changed(event, only=path)
-            folder = os.path.dirname(path)
-            self._watch_refs[path] = (self.observer.schedule(handler, folder, recursive=False), handler)
-
-    def unwatch(self, path: str) -> None:
-        path = os.path.abspath(path)
-        self._watched_paths[path] -= 1
-        if self._watched_paths[path] <= 0:
-            self._watched_paths.pop(path)
-            watch, handler = self._watch_refs.pop(path)
-            self.observer.remove_handler_for_watch(handler, watch)
-
-    def _changed(self, event, only: str | None = None) -> None:
-        # inotify also reports files opened and closed without writing (the build reads them) and
-        # every folder whose files change; a folder made, removed or moved is a change
-        if event.event_type not in ("created", "modified", "deleted", "moved"):
-            return
-        if event.is_directory and event.event_type == "modified":
-            return
-        paths = {os.fsdecode(p) for p in (event.src_path, getattr(event, "dest_path", "")) if p}
-        if only is not None and only not in paths:
-            return
-        with self._rebuild_cond:
-            self._changes.update(paths)
-            self._want_rebuild = True
-            self._rebuild_cond.notify_all()
-
-    def take_changes(self) -> set[str]:
-        with self._rebuild_cond:
-            changes, self._changes = self._changes, set()
-        return changes
-
-    def serve(self, *, open_in_browser: bool = False) -> None:
-        """LiveReloadServer.serve, falling back to listing the folders when the system's change
-        notices cannot be had (Linux limits how many folders one user may watch)."""
-        self.server_bind()
-        self.server_activate()
-        if self._watched_paths:
-            try:
-                self.observer.start()
-            except OSError as error:
-                if not self.native:
-                    raise
-                self._say_polling(error)
-                self._use_polling()
-                self.observer.start()
-        log.info(f"Serving on {self.url}")
-        self.serve_thread.start()
-        if open_in_browser:
-            import webbrowser
-
-            webbrowser.open(self.url)
-        self._build_loop()
-
-    def _use_polling(self) -> None:
-        import watchdog.observers.polling
-
-        paths = dict(self._watched_paths)
-        try:  # the watches it did set up hold the very resource that ran out
-            self.observer.unschedule_all()
-            self.observer.stop()
-        except Exception:  # noqa: BLE001 - whatever state it failed in, it is dropped
-            pass
-        self.observer = watchdog.observers.polling.PollingObserver(timeout=0.5)
-        self._watched_paths, self._watch_refs = {}, {}
-        for path in paths:
-            self.watch(path)
-
-    def _serve_request(self, environ, start_response):
-        path = environ["PATH_INFO"].encode("latin-1").decode("utf-8", "ignore")
-        if self.answer is not None and (path + "/").startswith(self.mount_path):
-            with self._epoch_cond:  # not while a rebuild runs: the answer would be half old
-                self._epoch_cond.wait_for(lambda: self._visible_epoch == self._wanted_epoch)
-            data = self.answer(posixpath.normpath("/" + path[len(self.mount_path):]).lstrip("/"))
-            if data is not None:
-                start_response("200 OK", [("Content-Type", self._guess_type(path)),
-                                          ("Content-Length", str(len(data)))])
-                return [data]
-        return super()._serve_request(environ, start_response)
-
-
 def preview(config_file: Path, host: str, port: int, full_rebuild: bool = False, poll: bool = False) -> None:
     """A live-reloading preview of the project, until Ctrl+C or a stop signal.
 
@@ -220,11 +84,7 @@ def preview(config_file: Path, host: str, port: int, full_rebuild: bool = False,
     save runs MkDocs' dirty build, which re-renders only pages whose source changed (the plugin
     rewrites a generated page only when its text changes). `full_rebuild`: every save rebuilds
     the whole site. `poll`: list the watched folders every half second instead of system notices."""
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.livereload import _serve_url
-
+    from .. import engine
     from ..build import _mkdocs_logging, quiet_dirty_warning
     from ..plugin import pilotguide_plugin
 
@@ -234,12 +94,12 @@ def preview(config_file: Path, host: str, port: int, full_rebuild: bool = False,
     site_dir = tempfile.mkdtemp(prefix="mkdocs_")
 
     def get_config():
-        return load_config(config_file=str(config_file), site_dir=site_dir, dev_addr=f"{host}:{port}")
+        return engine.load_config(config_file, site_dir=site_dir, dev_addr=f"{host}:{port}")
 
     config = get_config()
     config.plugins.on_startup(command="serve", dirty=not full_rebuild)
     mount_path = urlsplit(config.site_url or "/").path
-    config.site_url = serve_url = _serve_url(host, port, mount_path)
+    config.site_url = serve_url = engine.serve_url(host, port, mount_path)
     current = [config]  # the config of the last full build (its plugin keeps what that build made)
 
     def answer(path: str) -> bytes | None:
@@ -255,9 +115,9 @@ def preview(config_file: Path, host: str, port: int, full_rebuild: bool = False,
             config = get_config()
             config.site_url = serve_url
         current[0] = config
-        build(config, serve_url=serve_url, dirty=not full_rebuild)
+        engine.build(config, serve_url=serve_url, dirty=not full_rebuild)
 
-    server = PreviewServer(builder=builder, host=host, port=port, root=site_dir, mount_path=mount_path,
+    server = engine.PreviewServer(builder=builder, host=host, port=port, root=site_dir, mount_path=mount_path,
                            poll=poll, answer=answer)
     server.error_handler = lambda code: _error_page(site_dir, code)
     try:

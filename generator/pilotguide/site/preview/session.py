@@ -17,14 +17,16 @@ import html
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jinja2
 
 from ...content.cache import RecordCache
 from ...courses.pack import DownloadCache
+from ...errors import ContentError, Problem
 from ...pages.memo import PageMemo
+from ...pages.paths import SiteAddress
 from ...pages.templates import Templates
 from ..search.offline import OfflineSearch
 from .index import PreviewIndex
@@ -122,13 +124,53 @@ class PreviewSession:
     bytecode: MemoryBytecodeCache = field(default_factory=MemoryBytecodeCache)
     downloads: DownloadCache = field(default_factory=DownloadCache)
     search: OfflineSearch = field(default_factory=OfflineSearch)
-    templates: Templates | None = None
+    templates_kept: Templates | None = None
     frozen: bool = False  # long-lived objects moved out of the garbage collector's way
     index: PreviewIndex = field(init=False)  # the search index, served from memory (index.py)
     last: LastBuild | None = None  # what the last full build made, for the quick path (quick.py)
 
+    # How a preview does what a build does (GuideBuild asks; site/guide.py OneBuild is the build's).
+    backend = "material"  # Material's search: no Pagefind indexing on every save
+    build_cache = False  # dirty rebuilds skip the pages a save left alone already
+    writes_index = False  # the search index is served from memory (index.py), made when asked for
+
     def __post_init__(self) -> None:
         self.index = PreviewIndex(self.search)
+
+    def jobs(self, asked: int | None) -> int:
+        return 1  # a preview renders few pages per save: forking would cost more than it saves
+
+    def failed(self, error, heading: str) -> list[Problem]:
+        """Problems do not stop a preview: every page shows them until the next good save."""
+        if isinstance(error, ContentError):
+            return list(error.problems)
+        return [Problem("mkdocs.yml", 0, 0, str(error))]
+
+    def site(self, address: SiteAddress) -> SiteAddress:
+        """`serve` replaces site_url with the preview's own address: paper made from a preview would
+        lead to 127.0.0.1, so a preview makes no QR codes."""
+        return replace(address, url=None)
+
+    def templates(self, folder: Path) -> Templates:
+        self.templates_kept = self.templates_kept.reuse(folder) if self.templates_kept else Templates(folder)
+        return self.templates_kept
+
+    def theme(self, config) -> None:
+        """Material's compiled templates kept between saves (engine.share_bytecode)."""
+        from ..engine import share_bytecode
+
+        share_bytecode(config.theme, self.bytecode)
+
+    def staged(self, pages: dict[str, str]) -> None:
+        self.stage.update(pages)
+
+    def file(self, config, path: str, data: str | bytes, page: bool):
+        """Pages on disk, rewritten only when changed: dirty rebuilds then skip the pages an edit left alone."""
+        from mkdocs.structure.files import File
+
+        if not page:
+            return File.generated(config, path, content=data)
+        return File.generated(config, path, abs_src_path=self.stage.path(path))
 
     def settle(self) -> None:
         """After the first build: the loaded guide, the theme and jieba's dictionary live as long as

@@ -7,10 +7,11 @@ import json
 import logging
 import os
 import re
-import warnings
 import zlib
 from pathlib import Path
 from typing import Iterable
+
+from .. import engine
 
 log = logging.getLogger("mkdocs.plugins.pilotguide.search")
 
@@ -47,37 +48,14 @@ def _record_terms(record) -> frozenset[str]:
 
 
 def _jieba():
-    """The jieba module with its default dictionary loaded, once (about a second, from jieba's cache)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # jieba 0.42 imports the deprecated pkg_resources
-        import jieba
-    jieba.setLogLevel(logging.WARNING)  # "Building prefix dict..." on every build otherwise
-    jieba.dt.check_initialized()
-    return jieba
-
-
-def skip_material_segmenting() -> None:
-    """Material cuts every page with jieba when it can import it, only for the worker to split
-    on U+200B; our index is cut in the browser and rewritten without U+200B, so that pass would
-    double the build's jieba time (jieba cuts about 130,000 characters a second). Only saves
-    time: should Material rename its `jieba` global, the index comes out the same."""
-    try:
-        from material.plugins.search import plugin as material_search
-    except ImportError:  # pragma: no cover - Material is a dependency
-        return
-    if getattr(material_search, "jieba", None) is not None:
-        material_search.jieba = None
+    """The jieba module with its default dictionary loaded (engine.jieba_ready)."""
+    return engine.jieba_ready()
 
 
 def tokenizer(terms: Iterable[str]):
     """A jieba tokenizer with `terms` as its user dictionary, leaving jieba's global one alone
     (Material cuts with the global one; one build's terms must not leak into the next)."""
-    jieba = _jieba()
-    tk = jieba.Tokenizer()
-    tk.FREQ, tk.total, tk.initialized = dict(jieba.dt.FREQ), jieba.dt.total, True
-    for term in terms:
-        tk.add_word(term)  # jieba picks a frequency high enough for the term to stay whole
-    return tk
+    return engine.tokenizer(terms)
 
 
 def parts(word: str, known) -> set[str]:
@@ -108,7 +86,7 @@ class Cuts:
     def _key(self, terms: list[str]) -> str:
         """What a run's cut depends on besides the run: jieba and its dictionary, the user words."""
         jieba = _jieba()
-        h = hashlib.sha256(f"{getattr(jieba, '__version__', '')}\0{jieba.dt.total}\0".encode("utf-8"))
+        h = hashlib.sha256(f"{getattr(jieba, '__version__', '')}\0{engine.dictionary_total()}\0".encode("utf-8"))
         h.update("\n".join(terms).encode("utf-8"))
         return h.hexdigest()
 
@@ -173,7 +151,7 @@ def lexicon(texts: Iterable[str], terms: Iterable[str] = (), cuts: Cuts | None =
 
     class Known:  # a word jieba knows (frequency > 0: jieba also stores bare prefixes) or has cut
         def __contains__(self, word: str) -> bool:
-            return word in words or bool(tk.FREQ.get(word))
+            return word in words or engine.known_word(tk, word)
 
     known = Known()
     for word in list(words):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from importlib import resources
 from pathlib import Path
 
-from .cuts import Cuts, skip_material_segmenting, user_terms
+from .. import engine
+from .cuts import Cuts, user_terms
 from .index import index_report, rewrite_index
 from .pinyin import pinyin_words
 
@@ -17,7 +17,6 @@ log = logging.getLogger("mkdocs.plugins.pilotguide.search")
 WORKER = "assets/pilotguide/search-worker.js"
 VENDOR = "assets/pilotguide/vendor"  # third-party browser assets, with their licences (vendor.json)
 SHIM = f"{VENDOR}/iframe-worker/shim.js"
-MATERIAL_WORKER = re.compile(r'("search":\s*"[^"]*?)assets/javascripts/workers/(search\.[0-9a-f]+\.min\.js)"')
 UNPKG_SHIM = "https://unpkg.com/iframe-worker/shim"  # what Material's offline plugin would add
 
 
@@ -61,14 +60,14 @@ class OfflineSearch:
         if len(self._title_words) > 100_000:
             self._title_words.clear()
         self.pinyin_from = pinyin_words(content, self._title_words)
-        skip_material_segmenting()
+        engine.skip_material_segmenting()
 
     def on_post_page(self, output: str) -> str:
         """Point the page's search worker (`__config.search`) at ours, which loads Material's."""
-        def swap(match: re.Match) -> str:
-            self.material_worker = match.group(2)
-            return f'{match.group(1)}{WORKER}"'
-        return MATERIAL_WORKER.sub(swap, output, count=1)
+        output, worker = engine.point_search_worker(output, WORKER)
+        if worker is not None:
+            self.material_worker = worker
+        return output
 
     def on_post_build(self, site_dir: Path, index: bool = True) -> None:
         """The worker and vendored files; with `index`, Material's index rewritten (rewrite_index)."""
@@ -78,7 +77,7 @@ class OfflineSearch:
             target.write_text(asset_text(f"vendor/{name}"), encoding="utf-8")
         if self.material_worker:
             worker = asset_text("search/worker.js").replace(
-                "__MATERIAL_WORKER__", f"../javascripts/workers/{self.material_worker}")
+                "__MATERIAL_WORKER__", engine.material_worker_from(WORKER, self.material_worker))
             (site_dir / WORKER).write_text(worker, encoding="utf-8")
         if index and rewrite_index(site_dir, self.terms, self.cuts, self.synonyms, self.pinyin_from):
             log.info(str(index_report(site_dir)))

@@ -23,6 +23,8 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
 
+from .. import engine
+
 log = logging.getLogger("mkdocs.plugins.pilotguide")
 
 BUNDLE = "pagefind"  # folder of the site that holds Pagefind's index and scripts
@@ -72,7 +74,6 @@ def disable_material_search(config) -> None:
 
 def mark_page(html: str, page_url: str) -> str:
     """Index only the article (not menus), and put Pagefind's search box into the header."""
-    html = html.replace('<article class="md-content__inner', '<article data-pagefind-body class="md-content__inner', 1)
     base = get_relative_url(".", page_url).rstrip("/") + "/"  # "./" or "../"
     options = {"element": f"#{CONTAINER_ID}", "showImages": False, "showSubResults": True,
                "translations": TRANSLATIONS}
@@ -84,11 +85,7 @@ def mark_page(html: str, page_url: str) -> str:
     box = (f'<div id="{CONTAINER_ID}" role="search"></div>'
            f'<link rel="stylesheet" href="{base}{BUNDLE}/pagefind-ui.css">{STYLE}'
            f'<script src="{base}{BUNDLE}/pagefind-ui.js"></script><script>{start}</script>')
-    header = html.find('<header class="md-header"')
-    end = html.find("</nav>", header) if header >= 0 else -1
-    if end < 0:
-        return html  # a theme without Material's header: the index is still built
-    return html[:end] + box + html[end:]
+    return engine.pagefind_mark(html, box)  # a theme without Material's header: only the article marked
 
 
 def index_site(site_dir: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from .. import engine
 from .cuts import HAN, _jieba
 
 
@@ -13,7 +14,7 @@ def pinyin_keys(words: Iterable[str]) -> dict[str, list[str]]:
     first (jieba's word frequencies: general usage), so a vague key tries the likely word first."""
     from pypinyin import lazy_pinyin
 
-    freq = _jieba().dt.FREQ
+    freq = engine.frequencies()
     keys: dict[str, set[str]] = {}
     for word in {w for w in words if HAN.fullmatch(w) and len(w) >= 2}:
         syllables = lazy_pinyin(word)

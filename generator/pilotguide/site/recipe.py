@@ -1,0 +1,109 @@
+"""The one recipe: (content, options) -> pages and downloads, or located problems.
+
+`pilotguide build` and `serve` (through the MkDocs plugin's GuideBuild), `generate` (Markdown on
+disk for any engine) and the nav check of `check` all make the guide here and nowhere else:
+
+1. render every page (pages/render.py: Markdown from the templates, a pure function of content);
+2. make the downloads the options switch on (courses/pack.py: handouts, slides, the book);
+3. check that no generated path is taken by a hand-written file in docs/.
+
+What shapes the output besides the content is one `GuideOptions`, read from the pilotguide
+plugin's options in mkdocs.yml in one place (`GuideOptions.of`), so the commands cannot disagree
+on which formats are on. What a build needs from outside MkDocs (the content `pilotguide build`
+has already checked, its --jobs) travels on the engine's config under `INPUTS` (`BuildInputs`),
+the channel MkDocs itself gives plugins; nothing is set on the plugin instance from outside.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..courses.formats import FORMATS, Format, switches
+from ..courses.pack import course_files
+from ..errors import ContentError, Problem
+from ..pages.paths import SiteAddress
+from ..pages.render import TEMPLATES_DIR, render_pages
+from ..pages.templates import Templates
+
+INPUTS = "pilotguide_inputs"  # the key of BuildInputs on the engine's config
+
+
+@dataclass(frozen=True)
+class GuideOptions:
+    """Everything besides the content that shapes the pages and downloads."""
+
+    templates_dir: Path
+    formats: tuple[Format, ...] = ()
+    site: SiteAddress = field(default_factory=lambda: SiteAddress("", None, False))
+    jobs: int = 1
+
+    @classmethod
+    def of(cls, root: Path, options: Any, site: SiteAddress, jobs: int = 1, downloads: bool = True) -> GuideOptions:
+        """The options of the pilotguide plugin as mkdocs.yml gives them (a mapping, or MkDocs'
+        config of the plugin); a switch not written takes its format's default."""
+        formats = formats_on(options) if downloads else ()
+        return cls(Path(root) / str(_get(options, "templates_dir", TEMPLATES_DIR)), formats, site, max(1, jobs))
+
+
+def formats_on(options: Any) -> tuple[Format, ...]:
+    """The download formats the plugin's options switch on, in registry order (rows may share a
+    switch: `book` makes guide.pdf and guide.docx); a switch not written takes its default."""
+    on = {name for name, first in switches().items() if _get(options, name, first.default)}
+    return tuple(f for f in FORMATS.values() if f.option in on)
+
+
+def _get(options: Any, name: str, default: Any) -> Any:
+    value = options.get(name) if options is not None else None
+    return default if value is None else value
+
+
+class DownloadProblems(ContentError):
+    """Located problems met while making the downloads (the pages were rendered)."""
+
+
+@dataclass
+class GuideOutput:
+    pages: dict[str, str]
+    downloads: dict[str, bytes]
+
+
+@dataclass(frozen=True)
+class BuildInputs:
+    """What `pilotguide build` hands to the build it starts: the content it has checked (loaded
+    once) and its --jobs (None: what mkdocs.yml says)."""
+
+    content: Any = None
+    jobs: int | None = None
+
+
+def make_guide(content, options: GuideOptions, templates: Templates | None = None, memo=None,
+               downloads_cache=None, with_downloads: bool = True) -> GuideOutput:
+    """The guide's pages, then its downloads. Raises ContentError (located problems) or PackError
+    (a download library or font is missing). `memo` and `downloads_cache` are a preview's, kept
+    between saves; `with_downloads=False` renders the pages alone (the nav check)."""
+    templates = templates if templates is not None else Templates(options.templates_dir)
+    pages = render_pages(content, templates, downloads=options.formats, memo=memo, jobs=options.jobs,
+                         site=options.site)
+    downloads = {}
+    if with_downloads:
+        try:
+            downloads = course_files(content, pages, options.formats, cache=downloads_cache, templates=templates,
+                                     site=options.site, jobs=options.jobs)
+        except ContentError as error:
+            raise DownloadProblems(error.problems) from None
+    return GuideOutput(pages, downloads)
+
+
+def clash_problems(docs: Path, paths) -> list[Problem]:
+    """Generated pages (or downloads) whose path is taken by a hand-written file in `docs`."""
+    return [Problem(f"{docs.name}/{p}", 0, 0,
+                    f"手写文件与生成的页面 `{p}` 同名：请改名或删除手写文件（生成的页面来自 YAML 内容）。")
+            for p in dict.fromkeys(q.partition("#")[0] for q in paths) if (docs / p).is_file()]
+
+
+def check_clashes(docs: Path, output: GuideOutput) -> None:
+    problems = clash_problems(docs, [*output.pages, *output.downloads])
+    if problems:
+        raise ContentError(problems)
