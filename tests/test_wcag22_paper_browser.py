@@ -181,8 +181,10 @@ def test_the_focus_ring_of_a_tick_box_changes_its_pixels(browser, served):
 CONTROLS = """() => {
   const parse = c => { const m = c.match(/[\\d.]+/g).map(Number); return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1]; };
   const over = (c, bg) => c.slice(0, 3).map((v, i) => v * c[3] + bg[i] * (1 - c[3]));
-  const background = el => { for (; el; el = el.parentElement) { const c = parse(getComputedStyle(el).backgroundColor);
-                                                              if (c[3] > 0) return c.slice(0, 3); } return [255, 255, 255]; };
+  const background = el => {
+    for (; el; el = el.parentElement) { const c = parse(getComputedStyle(el).backgroundColor); if (c[3] > 0) return c; }
+    return [255, 255, 255];
+  };
   const out = [];
   for (const el of document.querySelectorAll('.md-content input, .md-content select, .md-content textarea')) {
     const r = el.getBoundingClientRect();
@@ -307,7 +309,8 @@ def test_policies_status_and_step_progress_stay_in_view_at_320(browser, served):
 def pdf_text(pdf: bytes, tmp_path: Path, name: str) -> list[str]:
     path = tmp_path / f"{name}.pdf"
     path.write_bytes(pdf)
-    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split("\f")[:-1]
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")[:-1]
 
 
 def test_clearing_all_ticks_offers_undo_and_my_progress_prints_on_one_page(browser, served, tmp_path):
