@@ -76,6 +76,12 @@ def test_axe_wcag22_finds_nothing_serious_on_any_page_at_three_widths(browser, s
 # sliding): what has focus, whether it is on screen and uncovered, and its focus ring. A
 # transparent control (the real check box under Material's drawn one) shows its ring on its label.
 STOP = """async () => {
+  const body = document.body, search = document.getElementById('__search');
+  if (body.hasAttribute('data-md-scrolllock') && search && !search.checked) {  // Material unlocks a moment later
+    await new Promise(done => new MutationObserver((_, watch) => {
+      if (!body.hasAttribute('data-md-scrolllock')) { watch.disconnect(); done(); }
+    }).observe(body, {attributes: true}));
+  }
   await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));  // styles applied
   await Promise.all(document.getAnimations().map(a => a.finished.catch(() => null)));  // transitions done
   const e = document.activeElement;

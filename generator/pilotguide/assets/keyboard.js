@@ -60,12 +60,27 @@
   function closeSearchOnLeave(search) {
     if (search.getAttribute("data-pg-ready")) return;
     search.setAttribute("data-pg-ready", "1");
-    search.addEventListener("focusout", function (event) {
+    /* focusin on the page, not focusout on search: leaving the field for an element far down the
+       page, Chromium reports no relatedTarget. */
+    document.addEventListener("focusin", function (event) {
+      var next = event.target;
+      if (!next || search.contains(next)) return;
       var toggle = document.getElementById("__search");
-      var next = event.relatedTarget;
-      if (!toggle || !toggle.checked || !next || search.contains(next)) return;
-      toggle.checked = false;
-      toggle.dispatchEvent(new Event("change", { bubbles: true }));
+      if (toggle && toggle.checked) {
+        toggle.checked = false;
+        toggle.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+      /* On a phone Material locks the page's scrolling while search is open; a moment after it
+         closes it unlocks it and puts the page back where it was, which can leave the newly
+         focused element off-screen: bring it into view when the lock goes. */
+      var body = document.body;
+      if (!body.hasAttribute("data-md-scrolllock") || !window.MutationObserver) return;
+      var watch = new MutationObserver(function () {
+        if (body.hasAttribute("data-md-scrolllock")) return;
+        watch.disconnect();
+        if (document.activeElement === next) next.scrollIntoView({ block: "nearest" });
+      });
+      watch.observe(body, { attributes: true, attributeFilter: ["data-md-scrolllock"] });
     });
   }
 
