@@ -1,7 +1,9 @@
 """The whole-guide book (guide.pdf, guide.docx) of one project, timed by phase, in a fresh process;
 prints one JSON line. Run by benchmarks/__main__ (`--book-n`), or by hand:
 
-    python -m benchmarks.book PROJECT
+    python -m benchmarks.book PROJECT [FULL_CASES]
+
+FULL_CASES is the plugin's `book_full_cases` (default 50): above it, cases are a register.
 
 Phases: load the content, render book.md.j2 to Markdown, Markdown to the cleaned HTML tree
 (Python-Markdown + tinyhtml5), WeasyPrint's layout (`render`: boxes, pages, target-counter) and
@@ -19,12 +21,14 @@ import xml.etree.ElementTree as ET
 from importlib.resources import files
 from pathlib import Path
 
+from pilotguide.courses.pack import BOOK_FULL_CASES
 
-def measure(root: Path) -> dict:
+
+def measure(root: Path, full_cases: int = BOOK_FULL_CASES) -> dict:
     from pilotguide.content.gather import load_content
     from pilotguide.courses import pdf, word
     from pilotguide.courses.fonts import cjk_font
-    from pilotguide.courses.pack import handout_tree
+    from pilotguide.courses.pack import _book_source, handout_tree
     from pilotguide.pages.paths import SiteAddress
     from pilotguide.pages.templates import Templates
 
@@ -41,8 +45,7 @@ def measure(root: Path) -> dict:
     content = load_content(root)
     lap("load")
     site = SiteAddress("基准测试指南", None)
-    source = Templates().render("book.md.j2", page="guide.md", content=content, site=site,
-                                lookup=lambda kind, ids: [content.get(kind, i) for i in ids])
+    source = _book_source(content, Templates(), None, site, full_cases)[1].source
     lap("template")
     tree = handout_tree(source)
     html = ET.tostring(tree, "unicode", method="html")
@@ -60,10 +63,11 @@ def measure(root: Path) -> dict:
     lap("weasyprint_write")
     docx_data = word.docx_bytes(tree, "guide", content.today, internal_links=True)
     lap("docx")
-    return {"cases": len(content.all("case-study")), "pages": len(document.pages), "pdf_bytes": len(data),
+    return {"cases": len(content.all("case-study")), "full_cases": full_cases,
+            "pages": len(document.pages), "pdf_bytes": len(data),
             "docx_bytes": len(docx_data), "markdown_chars": len(source), "phases": phases, "cpu": cpu,
             "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
 if __name__ == "__main__":
-    print(json.dumps(measure(Path(sys.argv[1]))))
+    print(json.dumps(measure(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else BOOK_FULL_CASES)))

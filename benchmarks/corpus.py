@@ -142,6 +142,26 @@ def case(w: Writer, i: int, policies: int, steps: int) -> dict:
     }
 
 
+def course(w: Writer, i: int, cases: int, policies: int, steps: int, terms: int) -> dict:
+    """A one-day course of four sessions drawing on steps, policies, cases and terms (made up)."""
+    def session(k: int) -> dict:
+        return {"title": f"第 {k} 讲：" + w.pick(P.STEP_TOPICS), "minutes": 45, "objectives": [w.sentence()],
+                "steps": [f"step-{w.rng.randint(1, steps):02d}"],
+                "policies": sorted({f"policy-{w.rng.randrange(policies):04d}" for _ in range(2)}),
+                "case_studies": sorted({f"case-{w.rng.randrange(cases):05d}" for _ in range(2)}),
+                "glossary": [f"term-{w.rng.randrange(terms):02d}"], "notes": w.sentence(),
+                "discussion": [w.sentence()],
+                "quiz": [{"question": w.sentence(), "options": [w.pick(P.OUTPUTS), w.pick(P.OUTPUTS)],
+                          "answer": "A", "explanation": w.sentence()}],
+                "exercises": [{"task": w.sentence(), "guidance": w.sentence()}]}
+    return {"id": f"course-{i:02d}", "title": f"培训课程 {i + 1}：" + w.pick(P.CASE_TOPICS), "summary": w.paragraph(1),
+            "audience": "乡镇（街道）和村（社区）干部", "duration": "一天", "objectives": [w.sentence()],
+            "preparation": ["打印讲义"], "sessions": [session(k) for k in range(1, 5)], "updated": "2026-01-15"}
+
+
+SHIPPED_PLUGIN = "  - pilotguide:\n      book: true\n"  # the shipped mkdocs.yml: course downloads and the book on
+
+
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml emitter: 10x faster
     """Multi-line text as literal blocks (`body: |`), the way people write it by hand."""
 
@@ -160,14 +180,17 @@ def dump(path: Path, record: dict) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def generate(root: Path, n: int, seed: int = 7) -> Path:
-    """Write a complete project (mkdocs.yml, docs/, content) with n case studies into `root`."""
+def generate(root: Path, n: int, seed: int = 7, courses: int = 0, book: bool = False) -> Path:
+    """Write a complete project (mkdocs.yml, docs/, content) with n case studies into `root`;
+    `courses` one-day courses (each makes two handouts as PDF and DOCX and a deck of slides) and
+    `book` the whole-guide book on, as the shipped guide has them."""
     if root.exists():
         shutil.rmtree(root)
     n_policies, n_steps = counts(n)
     w = Writer(seed)
     (root / "docs").mkdir(parents=True)
-    (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+    config = MKDOCS_YML.replace("  - pilotguide\n", SHIPPED_PLUGIN) if book else MKDOCS_YML
+    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
     (root / "docs" / "index.md").write_text(HOME, encoding="utf-8")
     (root / "vocabularies.yaml").write_text(yaml.safe_dump(VOCABULARIES, allow_unicode=True), encoding="utf-8")
     for i in range(n_policies):
@@ -182,4 +205,6 @@ def generate(root: Path, n: int, seed: int = 7) -> Path:
              {"id": f"term-{i:02d}", "term": term, "definition": definition, "sources": source(w)})
     for i in range(n):
         dump(root / "case-studies" / f"case-{i:05d}.yaml", case(w, i, n_policies, n_steps))
+    for i in range(courses):  # drawn after the cases, so the cases are the same with or without courses
+        dump(root / "courses" / f"course-{i:02d}.yaml", course(w, i, n, n_policies, n_steps, len(P.TERMS)))
     return root

@@ -36,7 +36,7 @@ def minimal(tmp_path) -> Path:
     return copy_fixture("minimal", tmp_path)
 
 
-SHIPPED_FILES = ("mkdocs.yml", "vocabularies.yaml", "synonyms.yaml")
+SHIPPED_FILES = ("mkdocs.yml", "guide.yaml", "vocabularies.yaml", "synonyms.yaml")
 SHIPPED_FOLDERS = ("docs", "policies", "steps", "case-studies", "glossary", "courses", "templates")
 
 

@@ -64,3 +64,26 @@ class RequestLog:
 
     def paths(self) -> set[str]:
         return {urlsplit(u).path for u in self.urls}
+
+
+CASES = Path(__file__).resolve().parent / "search_cases.yaml"
+NOTE = ".pilotguide-search-note"
+
+
+def cases() -> list[dict]:
+    return yaml.safe_load(CASES.read_text(encoding="utf-8"))
+
+
+def note(page, timeout: float = 15_000) -> str:
+    """The search note under the result count (assets/search-note.js) once the worker's note for
+    the current query is in; '' when the answer needs none."""
+    typed = "document.querySelector('input.md-search__input').value.trim()"
+    page.wait_for_function(f"(() => {{ const n = document.querySelector('{NOTE}');"
+                           f"return n && n.dataset.query === {typed}; }})()", timeout=timeout)
+    return page.inner_text(NOTE) if page.is_visible(NOTE) else ""
+
+
+def result_titles(page) -> list[str]:
+    """The pages' titles of the results, in order."""
+    return page.eval_on_selector_all("li.md-search-result__item > a.md-search-result__link:first-child h1",
+                                     "hs => hs.map(h => h.textContent)")

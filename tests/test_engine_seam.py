@@ -135,6 +135,24 @@ def test_theme_environment_can_be_wrapped(tmp_path):
     canary(config.theme.get_env().bytecode_cache is cache, "a wrapped Theme.get_env is not used")
 
 
+def test_theme_template_folders_can_take_the_packages_after_custom_dir(tmp_path):
+    """add_theme_templates: Theme.dirs is the template search path, custom_dir first."""
+    custom = tmp_path / "overrides"
+    custom.mkdir()
+    config_file = _config(tmp_path)
+    config_file.write_text(config_file.read_text(encoding="utf-8").replace(
+        "  name: material\n", "  name: material\n  custom_dir: overrides\n"), encoding="utf-8")
+    theme = engine.load_config(config_file).theme
+    canary(isinstance(getattr(theme, "dirs", None), list) and theme.dirs[0] == str(custom),
+           "Theme.dirs is not a list with custom_dir first")
+    engine.add_theme_templates(theme, "/ours")
+    engine.add_theme_templates(theme, "/ours")  # once, however many builds
+    canary(theme.dirs[:2] == [str(custom), "/ours"] and theme.dirs.count("/ours") == 1,
+           "a folder added to Theme.dirs does not sit after custom_dir")
+    canary(any(d.replace(os.sep, "/").endswith("material/templates") for d in theme.dirs[2:]),
+           "Material's templates are not on Theme.dirs")
+
+
 def test_material_search_index_internals(tmp_path):
     config = engine.load_config(_config(tmp_path))
     config.plugins.on_config(config)
@@ -204,6 +222,25 @@ def test_material_worker_message_numbers():
            f"Material's message types are SETUP {setup}, READY {ready}, QUERY {query}, RESULT {result}")
 
 
+def test_material_search_page_side():
+    """assets/search-note.js and the result order of assets/search/worker.js rely on Material's page
+    side: head scripts from `extra.polyfills` before the bundle, the bundle creating the search worker
+    with `new Worker`, result messages filtered by type (3), result items carrying `terms`."""
+    templates = resources.files("material") / "templates"
+    base = (templates / "base.html").read_text(encoding="utf-8")
+    canary("config.extra.polyfills" in base and base.index("config.extra.polyfills") < base.index("bundle."),
+           "Material's base template no longer writes extra.polyfills before its bundle")
+    (bundle,) = [p for p in (templates / "assets" / "javascripts").iterdir()
+                 if re.fullmatch(r"bundle\.[0-9a-f]+\.min\.js", p.name)]
+    code = bundle.read_text(encoding="utf-8")
+    canary("new Worker(" in code, "Material's bundle no longer creates its search worker with new Worker")
+    canary(re.search(r"\.type===3\}", code) is not None, "Material's page side no longer picks results by type 3")
+    workers = templates / "assets" / "javascripts" / "workers"
+    (worker,) = [p for p in workers.iterdir() if re.fullmatch(r"search\.[0-9a-f]+\.min\.js", p.name)]
+    canary(re.search(r"terms:\w+\}", worker.read_text(encoding="utf-8")) is not None,
+           "Material's search results no longer carry `terms`")
+
+
 def test_jieba_dictionary_internals():
     jieba = engine.jieba_ready()
     for name in ("FREQ", "total", "initialized", "check_initialized"):
@@ -227,7 +264,7 @@ def test_mkdocs_config_schema():
     canary(engine.option_type(c.Type(int, default=1)) is int, "config_options.Type keeps its type elsewhere than _type")
 
 
-@pytest.mark.parametrize("name", ["_populate_page", "_build_page"])
+@pytest.mark.parametrize("name", ["_populate_page", "_build_page", "theme.dirs"])
 def test_the_seam_names_what_it_uses(name):
     """Every internal is listed in engine.py's docstring, with why."""
     assert name in (engine.__doc__ or "")

@@ -6,6 +6,7 @@ import gc
 import os
 import signal
 import time
+from pathlib import Path
 
 import pytest
 
@@ -52,12 +53,27 @@ def test_a_child_killed_while_sending_its_result_has_its_chunk_done_here(tmp_pat
 
     def work(chunk):
         if chunk == "big" and os.getpid() != parent:
-            marker.write_text(str(os.getpid()))
+            part = marker.with_name("child-pid.part")
+            part.write_text(str(os.getpid()))
+            os.replace(part, marker)  # whole when it appears
         elif chunk == "first":
             deadline = time.monotonic() + 30
             while not marker.exists() and time.monotonic() < deadline:
                 time.sleep(0.01)
-            time.sleep(0.3)  # the child is now blocked writing its result
-            os.kill(int(marker.read_text()), signal.SIGKILL)
+            child = int(marker.read_text())
+            while not _blocked_writing(child) and time.monotonic() < deadline:
+                time.sleep(0.01)  # until the child waits for the full pipe to be read
+            os.kill(child, signal.SIGKILL)
         return chunk * 100_000 if chunk == "big" else chunk
     assert parallel.fork_map(work, ["first", "big"]) == ["first", "big" * 100_000]
+
+
+def _blocked_writing(pid: int) -> bool:
+    """The process sleeps in the kernel waiting to write into a pipe (Linux: /proc/PID/wchan);
+    where the kernel does not say, that it sleeps at all."""
+    try:
+        wchan = Path(f"/proc/{pid}/wchan").read_text()
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return True  # no /proc: kill it now; the pipe is the only place it can be
+    return "pipe" in wchan if wchan not in ("", "0") else state == "S"

@@ -43,7 +43,7 @@ def test_shipped_step_pages_state_only_what_the_record_says():
     for record in content.all("step"):
         data = yaml.safe_load((REPO / "steps" / f"{record.id}.yaml").read_text(encoding="utf-8"))
         page = pages[f"steps/{record.id}.md"]
-        time_frame = re.search(r"\*\*用时\*\*：(.*)$", page, re.M).group(1).strip()
+        time_frame = re.search(r"\*\*用时\*\*：(.*?)</span>", page).group(1).strip()
         assert time_frame == (data.get("time_frame") or "来源未说明"), record.id
         tasks = page.split("## 任务")[1].split("##")[0]
         rows = re.findall(r"^\| (?!做什么|---)(.*?) \| (.*?) \| (.*?) \|$", tasks, re.M)

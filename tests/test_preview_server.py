@@ -53,7 +53,7 @@ class Preview:
     def retitle(self, case: Path, title: str, url: str, timeout: float = 60) -> None:
         """Save `case` with a new title, then wait until the page at `url` shows it."""
         text = case.read_text(encoding="utf-8")
-        old = re.search(r"^title: (.+)$", text, re.M).group(1)
+        old = re.search(r"^title: (.+)$", text, re.MULTILINE).group(1)
         case.write_text(text.replace(f"title: {old}", f"title: {title}", 1), encoding="utf-8")
         deadline = time.monotonic() + timeout
         while title not in self.get(url) and time.monotonic() < deadline:
@@ -190,6 +190,14 @@ def test_without_change_notices_the_preview_lists_the_folders(tmp_path, caplog):
     assert "改为每 0.5 秒检查一次文件" in caplog.text
 
 
+def _watching(server, timeout: float = 10) -> None:
+    """Until the server's observer thread runs (its watches are then in place)."""
+    deadline = time.monotonic() + timeout
+    while not (server.observer.is_alive() and server.serve_thread.is_alive()) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert server.observer.is_alive()
+
+
 def _changes_seen(server, path: Path, timeout: float = 10) -> set[str]:
     deadline, seen = time.monotonic() + timeout, set()
     while str(path) not in seen and time.monotonic() < deadline:
@@ -213,15 +221,16 @@ def test_a_watched_file_saved_by_renaming_over_it_is_seen_every_time(tmp_path):
     thread = threading.Thread(target=server.serve, daemon=True)
     thread.start()
     try:
-        time.sleep(0.5)
+        _watching(server)
         for n in range(2):
             new = tmp_path / f".vocabularies.yaml.tmp{n}"
             new.write_text(f"a: [{n}]\n", encoding="utf-8")
             os.replace(new, watched)
             assert str(watched) in _changes_seen(server, watched), n
         (tmp_path / "other.txt").write_text("y", encoding="utf-8")  # a file beside it is not watched
-        time.sleep(0.5)
-        assert server.take_changes() == set()
+        watched.write_text("a: [9]\n", encoding="utf-8")  # the next event, after other.txt's
+        seen = _changes_seen(server, watched)
+        assert str(watched) in seen and str(tmp_path / "other.txt") not in seen
     finally:
         server.shutdown()
         thread.join(timeout=10)
@@ -245,7 +254,7 @@ def test_when_no_change_notices_can_be_had_at_all_the_preview_polls(tmp_path, mo
     thread = threading.Thread(target=server.serve, daemon=True)
     thread.start()
     try:
-        time.sleep(0.3)
+        _watching(server)
         (tmp_path / "x.yaml").write_text("a: 1\n", encoding="utf-8")
         assert str(tmp_path / "x.yaml") in _changes_seen(server, tmp_path / "x.yaml")
     finally:
@@ -274,3 +283,77 @@ def test_search_in_the_preview_finds_a_title_saved_a_moment_ago(minimal, tmp_pat
     finally:
         err = preview.stop()
     assert "Traceback" not in err, err
+
+
+def _time_wait_on(port: int) -> bool:
+    """Whether the port holds lingering connections only: a bind without SO_REUSEADDR refuses."""
+    with socket.socket() as plain:
+        try:
+            plain.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
+
+
+def test_a_restart_right_after_a_stop_takes_the_same_port(minimal, tmp_path):
+    port = free_port()
+    first = Preview(minimal, tmp_path / "tmp", port)
+    assert "<html" in first.get(f"http://127.0.0.1:{port}/steps/s1/")  # the server closes: TIME_WAIT here
+    err = first.stop(signal.SIGTERM)
+    assert first.process.returncode == 0, err
+    assert _time_wait_on(port), "no lingering connection: the restart below would prove nothing"
+    second = Preview(minimal, tmp_path / "tmp", port)
+    try:
+        assert "<html" in second.get(f"http://127.0.0.1:{port}/steps/s1/")
+    finally:
+        err = second.stop()
+    assert "已被占用" not in err and f"预览地址：http://127.0.0.1:{port}/ " in err, err
+
+
+def test_a_preview_removes_the_folders_of_a_killed_one_and_nothing_else(minimal, tmp_path):
+    tmp = tmp_path / "tmp"
+    port = free_port()
+    killed = Preview(minimal, tmp, port)
+    assert "<html" in killed.get(f"http://127.0.0.1:{port}/")
+    killed.process.kill()  # SIGKILL: no chance to clean up
+    killed.process.wait()
+    left = sorted(p.name for p in tmp.iterdir() if p.is_dir())
+    assert [re.sub(r"-\w+$", "", n) for n in left] == [f"pilotguide-pages-{killed.process.pid}",
+                                                       f"pilotguide-site-{killed.process.pid}"]
+    # not ours to remove: a running process's folder, a folder without our marker, MkDocs' own
+    running = tmp / f"pilotguide-site-{os.getpid()}-abc"
+    running.mkdir()
+    (running / ".pilotguide-preview").write_text(str(os.getpid()), encoding="ascii")
+    unmarked = tmp / f"pilotguide-pages-{killed.process.pid}-xyz"
+    unmarked.mkdir()
+    foreign = tmp / "mkdocs_q1w2e3"
+    foreign.mkdir()
+    port = free_port()
+    second = Preview(minimal, tmp, port)
+    try:
+        assert "<html" in second.get(f"http://127.0.0.1:{port}/")
+        for name in left:
+            assert not (tmp / name).exists(), name
+        assert running.is_dir() and unmarked.is_dir() and foreign.is_dir()
+    finally:
+        err = second.stop()
+    assert "已删除之前被强行结束的预览留下的 2 个临时文件夹" in err, err
+    assert sorted(p for p in tmp.iterdir() if p.is_dir()) == sorted([running, unmarked, foreign])
+
+
+def test_with_site_url_the_address_printed_is_where_the_pages_live(minimal, tmp_path):
+    config = minimal / "mkdocs.yml"
+    config.write_text("site_url: http://intranet.example/guide/\n" + config.read_text(encoding="utf-8"),
+                      encoding="utf-8")
+    port = free_port()
+    preview = Preview(minimal, tmp_path / "tmp", port)
+    try:
+        home = preview.get(f"http://127.0.0.1:{port}/guide/")
+        assert "<html" in home and "找不到这个页面" not in home
+        assert "<h1>找不到这个页面</h1>" in preview.get(f"http://127.0.0.1:{port}/guide/no-such-page.html")
+        preview.get(f"http://127.0.0.1:{port}/")  # the bare address redirects: not worth a warning
+    finally:
+        err = preview.stop()
+    assert f"预览地址：http://127.0.0.1:{port}/guide/ " in err, err
+    assert "提示：预览中没有这个网址：/guide/no-such-page.html" in err, err
+    assert "警告" not in err and "code 302" not in err, err

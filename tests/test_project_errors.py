@@ -228,8 +228,8 @@ def test_help_has_no_english_boilerplate(run, minimal, command):
 
 
 @pytest.mark.parametrize("args,fragment", [
-    (["nope"], "错误：没有命令 `nope`；可用命令：build、check"),
-    (["new", "stepp", "x"], "错误：参数 `类型` 的值不可用：`stepp` 不是可选的值"),
+    (["nope"], "错误：没有命令 `nope`；可用命令：accept-base、build、check"),
+    (["new", "stepp", "x"], "错误：参数 `类型` 的值不可用：`stepp` 不是可选的类型（是否指 `step`？）"),
     (["build", "--sitedir", "x"], "错误：没有选项 `--sitedir`（是否指 `--site-dir`？）"),
     (["generate"], "错误：缺少选项 `--out`"),
     (["new", "step"], "错误：缺少参数 `ID`"),

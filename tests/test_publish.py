@@ -43,7 +43,8 @@ def free_port() -> int:
 class Nginx:
     """Debian's nginx with the page's server block, on a loopback port, in the foreground."""
 
-    def __init__(self, www: Path, work: Path, block: str | None = None, port: int | None = None):
+    def __init__(self, www: Path, work: Path, block: str | None = None, port: int | None = None,
+                 mime_types: bool = True):
         self.port = port or free_port()
         block = block or readme_server_block()
         assert PAGE_LISTEN in block and PAGE_ROOT in block
@@ -53,10 +54,14 @@ class Nginx:
         # As root, nginx's workers would drop to nobody, who cannot read pytest's private folders.
         user = "user root;" if os.geteuid() == 0 else ""
         conf = work / "nginx.conf"
+        # the page's `include mime.types;` is relative to nginx.conf's folder, as /etc/nginx/ on a server
+        shutil.copy("/etc/nginx/mime.types", work / "mime.types")
+        # `mime_types=False`: a main config that does not include the table (the page's block must)
+        http_types = "include /etc/nginx/mime.types;" if mime_types else ""
         conf.write_text(f"""{user}
 daemon off; worker_processes 1; pid {work}/nginx.pid; error_log {work}/error.log;
 events {{ worker_connections 64; }}
-http {{ include /etc/nginx/mime.types; default_type application/octet-stream;
+http {{ {http_types} default_type application/octet-stream;
        access_log {work}/access.log; {temp}
 {block}
 }}
@@ -149,6 +154,37 @@ def test_guide_works_under_a_subpath_behind_nginx(published, tmp_path, browser):
         assert log.outside(base) == []
     finally:
         context.close()
+        server.stop()
+
+
+@pytest.mark.slow
+def test_the_pages_server_block_gives_scripts_their_type_without_the_main_configs_table(published, tmp_path):
+    """A main nginx.conf without `include mime.types` would send the search worker as
+    application/octet-stream, and the browser would never start it (search hangs at 正在初始化搜索引擎):
+    the page's server block includes the table itself."""
+    if not Path(NGINX).exists():
+        pytest.skip("Debian's nginx is not installed (apt-get install nginx)")
+    _, www = published
+    work = tmp_path / "nginx"
+    work.mkdir()
+    expected = {"assets/pilotguide/search-worker.js": "application/javascript",
+                "search/search_index.json": "application/json", "index.html": "text/html",
+                "assets/pilotguide/pilotguide.css": "text/css"}
+    server = Nginx(www, work, mime_types=False)
+    try:
+        for path, kind in expected.items():
+            with urllib.request.urlopen(server.url + "guide/" + path, timeout=10) as response:
+                assert response.headers.get_content_type() == kind, path
+    finally:
+        server.stop()
+    bare = readme_server_block().replace("include mime.types;", "")  # what happens without the line
+    work = tmp_path / "nginx-bare"
+    work.mkdir()
+    server = Nginx(www, work, block=bare, mime_types=False)
+    try:
+        with urllib.request.urlopen(server.url + "guide/assets/pilotguide/search-worker.js", timeout=10) as response:
+            assert response.headers.get_content_type() == "application/octet-stream"
+    finally:
         server.stop()
 
 

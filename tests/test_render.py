@@ -138,3 +138,30 @@ def test_an_undefined_variable_gets_a_suggestion(minimal):
     with pytest.raises(ContentError) as info:
         render_pages(load_content(minimal), minimal / "templates")
     assert "（是否指 `record`？）" in info.value.format()
+
+
+def test_glossary_and_policies_are_listed_by_pinyin_the_same_on_the_site_and_in_the_book():
+    """Code-point order put 乡村振兴 before 党建引领; readers look titles up by pinyin."""
+    import re
+
+    from conftest import REPO
+    from pypinyin import lazy_pinyin
+
+    from pilotguide.courses.pack import _book_source
+
+    content = load_content(REPO)
+    pages = render_pages(content)
+    terms = re.findall(r"^## (.+?) \{#", pages["glossary.md"], re.M)
+    assert len(terms) >= 20
+    assert terms.index("党建引领") < terms.index("观察点") < terms.index("乡村振兴") < terms.index("政府购买服务")
+    assert terms == sorted(terms, key=lambda t: (lazy_pinyin(t), t))
+    policies = [r.title for r in content.all("policy")]
+    rows = [title for title in policies if title in pages["policies/index.md"]]
+    assert rows == policies == sorted(policies, key=lambda t: (lazy_pinyin(t), t))
+    index = pages["policies/index.md"]
+    assert [index.index(t) for t in policies] == sorted(index.index(t) for t in policies)
+    book = _book_source(content, None, None, None)[1].source
+    glossary = book[book.index("# 五、术语表"):]
+    assert [glossary.index(f"**{t}**") for t in terms] == sorted(glossary.index(f"**{t}**") for t in terms)
+    steps = [r.data["order"] for r in content.all("step")]
+    assert steps == sorted(steps)  # steps keep the framework's order

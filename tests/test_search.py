@@ -193,3 +193,105 @@ def test_documents_and_queries_are_cut_alike(segmenter):
     assert segmenter(LEXICON, 'S.queryText("怎么调解邻里纠纷")') == "调\\解 +邻\\里* +纠\\纷*"  # 怎 么 dropped
     assert segmenter(LEXICON, 'S.queryText("第1步")') == "第 1 步"  # no word: characters are all there is
     assert segmenter(LEXICON, 'PilotguideSearch.clean("邻里\\u200b纠纷")') == "邻里纠纷"
+
+
+@pytest.fixture(scope="module")
+def planner(browser):
+    """Evaluate `js` with `S` = a Segmenter over `words`, synonyms, pinyin and the documents' `text`."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.add_script_tag(content=search_offline.asset_text("search/worker.js"))
+
+    def run(js: str, words=LEXICON, synonyms=None, pinyin=None, text=None):
+        return page.evaluate("([w, s, p, t, js]) => { const S = new PilotguideSearch.Segmenter(w, s, p, t);"
+                             " return eval(js); }", [words, synonyms or {}, pinyin or {}, text, js])
+
+    yield run
+    context.close()
+
+
+TEXT = "调解邻里纠纷，关爱高潮村的老人。发布到内网。社区社会组织"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query,searched,missing,lunr", [
+    ("备案", [], ["备案"], ""),                                # not a word of the guide: not its characters
+    ("三社联动", [], ["三社联动"], ""),
+    ("备案 邻里纠纷", ["邻里纠纷"], ["备案"], "+邻\\里* +纠\\纷*"),  # the word that is there is searched
+    ("研究生命", [], ["研究", "生命"], ""),                     # lexicon words the text does not hold
+    ("怎么调解邻里纠纷", ["调解", "邻里纠纷"], [], "调\\解 +邻\\里* +纠\\纷*"),  # 怎么: a question word
+    ("内网", ["内网"], [], "+内 +网"),                           # held as typed, though not a lexicon word
+    ("到内网", ["内网"], [], "+内 +网"),                         # a function character around it is dropped
+    ("村", ["村"], [], "村"),                                   # one character typed: that character
+])
+def test_query_plan_searches_words_the_guide_holds(planner, query, searched, missing, lunr):
+    plan = planner(f"S.plan({json.dumps(query)})", text=TEXT)
+    assert (plan["words"], plan["missing"], plan["query"]) == (searched, missing, lunr)
+
+
+@pytest.mark.browser
+def test_everyday_words_and_pinyin_are_searched_as_the_guides_terms(planner):
+    synonyms, pinyin = {"吵架": "纠纷", "老年人": "养老"}, {"laonianren": ["老年人"], "yl": ["养老", "邻里"]}
+    words = [*LEXICON, "吵架", "老年人", "养老"]
+    text = TEXT + "养老服务"
+    plan = planner('S.plan("邻居吵架")', words, synonyms, pinyin, text)
+    assert (plan["words"], plan["missing"], plan["swapped"]) == (["纠纷"], ["邻居"], True)  # 邻居: not in the text
+    plan = planner('S.plan("laonianren")', words, synonyms, pinyin, text)
+    assert (plan["words"], plan["query"], plan["swapped"]) == (["养老"], "养\\老", True)
+    plan = planner('S.plan("yl")', words, synonyms, pinyin, text)
+    assert plan["alternatives"] and plan["words"] == ["养老", "邻里"]
+    assert planner('S.plan("邻里纠纷").swapped', text=text) is False
+
+
+@pytest.mark.browser
+def test_nearby_terms_share_characters_with_the_absent_word(planner):
+    pinyin = {"sqshzz": ["社区社会组织"], "lljf": ["邻里纠纷"], "gcc": ["高潮村"], "gc": ["高潮"]}
+    near = planner('S.nearby("社会组织化", 5)', pinyin=pinyin, text=TEXT)
+    assert near[0] == "社区社会组织" and "邻里纠纷" not in near
+    assert planner('S.nearby("备案", 5)', pinyin=pinyin, text=TEXT) == []
+    assert planner('S.nearby("高村", 5, true)', pinyin=pinyin, text=TEXT) == ["高潮村"]  # two characters shared
+
+
+@pytest.mark.browser
+def test_results_with_every_word_first_and_staff_pages_last(planner):
+    groups = [[{"location": "a.html", "title": "A", "terms": {"纠纷": True, "养老": False}}],
+              [{"location": "publishing.html#_4", "title": "内容", "terms": {"纠纷": True, "养老": True}},
+               {"location": "publishing.html", "title": "发布指南", "terms": {"纠纷": True, "养老": True}}],
+              [{"location": "b.html#x", "title": "B", "terms": {"纠纷": True, "养老": True}}],
+              [{"location": "c.html", "title": "C", "terms": {"纠纷": False, "养老": True}}]]
+    order = planner(f"PilotguideSearch.arrange({json.dumps(groups)}, ['publishing.html'], false)"
+                    ".map(g => g.map(i => i.title))")
+    assert order == [["B"], ["内容", "发布指南（供发布人员）"], ["A"], ["C"]]
+    order = planner(f"PilotguideSearch.arrange({json.dumps(groups)}, ['publishing.html'], true)"
+                    ".map(g => g[0].title)")  # alternatives (a vague pinyin key): Material's order
+    assert order == ["A", "B", "C", "内容"]
+
+
+def test_everyday_words_stay_whole_in_the_lexicon():
+    words = set(search_cuts.lexicon(["关爱留守儿童，老人也要照顾。"], ["留守儿童"], whole=["放学没人管", "老人"]))
+    assert "放学没人管" in words and not {"放学", "没人"} & words  # not words of the guide's text
+    assert "老人" in words and "留守" in words
+
+
+def test_index_lists_the_pages_for_staff(tmp_path):
+    site = fake_site(tmp_path)
+    assert search_index.rewrite_index(site, staff=["b.html"])
+    config = json.loads((site / search_index.INDEX).read_text(encoding="utf-8"))["config"]["pilotguide"]
+    assert config["staff"] == ["b.html"]
+    offline = search_offline.OfflineSearch()
+    offline.note_page("publishing.html", {"audience": "staff"})
+    offline.note_page("index.html", {"title": "x"})
+    offline.note_page("commands.html", None)
+    assert offline.staff == {"publishing.html"}
+    offline.note_page("publishing.html", {})  # the front matter removed
+    assert offline.staff == set()
+
+
+def test_pinyin_reaches_everyday_words_and_place_names(minimal):
+    from pilotguide.site.search.pinyin import pinyin_keys, pinyin_words
+
+    content = load_content(minimal)
+    content.synonyms = {"老年人": "养老"}
+    keys = pinyin_keys(pinyin_words(content))
+    assert keys["laonianren"] == ["老年人"] and keys["yanglao"] == ["养老"]
+    assert "高潮村" in keys["gaochaocun"] and "高潮" in keys["gaochao"]   # a place, whole and without 村

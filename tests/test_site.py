@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import pilotguide, write
+from conftest import build_project, pilotguide, write
 
 
 BIN = Path(sys.executable).parent
@@ -114,3 +114,34 @@ def test_content_handed_to_a_build_is_for_that_build_only(minimal):
     assert INPUTS not in config and not any(value is content for value in vars(plugin).values())
     plugin.on_config(config)
     assert plugin.guide.content is not content and plugin.guide.content.records.keys() == content.records.keys()
+
+
+@pytest.mark.slow
+def test_no_generator_notice_and_a_chinese_404_under_a_subpath(minimal):
+    """No link out of the site on any page (a sealed intranet), and a 404 page that speaks Chinese
+    and finds its styles and the home page when the guide lives under a subpath (site_url)."""
+    config = minimal / "mkdocs.yml"
+    config.write_text("site_url: http://intranet.example/guide/\n" + config.read_text(encoding="utf-8"),
+                      encoding="utf-8")
+    site = build_project(minimal)
+    pages = [p.read_text(encoding="utf-8") for p in site.rglob("*.html")]
+    assert pages and not [p for p in pages if "Made with" in p or "squidfunk" in p]
+    missing = (site / "404.html").read_text(encoding="utf-8")
+    assert "404 - Not found" not in missing
+    assert "<h1>找不到这个页面</h1>" in missing and "<title>找不到这个页面 - " in missing
+    assert '<a href="/guide/index.html">回到首页</a>' in missing
+    assert re.search(r'<link rel="stylesheet" href="/guide/assets/stylesheets/main\.[0-9a-f]+\.min\.css"', missing)
+
+
+@pytest.mark.slow
+def test_a_guide_may_keep_the_generator_notice_and_its_own_404(minimal):
+    """mkdocs.yml's own choices win: `extra.generator: true` and a 404.html in `custom_dir`."""
+    write(minimal / "overrides" / "404.html", '{% extends "main.html" %}{% block content %}<h1>本单位的 404</h1>'
+                                               '{% endblock %}')
+    config = minimal / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").replace("theme: {name: material,",
+                                                      "theme: {custom_dir: overrides, name: material,")
+    config.write_text(text + "extra:\n  generator: true\n", encoding="utf-8")
+    site = build_project(minimal)
+    assert "<h1>本单位的 404</h1>" in (site / "404.html").read_text(encoding="utf-8")
+    assert "Made with" in (site / "index.html").read_text(encoding="utf-8")

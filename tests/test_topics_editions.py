@@ -240,6 +240,29 @@ def test_the_content_hash_text_is_the_snapshot_serialised_whole(shipped):
     assert editions.snapshot_json(content, kept) != whole
 
 
+@pytest.mark.slow
+def test_the_region_tree_on_find_a_case_nests_city_under_province_and_district_under_city(finding):
+    """Read from the built HTML: Python-Markdown nests a list item only when it is indented by 4
+    spaces (2 would make 哈尔滨市 a sibling of 黑龙江省)."""
+    import lxml.html
+
+    result = build(finding)
+    assert result.exit_code == 0, result.output
+    page = lxml.html.fromstring((finding / "site" / "topics" / "index.html").read_bytes())
+    heading = next(h for h in page.iter("h2") if h.text_content().strip() == "地区")
+    tree = heading.getnext()
+    assert tree.tag == "ul"
+
+    provinces = tree.xpath("./li")
+    assert {li.xpath("string(./a)") for li in provinces} == {"黑龙江省", "吉林省"}
+    heilongjiang = next(li for li in provinces if li.xpath("string(./a)") == "黑龙江省")
+    cities = heilongjiang.xpath("./ul/li")
+    assert {li.xpath("string(./a)") for li in cities} == {"哈尔滨市", "齐齐哈尔市"}
+    harbin = next(li for li in cities if li.xpath("string(./a)") == "哈尔滨市")
+    assert {li.xpath("string(./a)") for li in harbin.xpath("./ul/li")} == {"平房区", "南岗区"}
+    assert not tree.xpath("./li[a='哈尔滨市']")  # not flattened beside its province
+
+
 JAN_2027, JAN_2028 = "1798761600", "1830297600"  # SOURCE_DATE_EPOCH of 2027-01-01 and 2028-01-01
 
 

@@ -140,3 +140,19 @@ def test_step_numbers_are_unique_and_follow_the_phases(minimal):
     (problem,) = problems_of(minimal)
     assert problem.startswith("steps/s1.yaml:5:8: 步骤序号 `order: 3` 属于阶段“培育发展”，"
                               "却排在阶段“引导作用”的第 2 步")
+
+
+def test_messages_come_from_the_error_values_not_jsonschema_english(minimal):
+    """Several missing fields are each named (jsonschema names one per English message); a wrong
+    value of a keyword without a Chinese `x-expected` still reads in Chinese."""
+    write(minimal / "case-studies" / "c3.yaml", """
+        id: c3
+        sources: []
+    """)
+    found = problems_of(minimal)
+    missing = [p for p in found if "缺少必填字段" in p]
+    named = {p.split("缺少必填字段 ")[1].split("。")[0] for p in missing}
+    assert len(missing) >= 2 and {"`title`", "`summary`"} <= named
+    english = ("is a required", "does not match", "is not valid", "is too")
+    for problem in found:
+        assert not any(word in problem for word in english), problem

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .cli_text import ChineseGroup, invocation
+from .cli_text import ChineseGroup, Count, LabelledChoice, invocation
 from .content import schemas
 from .content.editions import MANIFEST, record_edition
 from .content.gather import load_vocabularies
@@ -63,7 +63,7 @@ def _load(project, strict: bool = False, jobs: int = 1):
 
 config_option = click.option("--config", "-f", "config", type=click.Path(path_type=Path, dir_okay=False),
                              default=None, metavar="文件", help=CONFIG_HELP)
-jobs_option = click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
+jobs_option = click.option("--jobs", "-j", type=Count(0), default=0,
                            help="同时使用的进程数（读取和检查内容、生成页面、制作讲义文件）；"
                            "默认 0 表示按本机可用的处理器核数。")
 
@@ -158,6 +158,36 @@ def _edition(content, record: bool) -> None:
         click.echo(f"提示：内容有变化，本版尚未记入 {MANIFEST}；发布时请用 --record-edition。")
 
 
+@main.command(name="accept-base")
+@config_option
+def accept_base(config: Path | None) -> None:
+    """接受基础指南的当前版本：核对过 check 列出的基础指南变化后运行，记入 base-edition.json（请提交该文件）。"""
+    from .content.layers import BASE_EDITION, accept
+
+    from .site.project import load_checked
+
+    try:  # warnings are not printed: the one they would be about is what this command settles
+        content = load_checked(_project(config, all_problems=True))
+    except ContentError as error:
+        _fail(error.format())
+    base = content.base
+    if base is None:
+        _fail("guide.yaml: 这份指南没有基础指南（guide.yaml 里没有 base），无需接受基础指南的版本。")
+    up = base.upstream
+    try:
+        accept(content, content.today.isoformat())
+    except OSError as error:
+        _fail(f"无法写入 {BASE_EDITION}：{error}。原有的文件保持不变。")
+    if up is not None and up.accepted is not None and up.any:
+        what = f"新增 {len(up.added)} 条、修改 {len(up.changed)} 条、删除 {len(up.removed)} 条"
+        click.echo(f"已接受基础指南《{base.name}》的新版本（{what}），记入 {BASE_EDITION}：请把它和内容一起提交。")
+    elif up is not None and up.accepted is not None:
+        click.echo(f"基础指南《{base.name}》没有变化，{BASE_EDITION} 已是当前版本。")
+    else:
+        click.echo(f"已记入基础指南《{base.name}》的当前版本（{BASE_EDITION}）：请把它和内容一起提交。"
+                   "以后基础指南有变化时，check 会逐条列出。")
+
+
 @main.command()
 @config_option
 @click.option("--dev-addr", "-a", default="127.0.0.1:8000", show_default=True, metavar="IP:端口",
@@ -170,7 +200,8 @@ def serve(config: Path | None, dev_addr: str, full_rebuild: bool, poll: bool) ->
     """本地预览：修改 YAML、模板或 docs/ 后页面自动刷新；内容有错误时浏览器里直接显示错误清单。"""
     from mkdocs.exceptions import MkDocsException
 
-    from .site.preview.server import AddressError, pick_address, preview
+    from .site.preview import tempdirs
+    from .site.preview.server import AddressError, pick_address, preview, preview_url
 
     project = _project(config)
     try:
@@ -180,9 +211,12 @@ def serve(config: Path | None, dev_addr: str, full_rebuild: bool, poll: bool) ->
     if moved:
         taken = dev_addr.rpartition(":")[2]
         click.echo(f"端口 {taken} 已被占用（可能已有一个预览在运行），改用端口 {port}。", err=True)
+    if stale := tempdirs.remove_stale():
+        click.echo(f"已删除之前被强行结束的预览留下的 {len(stale)} 个临时文件夹。", err=True)
     if not full_rebuild:
         click.echo("预览只重新生成受修改影响的页面；如导航或主题有变化，请重启预览或加 --full-rebuild。", err=True)
-    click.echo(f"预览地址：http://{host}:{port}/ （修改内容后页面自动刷新；按 Ctrl+C 停止）", err=True)
+    address = preview_url(host, port, project.data.get("site_url"))
+    click.echo(f"预览地址：{address} （修改内容后页面自动刷新；按 Ctrl+C 停止）", err=True)
     try:
         preview(project.config, host, port, full_rebuild, poll)
     except MkDocsException as error:
@@ -217,7 +251,7 @@ def generate(config: Path | None, out: Path, downloads: bool) -> None:
 
 @main.command()
 @config_option
-@click.argument("kind", type=click.Choice(list(schemas.kinds())), metavar="类型")
+@click.argument("kind", type=LabelledChoice({k: v.label for k, v in schemas.kinds().items()}), metavar="类型")
 @click.argument("record_id", metavar="ID")
 def new(config: Path | None, kind: str, record_id: str) -> None:
     """新建一条记录，不会覆盖已有文件。类型：policy（政策）、step（培育步骤）、case-study（试点案例）、
@@ -243,14 +277,17 @@ def schema(config: Path | None, out: Path) -> None:
     click.echo(f"已写入 {len(written)} 个 Schema 到 {out}。")
 
 
-KIND_OPTION_HELP = "记录类型，可重复（默认：case-study）。可选：case-study、policy、step、glossary。"
+def _workbook_kinds() -> LabelledChoice:
+    """The kinds a workbook can hold, with their Chinese names (`policy（政策）`)."""
+    from .intake.columns import WORKBOOK_KINDS
+
+    return LabelledChoice({kind: schemas.label(kind) for kind in WORKBOOK_KINDS})
 
 
 def _kinds_option():
-    from .intake.columns import WORKBOOK_KINDS
-
-    return click.option("--kind", "kinds", multiple=True, type=click.Choice(list(WORKBOOK_KINDS)),
-                        help=KIND_OPTION_HELP)
+    kinds = _workbook_kinds()
+    return click.option("--kind", "kinds", multiple=True, type=kinds,
+                        help=f"记录类型，可重复（默认：case-study，即试点案例）。可选：{kinds.listed()}。")
 
 
 @main.command()
@@ -292,9 +329,8 @@ def _workbook(config: Path | None, out: Path, kinds: tuple[str, ...], filled: bo
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="只检查并列出将新建、更新、不变和跳过的记录，不写入任何文件。")
 @click.option("--update", is_flag=True, help="允许修改已有记录（只改表格中有的列；正文 body 等保留）。")
-@click.option("--kind", "csv_kind", default="case-study", show_default=True,
-              type=click.Choice(["case-study", "policy", "step", "glossary"]),
-              help="CSV 文件中记录的类型（xlsx、xls、ods 按工作表名称识别）。")
+@click.option("--kind", "csv_kind", default="case-study", show_default=True, type=_workbook_kinds(),
+              help=f"CSV 文件中记录的类型（xlsx、xls、ods 按工作表名称识别）。可选：{_workbook_kinds().listed()}。")
 def import_(config: Path | None, file: Path, dry_run: bool, update: bool, csv_kind: str) -> None:
     """导入填好的收集表（.xlsx、.xls、.ods 或 .csv）：全部检查通过才写入，否则一个文件也不改。"""
     from .intake.importer import import_workbook

@@ -3,14 +3,18 @@
 - `ChineseFormatter` (click.Context.formatter_class) writes the usage prefix, section headings,
   metavars and `[default: ...]` in Chinese;
 - `ChineseCommand` / `ChineseGroup` give the help option a Chinese text and use the formatter;
-- `ChineseGroup.main` shows click's usage errors in Chinese, and accepts `--debug` anywhere
-  before `--` (it is a group option, but people type it after the subcommand too);
+- `ChineseGroup.main` shows click's usage errors in Chinese, from the exception's own data (which
+  command, option or parameter; which choices) where click gives it, and accepts `--debug`
+  anywhere before `--` (it is a group option, but people type it after the subcommand too);
+- `Count` and `LabelledChoice` are parameter types whose help and errors are Chinese themselves
+  (click's IntRange and Choice would say `INTEGER RANGE`, `[x>=0]`, `Choose from:`);
 - `invocation()` is the command that works in the user's shell, for messages that say
   "run ... next".
 """
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import shutil
@@ -57,6 +61,56 @@ def translate(message: str) -> str:
                      for i, g in enumerate(match.groups())]
             return words.format(*(p.replace("'", "") if "`" not in p else p for p in parts))
     return message
+
+
+class Count(click.ParamType):
+    """A whole number not below `minimum` (`--jobs`), said in Chinese in help and errors."""
+
+    name = "整数"
+
+    def __init__(self, minimum: int = 0) -> None:
+        self.minimum = minimum
+
+    def get_metavar(self, param, ctx=None) -> str:
+        return "整数"
+
+    def convert(self, value, param, ctx) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        else:
+            text = unicodedata.normalize("NFKC", str(value)).strip()
+            if not re.fullmatch(r"[+-]?\d+", text):
+                self.fail(f"`{value}` 不是整数：请写 {self.minimum} 或更大的整数，如 {self.minimum + 2}。", param, ctx)
+            number = int(text)
+        if number < self.minimum:
+            self.fail(f"`{value}` 太小：应为 {self.minimum} 或更大的整数。", param, ctx)
+        return number
+
+
+class LabelledChoice(click.Choice):
+    """A choice among English names (record kinds) shown with their Chinese labels:
+    `policy（政策）`, in help, in a missing value's message and in a wrong value's."""
+
+    def __init__(self, labels: dict[str, str], metavar: str = "类型") -> None:
+        super().__init__(list(labels))
+        self.labels, self.metavar = labels, metavar
+
+    def listed(self) -> str:
+        return "、".join(f"{name}（{label}）" for name, label in self.labels.items())
+
+    def get_metavar(self, param, ctx=None) -> str:
+        return self.metavar
+
+    def get_missing_message(self, param, ctx=None) -> str:
+        return f"可选：{self.listed()}。"
+
+    def convert(self, value, param, ctx):
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            close = difflib.get_close_matches(str(value), list(self.labels), n=1)
+            hint = f"（是否指 `{close[0]}`？）" if close else ""
+            self.fail(f"`{value}` 不是可选的{self.metavar}{hint}；可选：{self.listed()}。", param, ctx)
 
 
 class ChineseFormatter(click.HelpFormatter):
@@ -182,7 +236,7 @@ def _show(error: click.ClickException) -> None:
         lines.append(ctx.get_usage())
         lines.append(f"查看帮助：{ctx.command_path} --help")
         lines.append("")
-    message = translate(error.format_message())
+    message = reason(error)
     possibilities = getattr(error, "possibilities", None)
     if possibilities:
         message = message.rstrip("。") + f"（是否指 `{'`、`'.join(sorted(possibilities))}`？）。"
@@ -190,6 +244,32 @@ def _show(error: click.ClickException) -> None:
         message = message.rstrip("。") + f"；可用命令：{'、'.join(ctx.command.list_commands(ctx))}。"
     lines.append(f"错误：{message}")
     click.echo("\n".join(lines), err=True)
+
+
+def reason(error: click.ClickException) -> str:
+    """What went wrong, in Chinese, from the exception's data: which command, option or parameter,
+    and the type's own (Chinese) message. click's English sentence is translated only for the
+    errors that carry no data (MESSAGES), and for click's own types (paths)."""
+    no_such_command = getattr(click.exceptions, "NoSuchCommand", None)  # click 8.4 and later
+    if no_such_command is not None and isinstance(error, no_such_command):
+        return f"没有命令 `{error.command_name}`。"
+    if isinstance(error, click.NoSuchOption):
+        return f"没有选项 `{error.option_name}`。"
+    if isinstance(error, click.MissingParameter) and error.param is not None:
+        param = error.param
+        what = "选项" if isinstance(param, click.Option) else "参数"
+        extra = param.type.get_missing_message(param, error.ctx) if isinstance(param.type, LabelledChoice) else ""
+        return f"缺少{what} `{_param_name(param)}`。" + extra
+    if isinstance(error, click.BadParameter) and error.param is not None:
+        return f"参数 `{_param_name(error.param)}` 的值不可用：{translate(error.message)}"
+    return translate(error.format_message())
+
+
+def _param_name(param: click.Parameter) -> str:
+    """`--jobs` for an option (its long name), `类型` for an argument (its metavar, in Chinese)."""
+    if isinstance(param, click.Option) and param.opts:
+        return max(param.opts, key=len)
+    return _metavars(param.metavar or (param.name or "").upper())
 
 
 def invocation(subcommand: str = "") -> str:

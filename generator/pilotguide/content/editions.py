@@ -75,7 +75,7 @@ class Edition:
 
 
 def _digest(value: Any) -> str:
-    return hashlib.sha256(_dumps(value).encode("utf-8")).hexdigest()
+    return hashlib.sha256(dumps(value).encode("utf-8")).hexdigest()
 
 
 def _field_digests(record, kept: dict | None) -> dict[str, str]:
@@ -87,12 +87,12 @@ def _field_digests(record, kept: dict | None) -> dict[str, str]:
     return digests
 
 
-def _dumps(value: Any) -> str:
+def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def snapshot_json(content, kept: dict | None = None) -> str:
-    """_dumps([snapshot(content, kept), content.vocabularies]), the text the content hash is taken
+    """dumps([snapshot(content, kept), content.vocabularies]), the text the content hash is taken
     of, made from one piece per record; under `pilotguide serve` (`kept`) each record's piece is
     kept with its field hashes, so a save does not serialise a big guide's snapshot again."""
     pieces = []
@@ -102,14 +102,14 @@ def snapshot_json(content, kept: dict | None = None) -> str:
             if entry is None or entry[0] is not record or len(entry) < 3:
                 key = f"{record.kind}/{record.id}"
                 value = {"title": str(record.title), "fields": _field_digests(record, kept)}
-                entry = (record, value["fields"], (key, f"{_dumps(key)}:{_dumps(value)}"))
+                entry = (record, value["fields"], (key, f"{dumps(key)}:{dumps(value)}"))
                 if kept is not None:
                     kept[id(record)] = entry
             pieces.append(entry[2])
     if kept is not None:
         _forget_gone(content, kept)
     pieces.sort(key=lambda piece: piece[0])  # as sort_keys orders the snapshot's keys
-    return "[{" + ",".join(text for _, text in pieces) + "}," + _dumps(content.vocabularies) + "]"
+    return "[{" + ",".join(text for _, text in pieces) + "}," + dumps(content.vocabularies) + "]"
 
 
 def _forget_gone(content, kept: dict) -> None:
@@ -145,7 +145,7 @@ def content_hash(content, kept: dict | None = None) -> str:
     return h.hexdigest()[:HASH_LENGTH]
 
 
-def _changes(before: dict[str, dict], after: dict[str, dict]) -> tuple[list[Change], list[Change], list[Change]]:
+def changes_between(before: dict[str, dict], after: dict[str, dict]) -> tuple[list[Change], list[Change], list[Change]]:
     def change(key: str, entry: dict, fields: list[str] | None = None) -> Change:
         kind, _, id_ = key.partition("/")
         return Change(kind, id_, entry.get("title", id_), fields or [])
@@ -161,7 +161,7 @@ def _changes(before: dict[str, dict], after: dict[str, dict]) -> tuple[list[Chan
     return added, removed, changed
 
 
-def _edition_from(entry: dict) -> Edition:
+def edition_from(entry: dict) -> Edition:
     def changes(name: str) -> list[Change]:
         return [Change(c["kind"], c["id"], c.get("title", c["id"]), c.get("fields", [])) for c in entry.get(name, [])]
     return Edition(entry["date"], entry["hash"], changes("added"), changes("removed"), changes("changed"),
@@ -175,7 +175,7 @@ def read_manifest(root: Path, problems: Problems) -> dict | None:
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        editions = [_edition_from(e) for e in data["editions"]]
+        editions = [edition_from(e) for e in data["editions"]]
         if not isinstance(data.get("records"), dict) or not editions:
             raise ValueError("records")
     except (ValueError, KeyError, TypeError) as error:
@@ -197,7 +197,7 @@ def current_edition(content, manifest: dict | None, kept: dict | None = None) ->
         # The first edition: everything is new, so listing it all would say nothing.
         edition = Edition(change_date(content, None), digest, first=True)
     else:
-        added, removed, changed = _changes(manifest["records"], snapshot(content, kept))
+        added, removed, changed = changes_between(manifest["records"], snapshot(content, kept))
         edition = Edition(change_date(content, recorded[0]), digest, added, removed, changed)
         edition.history = recorded
     edition.previous = edition.history[0] if edition.history else None
@@ -219,7 +219,7 @@ def change_date(content, previous: Edition | None) -> str:
     return newest
 
 
-def _entry(edition: Edition) -> dict:
+def manifest_entry(edition: Edition) -> dict:
     def rows(changes: list[Change], with_fields: bool = False) -> list[dict]:
         return [{"kind": c.kind, "id": c.id, "title": c.title, **({"fields": c.fields} if with_fields else {})}
                 for c in changes]
@@ -237,7 +237,7 @@ def record_edition(content) -> bool:
         return False
     target = content.root / MANIFEST
     older = json.loads(target.read_text(encoding="utf-8"))["editions"] if target.is_file() else []
-    data = {"format": FORMAT, "editions": [_entry(edition)] + older, "records": snapshot(content)}
+    data = {"format": FORMAT, "editions": [manifest_entry(edition)] + older, "records": snapshot(content)}
     text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     fd, temp = tempfile.mkstemp(prefix=f".{MANIFEST}.", dir=content.root)
     try:

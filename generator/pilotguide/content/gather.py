@@ -12,15 +12,17 @@ from pathlib import Path
 
 from .. import parallel
 from ..errors import Problem, Problems
-from . import editions, schemas
+from . import editions, layers, schemas
 from .cache import RecordCache
 from .documents import Document, load_file
+from .guidefile import load_guide_settings
 from .model import Content, Record, fields
 from .references import check_ids, check_references, check_step_order, order_records
 from .review import build_date, overdue_warnings
 from .settings import load_settings
-from .synonyms import load_synonyms
-from .validate import validate
+from .regions import divisions
+from .synonyms import SYNONYMS_FILE, load_synonyms
+from .validate import region_fields, validate
 
 VOCABULARIES_FILE = "vocabularies.yaml"
 UNREADABLE = "unreadable"  # what loading a file that cannot be read gives (cached like a record)
@@ -89,31 +91,36 @@ def _near_miss_warnings(root: Path, folder: str, problems: Problems) -> None:
                      f"如果它是一条记录，请改名为 `{stem}.yaml`；如果是备份，请移出 {folder}/ 文件夹。", warning=True)
 
 
-def shown_path(root: Path, path: Path) -> str:
+def shown_path(root: Path, path: Path, prefix: str = "") -> str:
+    """`path` as messages show it: relative to `root`, after `prefix` (a base guide's folder)."""
     try:
-        return path.relative_to(root).as_posix()
+        shown = path.relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
+    return f"{prefix}/{shown}" if prefix else shown
 
 
-def load_vocabularies(root: Path, problems: Problems) -> dict[str, list[str]]:
-    """The project's vocabularies.yaml, or the packaged default when it has none."""
-    doc, _ = load_settings(root, VOCABULARIES_FILE, "vocabularies.schema.json", "词表", problems)
+def load_vocabularies(root: Path, problems: Problems, partial: bool = False) -> dict[str, list[str]]:
+    """The project's vocabularies.yaml, or the packaged default when it has none. `partial`: the
+    guide has a base, and its file names only the lists it replaces."""
+    doc, _ = load_settings(root, VOCABULARIES_FILE, "vocabularies.schema.json", "词表", problems, partial)
     data = doc.data if doc is not None and isinstance(doc.data, dict) else {}
     return {k: [str(t) for t in v] for k, v in data.items() if isinstance(v, list)}
 
 
 def load_records(root: Path, vocabularies: dict[str, list[str]], problems: Problems,
                  unreadable: dict[str, set[str]] | None = None,
-                 cache: RecordCache | None = None, jobs: int = 1) -> dict[str, list[Record]]:
+                 cache: RecordCache | None = None, jobs: int = 1, prefix: str = "") -> dict[str, list[Record]]:
     """Every record that has a usable id; `unreadable` collects, per kind, the file names (likely
     ids) of files that could not be read at all, so references to them are not reported twice.
     With a `cache` (kept by `pilotguide serve`), unchanged files are not read again; without one,
-    `jobs` > 1 reads and validates the files in that many processes (`_load_files`)."""
+    `jobs` > 1 reads and validates the files in that many processes (`_load_files`). `prefix`
+    names a base guide's folder in front of its files' paths (layers.py)."""
     kinds = list(schemas.kinds().values())
     files = {kind.name: _record_files(root, kind.folder) for kind in kinds}
     if cache is None:
-        loaded = iter(_load_files(root, vocabularies, [(k, Path(p)) for k in kinds for p in files[k.name]], jobs))
+        loaded = iter(_load_files(root, vocabularies, [(k, Path(p)) for k in kinds for p in files[k.name]], jobs,
+                                  prefix))
     records: dict[str, list[Record]] = {}
     for kind in kinds:
         found = records.setdefault(kind.name, [])
@@ -123,7 +130,7 @@ def load_records(root: Path, vocabularies: dict[str, list[str]], problems: Probl
                 record, own = next(loaded)
                 problems.items.extend(own)
             else:  # the cache stats the path string; a Path is made only for a file read again
-                load = partial(_load_path, root, kind, path, vocabularies)
+                load = partial(_load_path, root, kind, path, vocabularies, prefix=prefix)
                 record = cache.get_or_load(path, kind.name, vocabularies, problems, load)
             if record == UNREADABLE:  # equal, not identical, when a child process loaded it
                 if unreadable is not None:
@@ -135,7 +142,7 @@ def load_records(root: Path, vocabularies: dict[str, list[str]], problems: Probl
 
 
 def _load_files(root: Path, vocabularies: dict[str, list[str]], files: list[tuple[schemas.Kind, Path]],
-               jobs: int = 1) -> list[tuple[Record | None | str, list[Problem]]]:
+               jobs: int = 1, prefix: str = "") -> list[tuple[Record | None | str, list[Problem]]]:
     """Each file loaded and validated, with the problems it raised, in the files' order.
 
     `jobs` > 1 splits the files into that many runs of neighbours, each loaded in a forked process
@@ -145,23 +152,25 @@ def _load_files(root: Path, vocabularies: dict[str, list[str]], files: list[tupl
         done = []
         for kind, path in chunk:
             own = Problems()
-            done.append((_load_file(root, kind, path, vocabularies, own), own.items))
+            done.append((_load_file(root, kind, path, vocabularies, own, prefix), own.items))
         return done
 
     size = max(1, -(-len(files) // max(1, jobs)))  # ceiling: `jobs` runs at most
     chunks = [files[i:i + size] for i in range(0, len(files), size)]
+    if len(chunks) > 1 and any(region_fields(kind) for kind, _ in files):
+        divisions()  # read once here, inherited by every forked process, not read again in each
     return [one for chunk in parallel.fork_map(load, chunks) for one in chunk]
 
 
 def _load_path(root: Path, kind: schemas.Kind, path: str, vocabularies: dict[str, list[str]],
-               problems: Problems) -> Record | None | str:
-    return _load_file(root, kind, Path(path), vocabularies, problems)
+               problems: Problems, prefix: str = "") -> Record | None | str:
+    return _load_file(root, kind, Path(path), vocabularies, problems, prefix)
 
 
 def _load_file(root: Path, kind: schemas.Kind, path: Path, vocabularies: dict[str, list[str]],
-               problems: Problems) -> Record | None | str:
+               problems: Problems, prefix: str = "") -> Record | None | str:
     """One file's record (None without a usable id), or UNREADABLE; its problems go to `problems`."""
-    doc = load_file(path, shown_path(root, path), problems)
+    doc = load_file(path, shown_path(root, path, prefix), problems)
     if doc is None:
         return UNREADABLE
     return _record(kind, doc, validate(doc, kind, vocabularies, problems))
@@ -180,21 +189,42 @@ def load_content(root: Path | str, cache: RecordCache | None = None, jobs: int =
 
     With a `cache` (kept between rebuilds by `pilotguide serve`), unchanged files are not re-read.
     Without one, `jobs` > 1 loads and validates the record files in that many processes; the
-    cross-record checks run here, after. Records, problems and warnings are the same either way."""
+    cross-record checks run here, after. Records, problems and warnings are the same either way.
+    A guide whose guide.yaml names a `base` gets the base's records under its own (layers.py)."""
     root = Path(root)
+    with layers.Bases() as bases:
+        def load(folder: Path, prefix: str, chain: tuple[Path, ...]) -> Content:
+            return _load_guide(folder, prefix, chain, load, bases, cache, jobs)
+        return load(root, "", (root.resolve(),))
+
+
+def _load_guide(root: Path, prefix: str, chain: tuple[Path, ...], load, bases: layers.Bases,
+                cache: RecordCache | None, jobs: int) -> Content:
+    """One guide, its base (and the base's base) first: `prefix` names its folder in messages when
+    it is loaded as another guide's base."""
     problems = Problems()
-    vocabularies = load_vocabularies(root, problems)
+    settings = load_guide_settings(root, problems)
+    base = layers.load_base(root, settings, prefix, chain, bases, load, problems)
+    own_vocabularies = load_vocabularies(root, problems, partial=base is not None)
+    vocabularies = layers.vocabularies((root / VOCABULARIES_FILE).is_file(), own_vocabularies, base)
     unreadable: dict[str, set[str]] = {}
-    records = load_records(root, vocabularies, problems, unreadable, cache, jobs)
-    check_ids([r for rs in records.values() for r in rs], problems)
+    records = load_records(root, vocabularies, problems, unreadable, cache, jobs, prefix)
+    own = [r for rs in records.values() for r in rs]
+    check_ids(own, problems)
+    if base is not None:
+        records = layers.merge(base, records, settings, prefix, problems, unreadable)
     content = Content(root, vocabularies, records, today=build_date())
+    content.settings, content.base = settings, base
     check_references(content, problems, unreadable)
     check_step_order(content, problems)
-    content.synonyms = load_synonyms(root, problems)
+    content.synonyms = layers.synonyms((root / SYNONYMS_FILE).is_file(), load_synonyms(root, problems), base)
     manifest = editions.read_manifest(root, problems)
+    kept = cache.digests if cache is not None else {}  # field hashes: the base's and this guide's share records
+    if base is not None:
+        layers.compare_upstream(root, base, content, settings, prefix, problems, kept)
     problems.raise_if_any()
     order_records(content)
-    everything = [r for rs in records.values() for r in rs]
-    content.warnings = [p for p in problems.items if p.warning] + overdue_warnings(everything, content.today)
-    content.edition = editions.current_edition(content, manifest, cache.digests if cache is not None else None)
+    content.warnings = [p for p in problems.items if p.warning] + overdue_warnings(own, content.today)
+    if len(chain) == 1:  # a base's own edition stamp is not needed: its guide compares fingerprints (layers.py)
+        content.edition = editions.current_edition(content, manifest, kept)
     return content

@@ -28,6 +28,7 @@ class GuideSettings:
     intro: str | None = None
     base: str | None = None  # "model", or a folder or .zip path relative to the project root
     base_at: tuple[int, int] = (0, 0)  # line and column of `base` in guide.yaml, for located problems
+    hide: tuple[tuple[str, tuple[int, int]], ...] = ()  # base records to hide: ("folder/id", (line, col))
 
 
 def load_guide_settings(root: Path, problems: Problems) -> GuideSettings | None:
@@ -43,7 +44,8 @@ def load_guide_settings(root: Path, problems: Problems) -> GuideSettings | None:
     validate(doc, schemas.Kind("guide", "", "指南设置", schemas.raw_schemas()["guide.schema.json"]), {}, problems)
     if len(problems.errors) != before or not isinstance(doc.data, dict):
         return None
-    data = {k: str(v).strip() for k, v in doc.data.items()}
+    data = {k: str(v).strip() for k, v in doc.data.items() if k != "hide"}
     base_at = doc.where(("base",)) if "base" in data else (0, 0)
+    hide = tuple((str(v).strip(), doc.where(("hide", i))) for i, v in enumerate(doc.data.get("hide") or []))
     return GuideSettings(data["name"], data.get("office"), data.get("region"), data.get("intro"), data.get("base"),
-                         base_at)
+                         base_at, hide)

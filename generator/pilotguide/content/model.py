@@ -63,6 +63,16 @@ def fields(value: Any, schema: dict | None = None, what: str = "") -> Any:
     return value
 
 
+BASE, ADDED, CHANGED = "base", "added", "changed"  # Record.provenance in a guide built on a base
+
+
+def provenance_label(provenance: str, origin: str = "") -> str:
+    """The reader's words for a provenance; "" in a guide without a base."""
+    if provenance == BASE:
+        return f"沿用《{origin}》"
+    return {ADDED: "本地补充", CHANGED: "本地修改"}.get(provenance, "")
+
+
 @dataclass(eq=False)
 class Record:
     """One validated record: a policy, step, case study, glossary term or course."""
@@ -72,6 +82,10 @@ class Record:
     data: dict[str, Any]
     doc: Document
     refs: list[Reference] = field(default_factory=list)
+    # Where the record comes from in a guide built on a base (content/layers.py): "" in a guide
+    # without a base; else BASE (kept from the base guide named `origin`), ADDED or CHANGED (local).
+    provenance: str = ""
+    origin: str = ""  # name of the guide whose layer wrote this version of the record
 
     def __repr__(self) -> str:
         return f"<{self.kind} {self.id} ({self.doc.path})>"
@@ -79,6 +93,11 @@ class Record:
     @property
     def title(self) -> str:
         return self.data.get("title") or self.data.get("term") or self.id
+
+    @property
+    def provenance_label(self) -> str:
+        """沿用《…》 / 本地补充 / 本地修改: the one wording of a record's provenance, on every output."""
+        return provenance_label(self.provenance, self.origin)
 
     @property
     def path(self) -> str:
@@ -89,7 +108,7 @@ class Record:
         # Templates read fields as attributes (record.summary); a missing optional field is None,
         # so templates test `{% if record.number %}`. A name the kind's schema does not have
         # raises UnknownField: with StrictUndefined the template then fails, located (templates.py).
-        if name.startswith("_") or name in ("kind", "id", "data", "doc", "refs"):
+        if name.startswith("_") or name in ("kind", "id", "data", "doc", "refs", "provenance", "origin"):
             raise AttributeError(name)
         allowed = self.data._allowed if isinstance(self.data, Fields) else None
         return _lookup(self.data, name, allowed, self.kind)
@@ -107,6 +126,8 @@ class Content:
     today: dt.date = field(default_factory=build_date)  # the build's date (SOURCE_DATE_EPOCH): reviews, editions
     edition: Any = None  # editions.Edition of this build, when the project keeps editions
     synonyms: dict = field(default_factory=dict)  # search: everyday word -> the guide's term (synonyms.py)
+    settings: Any = None  # guidefile.GuideSettings: the guide's own guide.yaml (None without one)
+    base: Any = None  # layers.Base: the base guide this one is built on, with its upstream changes (None without)
     _index: dict = field(default_factory=dict, repr=False, compare=False)
 
     def all(self, kind: str) -> list[Record]:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+from pypinyin import lazy_pinyin
 
 from ..errors import Problems
 from .model import Content, Record
@@ -71,13 +74,24 @@ def check_references(content: Content, problems: Problems, unreadable: dict[str,
 
 
 def order_records(content: Content) -> None:
-    """Steps by phase (vocabulary order) then `order`; everything else by title, then id."""
+    """Steps in the framework's order: by phase (vocabulary order), then `order`. Everything else
+    (policies, case studies, glossary terms, courses) as a reader looks a title up: by its pinyin
+    (党建引领 before 乡村振兴), then title and id. Every page, handout and the book list records
+    in this order."""
     phases = {p: i for i, p in enumerate(content.vocabularies.get("phases", []))}
     for kind, records in content.records.items():
         if kind == "step":
             records.sort(key=lambda r: (phases.get(r.data.get("phase"), len(phases)), r.data.get("order", 0), r.id))
         else:
-            records.sort(key=lambda r: (str(r.title), r.id))
+            records.sort(key=lambda r: (pinyin_order(str(r.title)), r.id))
+
+
+@lru_cache(maxsize=65536)
+def pinyin_order(text: str) -> tuple:
+    """The sort key of a Chinese text in a list people read: its toneless pinyin syllables (digits
+    and Latin letters as they are, lowercase), then the text itself for homophones. pypinyin costs
+    about 0.1 ms a call and a preview orders every record on each save."""
+    return tuple(s.lower() for s in lazy_pinyin(text)), text
 
 
 def check_step_order(content: Content, problems: Problems) -> None:

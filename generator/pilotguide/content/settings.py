@@ -14,9 +14,10 @@ from .validate import validate
 
 
 def load_settings(root: Path, name: str, schema: str, label: str,
-                  problems: Problems) -> tuple[Document | None, bool]:
+                  problems: Problems, partial: bool = False) -> tuple[Document | None, bool]:
     """The document of settings file `name` (None when it cannot be read) and whether it passed
-    its schema; every problem is added to `problems`, located."""
+    its schema; every problem is added to `problems`, located. `partial`: no key is required (a
+    guide built on a base names only what it changes; content/layers.py)."""
     path = Path(root) / name
     if path.is_file():
         doc = load_file(path, name, problems)
@@ -26,5 +27,8 @@ def load_settings(root: Path, name: str, schema: str, label: str,
     if doc is None:
         return None, False
     before = len(problems.errors)
-    validate(doc, schemas.Kind(name.partition(".")[0], "", label, schemas.raw_schemas()[schema]), {}, problems)
+    checked = schemas.raw_schemas()[schema]
+    if partial:
+        checked = {k: v for k, v in checked.items() if k != "required"}
+    validate(doc, schemas.Kind(name.partition(".")[0], "", label, checked), {}, problems)
     return doc, len(problems.errors) == before

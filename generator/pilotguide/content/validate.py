@@ -20,6 +20,7 @@ from . import schemas
 from .documents import Document
 from .model import Reference
 from .quickcheck import quick_check
+from .regions import check_regions
 
 PLACEHOLDER = "【待填写】"
 TYPE_NAMES = {"string": "文字", "integer": "整数", "number": "数字", "boolean": "是/否",
@@ -90,8 +91,8 @@ def _message(error: ValidationError) -> tuple[str, tuple, bool]:
     field = f"字段 `{field_name(path)}`"
     expected = error.schema.get("x-expected") if isinstance(error.schema, dict) else None
     kind = error.validator
-    if kind == "required":
-        missing = error.message.split("'")[1]
+    if kind == "required":  # one error per missing field (see _leaves), read from the error's values
+        (missing,) = error.validator_value
         return f"缺少必填字段 `{field_name(path + (missing,))}`。", path, False
     if kind == "additionalProperties":
         # One error per unknown key (see _split_extras), pointing at the key itself.
@@ -120,8 +121,24 @@ def _message(error: ValidationError) -> tuple[str, tuple, bool]:
         return f"{field} 应不小于 {error.validator_value}。", path, False
     if kind == "uniqueItems":
         return f"{field} 中有重复的项。", path, False
-    want = expected or error.message
+    want = expected or _wanted(kind, error.validator_value)
     return f"{field} 的值 `{_short(error.instance)}` 不符合要求：{_comma_hint(error.instance)}应为{want}。", path, False
+
+
+def _wanted(kind: str, value: Any) -> str:
+    """What a schema keyword asks for, in Chinese, from the keyword's value (never jsonschema's
+    English message)."""
+    if kind == "pattern":
+        return f"符合格式 `{value}` 的文字"
+    if kind == "format":
+        return {"date": "日期，如 2018-12-26", "uri": "完整网址，如 http://example.gov.cn/"}.get(value, f"{value} 格式")
+    if kind == "maxItems":
+        return f"不超过 {value} 项的列表"
+    if kind == "maximum":
+        return f"不大于 {value} 的数"
+    if kind == "const":
+        return f"`{value}`"
+    return "字段说明中要求的值（见 pilotguide new 生成的说明）"
 
 
 CHINESE_COMMAS = "，、"
@@ -152,8 +169,18 @@ def validate(doc: Document, kind: schemas.Kind, vocabularies: dict[str, list[str
     quick = quick_check(doc.data, kind, vocabularies)
     if quick is not None:  # valid: no message to write, only references to return
         _placeholders(doc, doc.data, (), problems)
-        return [Reference(ref_kind, ref_id, at) for ref_kind, ref_id, at in quick]
-    return validate_reference(doc, kind, vocabularies, problems)
+        refs = [Reference(ref_kind, ref_id, at) for ref_kind, ref_id, at in quick]
+    else:
+        refs = validate_reference(doc, kind, vocabularies, problems)
+    for name in region_fields(kind):
+        check_regions(doc, name, problems)
+    return refs
+
+
+def region_fields(kind: schemas.Kind) -> list[str]:
+    """Fields whose schema says `x-regions`: a location whose names are checked (regions.py)."""
+    return [name for name, prop in kind.schema.get("properties", {}).items()
+            if isinstance(prop, dict) and prop.get("x-regions")]
 
 
 def validate_reference(doc: Document, kind: schemas.Kind, vocabularies: dict[str, list[str]],
@@ -187,7 +214,9 @@ def validate_reference(doc: Document, kind: schemas.Kind, vocabularies: dict[str
 def _leaves(error: ValidationError) -> Iterator[ValidationError]:
     """allOf/anyOf wrap the useful errors; report those, or the wrapper when it has none.
 
-    An `additionalProperties` error names all unknown keys at once; split it, one per key."""
+    An `additionalProperties` error names all unknown keys at once; split it, one per key. A
+    `required` error is made one per missing field, with that field as its only required name
+    (jsonschema says which field only in its English message)."""
     if error.context:
         for sub in error.context:
             yield from _leaves(sub)
@@ -197,6 +226,10 @@ def _leaves(error: ValidationError) -> Iterator[ValidationError]:
             single = ValidationError(error.message, validator="additionalProperties", path=error.absolute_path,
                                      instance={key: error.instance[key]}, schema=error.schema)
             yield single
+    elif error.validator == "required" and isinstance(error.instance, dict):
+        for key in [k for k in error.validator_value if k not in error.instance]:
+            yield ValidationError(error.message, validator="required", validator_value=[key], path=error.absolute_path,
+                                  instance=error.instance, schema=error.schema)
     else:
         yield error
 

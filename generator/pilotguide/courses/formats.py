@@ -10,7 +10,7 @@ plugin switch (`switch`): `book: false` turns off both `guide.pdf` and `guide.do
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import import_module
 from typing import TYPE_CHECKING
 from xml.etree.ElementTree import Element
@@ -30,7 +30,7 @@ class Handout:
 
     path: str  # site path without suffix: courses/<id>-handout, courses/<id>, guide
     source: str  # the page's Markdown: the single source of every format
-    tree: Element  # its cleaned HTML tree (<html lang="zh-CN">), see pack.handout_tree
+    tree: Element | None  # its cleaned HTML tree (<html lang="zh-CN">, pack.handout_tree); made only for a builder
     title: str
     record: Record | None  # the course (None for the whole guide)
     content: Content  # the whole guide: content.today dates the files
@@ -62,6 +62,7 @@ class Format:
     description: str = ""  # what the plugin switch does, in Chinese, for docs and help
     scope: str = "handout"  # one of SCOPES: what one file is made from
     switch: str = ""  # the plugin switch that turns it on and off; empty: `name`
+    settings: tuple = ()  # (keyword, value) the builder is called with, from plugin options: part of a file's key
 
     @property
     def option(self) -> str:
@@ -69,7 +70,7 @@ class Format:
 
     def build(self, handout: Handout) -> bytes:
         module, _, function = self.builder.partition(":")
-        return getattr(import_module(f"{__package__}.{module}"), function)(handout)
+        return getattr(import_module(f"{__package__}.{module}"), function)(handout, **dict(self.settings))
 
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
@@ -98,6 +99,24 @@ def selected(names) -> tuple[Format, ...]:
     """The formats whose switch (or name) is in `names`, in registry order."""
     wanted = set(names)
     return tuple(f for f in FORMATS.values() if f.option in wanted or f.name in wanted)
+
+
+# Plugin options that set how a format is made (not whether): option -> (format, builder keyword,
+# default). `slides_aspect: "4:3"` makes 4:3 slides for an old projector; 16:9 otherwise.
+SETTINGS = {"slides_aspect": ("slides", "aspect", "16:9")}
+ASPECTS = ("16:9", "4:3")
+
+
+def configured(formats, options) -> tuple[Format, ...]:
+    """`formats` with the builder settings the plugin `options` ask for (others as they are)."""
+    out = []
+    for f in formats:
+        for option, (name, keyword, default) in SETTINGS.items():
+            value = options.get(option, default) or default
+            if f.name == name and value != default:
+                f = replace(f, settings=((keyword, value),))
+        out.append(f)
+    return tuple(out)
 
 
 def of_scope(formats, scope: str) -> tuple[Format, ...]:

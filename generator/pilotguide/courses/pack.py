@@ -12,7 +12,6 @@ adds them to the site as generated files (so links to them are checked like any 
 from __future__ import annotations
 
 import base64
-import hashlib
 import re
 from dataclasses import replace
 import xml.etree.ElementTree as ET
@@ -28,6 +27,7 @@ from ..pages.render import MARKDOWN_EXTENSIONS
 from ..pages.templates import Templates
 from ..parallel import fork_map
 from .fonts import cjk_font
+from .cache import DownloadCache, download_key, font_identity
 from .formats import FORMATS, Format, Handout, of_scope
 
 SITE_CSS = "assets/pilotguide/course-print.css"  # print rules for handout pages in the browser
@@ -35,86 +35,137 @@ SITE_CSS = "assets/pilotguide/course-print.css"  # print rules for handout pages
 UNSAFE = {"script", "style", "link", "meta", "img", "iframe", "object", "embed", "svg", "video",
           "audio", "source", "form", "button", "textarea", "select", "base", "template", "math"}
 URL = re.compile(r"https?://\S+")
+# The book prints each case in full up to this many cases; beyond, one register row per case (the
+# plugin's `book_full_cases`): at 1,000 cases the full book was 1,326 pages and minutes of layout.
+BOOK_FULL_CASES = 50
 FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
-
-
-class DownloadCache:
-    """Made files keyed by a hash of everything they are made from (format, page Markdown, font,
-    date). Owned by whoever rebuilds often (the MkDocs plugin under `pilotguide serve`), so a save
-    that leaves a course alone does not set its PDFs again."""
-
-    def __init__(self, limit: int = 64) -> None:
-        self.limit = limit
-        self._files: dict[str, bytes] = {}
-
-    def get_or_make(self, key: tuple, make) -> bytes:
-        digest = hashlib.sha256(repr(key).encode("utf-8")).hexdigest()
-        if digest not in self._files:
-            if len(self._files) >= self.limit:
-                self._files.clear()
-            self._files[digest] = make()
-        return self._files[digest]
 
 
 def course_files(content: Content, pages: dict[str, str], formats: tuple[Format, ...] = tuple(FORMATS.values()),
                  cache: DownloadCache | None = None, templates: Templates | None = None,
-                 site: SiteAddress | None = None, jobs: int = 1) -> dict[str, bytes]:
+                 site: SiteAddress | None = None, jobs: int = 1,
+                 book_full_cases: int = BOOK_FULL_CASES) -> dict[str, bytes]:
     """{site path: bytes} of every download in `formats`, plus the handouts' print CSS: per handout
     page (PDF, DOCX), per course (slides) and for the whole guide (the book, from `book.md.j2`
     rendered with `templates`). `site` (where the guide is published) puts QR codes on paper.
 
-    `jobs` > 1 makes the documents of different courses in that many processes (parallel.py;
-    files made there do not go into `cache`, which a preview, always one process, keeps).
+    Each file is looked up in `cache` under the key of what it is made from (cache.py) and made
+    only when missing; `jobs` > 1 makes the missing files in that many processes (parallel.py).
     Raises PackError (what to install) when a PDF cannot be made with a Chinese font, ContentError
     for a broken book template."""
-    courses = content.all("course")
-    out = {SITE_CSS: (files("pilotguide") / "assets" / "course-print.css").read_bytes()} if courses else {}
+    out = _print_css(content)
     font = cjk_font() if any(f.needs_font for f in formats) else None  # fail before any work
-    if courses and (of_scope(formats, "handout") or of_scope(formats, "course")):
-        jobs = max(1, min(jobs, len(courses)))
-        chunks = [courses[i::jobs] for i in range(jobs)]
-        make = lambda chunk: _documents(_course_sources(chunk, content, pages, font, site), formats, cache)  # noqa: E731
-        for done in fork_map(make, chunks):
-            out.update(done)
-    if of_scope(formats, "guide"):
-        out.update(_documents([_book_source(content, templates, font, site)], formats, cache))
+    cache = cache if cache is not None else DownloadCache()
+    wanted = [(handout.path + fmt.suffix, fmt, handout, _key(cache.tool, fmt, handout))
+              for scope, handout in _sources(content, pages, formats, templates, font, site, book_full_cases)
+              for fmt in of_scope(formats, scope)]
+    found = {path: cache.get(key) for path, _, _, key in wanted}
+    missing = [item for item in wanted if found[item[0]] is None]
+    jobs = max(1, min(jobs, len(missing)))
+    for made in fork_map(_make_all, [missing[i::jobs] for i in range(jobs)]):
+        for path, key, data in made:
+            cache.put(key, data)
+            found[path] = data
+    out.update(found)
     return out
 
 
-def _documents(sources, formats: tuple[Format, ...], cache: DownloadCache | None) -> dict[str, bytes]:
-    """The files of `formats` made from each (scope, Handout) in `sources` that is of their scope."""
-    out: dict[str, bytes] = {}
-    for scope, handout in sources:
-        for fmt in of_scope(formats, scope):
-            key = (fmt.name, handout.source, repr(handout.font) if fmt.needs_font else None,
-                   handout.content.today, handout.site)
-            out[handout.path + fmt.suffix] = _make(cache, key, lambda fmt=fmt, h=handout: fmt.build(h))
+class LazyDownloads:
+    """A preview's downloads: every path at once (so MkDocs checks links to them), each file made
+    only when a browser asks for it (the preview serves it from memory), never on a save's path."""
+
+    def __init__(self, content: Content, pages: dict[str, str], formats: tuple[Format, ...], cache: DownloadCache,
+                 templates: Templates | None = None, site: SiteAddress | None = None,
+                 book_full_cases: int = BOOK_FULL_CASES) -> None:
+        self.content, self.pages, self.formats, self.cache = content, pages, formats, cache
+        self.templates, self.site, self.full_cases = templates, site, book_full_cases
+        self.css = _print_css(content)
+        self.paths = [*self.css, *download_paths(content, formats)]
+
+    def get(self, path: str) -> bytes | None:
+        """The file at `path` (made now if the cache does not hold it), or None for any other path."""
+        if path in self.css:
+            return self.css[path]
+        if path not in self.paths:
+            return None
+        font = cjk_font() if any(f.needs_font for f in self.formats) else None
+        for scope, handout in _sources(self.content, self.pages, self.formats, self.templates, font, self.site,
+                                       self.full_cases, book=path.startswith("guide.")):
+            for fmt in of_scope(self.formats, scope):
+                if handout.path + fmt.suffix == path:
+                    key = _key(self.cache.tool, fmt, handout)
+                    return self.cache.get_or_make(key, lambda: _make_all([(path, fmt, handout, key)])[0][2])
+        return None
+
+
+def download_paths(content: Content, formats: tuple[Format, ...]) -> list[str]:
+    """The site paths of the downloads `formats` make for `content`, without making any."""
+    out = []
+    for record in content.all("course"):
+        for role, base in handout_paths(record).items():
+            out += [base + f.suffix for f in of_scope(formats, "handout")]
+            if role == "trainer":
+                out += [f"courses/{record.id}" + f.suffix for f in of_scope(formats, "course")]
+    return out + ["guide" + f.suffix for f in of_scope(formats, "guide")]
+
+
+def _print_css(content: Content) -> dict[str, bytes]:
+    if not content.all("course"):
+        return {}
+    return {SITE_CSS: (files("pilotguide") / "assets" / "course-print.css").read_bytes()}
+
+
+def _sources(content, pages, formats, templates, font, site, full_cases: int = BOOK_FULL_CASES, book: bool = True):
+    """(scope, Handout) of every document the downloads in `formats` are made from."""
+    courses = content.all("course")
+    if courses and (of_scope(formats, "handout") or of_scope(formats, "course")):
+        yield from _course_sources(courses, content, pages, font, site)
+    if book and of_scope(formats, "guide"):
+        yield _book_source(content, templates, font, site, full_cases)
+
+
+def _key(tool: str, fmt: Format, handout: Handout) -> str:
+    font = font_identity(handout.font) if fmt.needs_font else ""
+    return download_key(tool, f"{fmt.name}{fmt.settings!r}", handout.source, font, handout.content.today, handout.site)
+
+
+def _make_all(missing) -> list[tuple[str, str, bytes]]:
+    """Make each missing file; a source's HTML tree is made once, and only when a file needs it."""
+    trees: dict[str, Handout] = {}
+    out = []
+    for path, fmt, handout, key in missing:
+        ready = trees.get(handout.source)
+        if ready is None:
+            tree = handout_tree(handout.source)
+            ready = trees[handout.source] = replace(handout, tree=tree, title=_title(tree) or handout.title)
+        out.append((path, key, fmt.build(replace(ready, path=handout.path, trainer=handout.trainer))))
     return out
 
 
 def _course_sources(courses: list, content: Content, pages: dict[str, str], font, site):
-    """(scope, Handout) of each course's handout pages, and of the course itself (its slides)."""
+    """(scope, Handout) of each course's handout pages, and of the course itself (its slides).
+    Their trees are made only for a file that is not in the cache (_make_all)."""
     for record in courses:
         for role, base in handout_paths(record).items():
-            source = pages[base + ".md"]
-            tree = handout_tree(source)
-            handout = Handout(base, source, tree, _title(tree) or record.title, record, content, font,
+            handout = Handout(base, pages[base + ".md"], None, record.title, record, content, font,
                               trainer=role == "trainer", site=site)
             yield "handout", handout
             if role == "trainer":  # the slides come from the trainer's page: notes and answers included
                 yield "course", replace(handout, path=f"courses/{record.id}")
 
 
-def _book_source(content: Content, templates: Templates | None, font, site) -> tuple[str, Handout]:
+def _book_source(content: Content, templates: Templates | None, font, site,
+                 full_cases: int = BOOK_FULL_CASES) -> tuple[str, Handout]:
     source = (templates or Templates()).render("book.md.j2", page="guide.md", content=content,
                                                lookup=lambda kind, ids: [content.get(kind, i) for i in ids],
-                                               site=site)
-    tree = handout_tree(source)
-    return "guide", Handout("guide", source, tree, _title(tree), None, content, font, site=site)
+                                               site=site, full_cases=full_cases, case_page=_case_page(site))
+    return "guide", Handout("guide", source, None, "", None, content, font, site=site)
 
 
-def _make(cache: DownloadCache | None, key: tuple, make) -> bytes:
-    return make() if cache is None else cache.get_or_make(key, make)
+def _case_page(site: SiteAddress | None):
+    """The book's register: a case's web page as its file name under `case-studies/`."""
+    directory_urls = site is not None and site.directory_urls
+    return lambda record: f"{record.id}/" if directory_urls else f"{record.id}.html"
 
 
 def handout_tree(source: str) -> ET.Element:
@@ -125,6 +176,7 @@ def handout_tree(source: str) -> ET.Element:
     root = tinyhtml5.parse(page, namespace_html_elements=False)
     _clean(root)
     _qr_images(root)
+    _unbroken_urls(root)
     head = root.find("head")
     title = ET.SubElement(head, "title")
     title.text = _title(root)
@@ -164,8 +216,48 @@ def _qr_images(root: ET.Element) -> None:
         if found:
             data = base64.b64encode(qr.png(found.group(0))).decode("ascii")
             image = ET.Element("img", {"class": "pg-qr-code", "alt": "二维码", "src": f"data:image/png;base64,{data}"})
-            image.tail, paragraph.text = paragraph.text, None
-            paragraph.insert(0, image)
+            text = ET.Element("span")  # one flex item beside the image (handout-pdf.css), however it wraps
+            text.text, paragraph.text = paragraph.text, None
+            text.extend(list(paragraph))
+            for child in list(paragraph):
+                paragraph.remove(child)
+            paragraph.extend([image, text])
+
+
+def _unbroken_urls(root: ET.Element) -> None:
+    """Wrap each printed web address in `span.pg-url`, one unbreakable `span` per part after a
+    `/`: a line may break only after a slash, never at a hyphen (pdftotext would then drop the
+    hyphen and give a wrong address); handout-pdf.css keeps each part on one line."""
+    for element in list(root.iter()):
+        if element.tag in ("head", "title", "style", "script") or not isinstance(element.tag, str):
+            continue
+        if element.text and URL.search(element.text):
+            nodes, element.text = _url_nodes(element.text)
+            for i, node in enumerate(nodes):
+                element.insert(i, node)
+        for child in list(element):
+            if child.tail and URL.search(child.tail) and child.get("class") != "pg-url":
+                nodes, child.tail = _url_nodes(child.tail)
+                index = list(element).index(child) + 1
+                for i, node in enumerate(nodes):
+                    element.insert(index + i, node)
+
+
+def _url_nodes(text: str) -> tuple[list[ET.Element], str]:
+    """(spans, leading text) for `text`: each address in it as a span.pg-url, the text between
+    them as the spans' tails."""
+    parts = URL.split(text)
+    urls = URL.findall(text)
+    nodes = []
+    for url, after in zip(urls, parts[1:]):
+        span = ET.Element("span", {"class": "pg-url"})
+        for n, piece in enumerate(p for p in re.split(r"(?<=/)(?!/)", url) if p):
+            if n:
+                ET.SubElement(span, "wbr")  # the one place a line may break: after a slash
+            ET.SubElement(span, "span").text = piece
+        span.tail = after
+        nodes.append(span)
+    return nodes, parts[0]
 
 
 def _remove(parent: ET.Element, child: ET.Element) -> None:
@@ -181,5 +273,7 @@ def _remove(parent: ET.Element, child: ET.Element) -> None:
 
 
 def _title(root: ET.Element) -> str:
-    h1 = root.find(".//h1")
+    """A document's title: the book's cover title (the guide's name), else its first heading."""
+    cover = next((p for p in root.iter("p") if "pg-book-title" in p.get("class", "").split()), None)
+    h1 = cover if cover is not None else root.find(".//h1")
     return "".join(h1.itertext()).strip() if h1 is not None else ""

@@ -111,19 +111,26 @@ def _page_setup(document, paper: list[str] = ()) -> None:
 
 
 def _east_asian_styles(document, font: str) -> None:
-    """Set the East Asian font (and zh-CN language) on the defaults and every style we use.
+    """Set the font (and zh-CN language) on the defaults and every style we use: for Chinese
+    (w:eastAsia) and for Latin letters and digits too (w:ascii, w:hAnsi), so a number in a
+    sentence is set in the same sans-serif face, not in the template's serif.
 
-    The default template's theme attributes (w:eastAsiaTheme) win over a named font, so they go."""
+    The default template's theme attributes (w:eastAsiaTheme, w:asciiTheme ...) win over a named
+    font, so they go."""
     defaults = document.styles.element.find(qn("w:docDefaults"))
     targets = [defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))]
     targets += [document.styles[name].element.get_or_add_rPr() for name in STYLED]
+    # and every other style that names fonts (linked character styles such as "Heading 1 Char")
+    targets += [fonts.getparent() for fonts in document.styles.element.iter(qn("w:rFonts"))]
     for rpr in targets:
         fonts = rpr.find(qn("w:rFonts"))
         if fonts is None:
             fonts = OxmlElement("w:rFonts")
             rpr.insert(0, fonts)
-        fonts.attrib.pop(qn("w:eastAsiaTheme"), None)
-        fonts.set(qn("w:eastAsia"), font)
+        for theme in ("w:eastAsiaTheme", "w:asciiTheme", "w:hAnsiTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(theme), None)
+        for script in ("w:eastAsia", "w:ascii", "w:hAnsi"):
+            fonts.set(qn(script), font)
         lang = rpr.find(qn("w:lang"))
         if lang is None:
             lang = OxmlElement("w:lang")
@@ -140,6 +147,7 @@ class _Writer:
         self.levels = HEADINGS if links is None else BOOK_HEADINGS
         self.style_ids: dict[str, str] = {}
         self.section = None  # the body's w:sectPr, which paragraphs go before
+        self.heading_level = 0  # the last heading's Word level: the next may go at most one deeper
 
     def paragraph(self, style: str | None = None) -> Paragraph:
         """A new paragraph at the end of the body, in `style`.
@@ -165,7 +173,10 @@ class _Writer:
     def block(self, element: Element, list_level: int = 0, quote: bool = False) -> None:
         tag = element.tag
         if tag in HEADINGS:
-            level = self.levels[tag]
+            # Never skip a level (Heading 2 -> Heading 4): the navigation pane and screen readers
+            # show the outline as it is, and a record's own body headings may jump.
+            level = min(self.levels[tag], self.heading_level + 1) if self.levels[tag] else 0
+            self.heading_level = level
             heading = self.paragraph("Title" if level == 0 else f"Heading {level}")
             self.inline(heading, element)
             if "pg-session" in element.get("class", "").split():
@@ -246,13 +257,15 @@ class _Writer:
         width = max(len(tr.findall("th") + tr.findall("td")) for tr in rows)
         table = self.document.add_table(rows=len(rows), cols=width)
         table.style = self.document.styles["Table Grid"]
-        for r, tr in enumerate(rows):
+        # row by row: python-docx's table.cell(r, c) lists every cell of the table on each call,
+        # quadratic in a long table (the book's case register: 1,000 rows took 7 s)
+        for tr, row in zip(rows, table.rows):
             cells = [c for c in tr if c.tag in ("th", "td")]
-            for c, cell in enumerate(cells):
-                self.inline(table.cell(r, c).paragraphs[0], cell, bold=cell.tag == "th")
-            table.rows[r]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # a row never splits
+            for cell, target in zip(cells, row.cells):
+                self.inline(target.paragraphs[0], cell, bold=cell.tag == "th")
+            row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # a row never splits
             if all(c.tag == "th" for c in cells):
-                _repeat_header(table.rows[r])
+                _repeat_header(row)
 
     def inline(self, paragraph: Paragraph, element: Element, bold: bool = False, italic: bool = False) -> None:
         self.inline_text(paragraph, element.text, bold, italic)

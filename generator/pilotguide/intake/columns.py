@@ -46,6 +46,16 @@ SUBSHEET_TITLES = {"sources": "更多来源"}  # sources[0] is on the main sheet
 KEY_LABEL = "所属记录（编号或标题）"
 WORKBOOK_KINDS = ("case-study", "policy", "step", "glossary")  # a course's sessions nest lists in lists
 TEXT, INTEGER, DATE, PARTIAL_DATE, CHOICE, REF = "text", "integer", "date", "partial_date", "choice", "ref"
+# Advice that is about YAML files (a year alone must be quoted there, or YAML reads a number): a
+# spreadsheet cell needs no quotes, so neither 填表说明 nor an import's messages give it.
+YAML_ONLY = ('；只有年份时请加引号，如 "2009"',)
+
+
+def for_cells(text: str) -> str:
+    """A schema's `x-expected` text as a clerk at a spreadsheet needs it: without YAML advice."""
+    for advice in YAML_ONLY:
+        text = text.replace(advice, "")
+    return text
 
 
 @dataclass(frozen=True)

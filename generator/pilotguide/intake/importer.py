@@ -20,21 +20,20 @@ from pathlib import Path
 from ..content import schemas
 from ..content.documents import Document
 from ..content.gather import load_content
-from ..content.model import Content, Record, fields
+from ..content.model import BASE, Content, Record, fields
 from ..content.references import check_ids, check_references, check_step_order
 from ..content.scaffold import schema_link
 from ..content.validate import field_name, suggest, validate
 from ..errors import ContentError, Problem, Problems
 from ..pages.taxonomy import slugify
 from .changes import Edit, apply, edits
-from .columns import DATE, REF, WORKBOOK_KINDS, Layout, layout, normal_header, schema_signature
+from .columns import DATE, REF, for_cells, WORKBOOK_KINDS, Layout, layout, normal_header, schema_signature
 from .read import SheetData, read_workbook
 from .records import ID_LIKE, Cell, References, Row, read_sheet, records_of
 from .workbook import GUIDE_SHEET, LISTS_SHEET, META_SHEET
 from .yamlfile import new_text, updated_text
 
 MAX_ID = 60
-YAML_QUOTE_HINT = '；只有年份时请加引号，如 "2009"'
 MISSING = re.compile(r"缺少必填字段 `([^`]+)`")  # validate() puts it on the parent: point at the column
 TOKEN = re.compile(r"\x00(\d+)(?::(\d+):(\d+))?")  # a batch Document's path, with or without :line:col
 
@@ -269,7 +268,7 @@ def _located(problem: Problem, cells: list[Cell], planned: list[Planned], file: 
         return cell.place(file)
 
     message = TOKEN.sub(place, problem.message)  # "已在 <token>:3:1 使用" names another row
-    message = message.replace(YAML_QUOTE_HINT, "")  # a cell needs no quotes
+    message = for_cells(message)  # a cell needs no quotes
     if not problem.path.startswith("\x00"):
         return Problem(problem.path, problem.line, problem.col, message, problem.warning, problem.place)
     item = planned[int(problem.path[1:])]
@@ -313,9 +312,11 @@ def _umask() -> int:
 
 def _file_text(root: Path, item: Planned, modelines: dict[str, str]) -> tuple[Path, str]:
     dates = {c.path[0] for c in item.plan.main.columns if c.type == DATE}
-    if item.existing is not None:
+    if item.existing is not None and item.existing.provenance != BASE:
         target = root / item.existing.path
         return target, updated_text(target, item.changes, item.kind, dates)
+    # a new record, or a base guide's record changed here: the local layer gets its own file (an
+    # override, content/layers.py); the base guide's files are never written
     kind = schemas.kinds()[item.kind]
     target = root / kind.folder / f"{item.id}.yaml"
     if target.exists() or target.with_suffix(".yml").exists():

@@ -18,6 +18,7 @@ LINE_SEPARATORS = re.compile(r"\n+")  # between sentences, which have commas of 
 ITEM_NUMBER = re.compile(r"^(?:[(（]?\d{1,2}[)）.、．]|[•●▪\-–])\s*")  # "1. ", "（2）", "• " before a list item
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial day 1 is 1900-01-01 (Excel counts a 29 Feb 1900 that never was)
 # 2018年12月26日, 2018.12.26, 2018/12/26, 2018-12-26, 2018年12月, 2018.12, 2018年
+QUOTES = "\"'“”‘’「」『』"  # around a date typed with quotes (full-width ＂ and ＇ are NFKC-normalised)
 DATE_FORMS = re.compile(r"^(\d{4})\s*(?:[年./\-]\s*(\d{1,2})\s*(?:[月./\-]\s*(\d{1,2})\s*日?)?\s*月?)?\s*年?$")
 
 
@@ -64,7 +65,8 @@ def date(value, partial: bool):
     typed = text(value)
     if typed is None:
         return None
-    match = DATE_FORMS.match(unicodedata.normalize("NFKC", typed))
+    # "2020" typed with its quotes (advice meant for YAML files, which a clerk may have read)
+    match = DATE_FORMS.match(unicodedata.normalize("NFKC", typed).strip(QUOTES).strip())
     if not match:
         return typed
     year, month, day = match.groups()

@@ -20,7 +20,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..content.model import Content
 from ..content import schemas
-from .columns import CHOICE, DATE, INTEGER, PARTIAL_DATE, REF, Column, Layout, Sheet, layout, schema_signature
+from ..content.regions import province_names
+from ..content.validate import region_fields
+from .columns import (CHOICE, DATE, INTEGER, PARTIAL_DATE, REF, Column, Layout, Sheet, for_cells, layout,
+                      schema_signature)
 from .read import column_letter
 
 GUIDE_SHEET = "填表说明"
@@ -78,8 +81,8 @@ class _Lists:
         self.sheet, self.content = sheet, content
         self.ranges: dict[str, str] = {}
 
-    def formula(self, column: Column) -> str | None:
-        key, values = self._values(column)
+    def formula(self, column: Column, kind: str = "") -> str | None:
+        key, values = self._values(column, kind)
         if not values:
             return None
         if key not in self.ranges:
@@ -91,7 +94,9 @@ class _Lists:
             self.ranges[key] = f"'{LISTS_SHEET}'!${letter}$2:${letter}${len(values) + 1}"
         return self.ranges[key]
 
-    def _values(self, column: Column) -> tuple[str, list[str]]:
+    def _values(self, column: Column, kind: str) -> tuple[str, list[str]]:
+        if kind and is_province(column, kind):
+            return "regions:province", province_names()
         if column.type == REF:
             return f"ref:{column.ref}", [ref_label(str(r.title), r.id) for r in self.content.all(column.ref)]
         if column.vocabulary:
@@ -114,7 +119,7 @@ def _write_sheet(ws, sheet: Sheet, rows: list[dict], lists: _Lists) -> None:
                 ws.cell(number, index, value)
     last = len(rows) + 1 + BLANK_ROWS
     for index, column in enumerate(sheet.columns, start=1):
-        _format_column(ws, column, column_letter(index), last, lists)
+        _format_column(ws, column, column_letter(index), last, lists, sheet.kind)
 
 
 def _width(column: Column) -> float:
@@ -124,9 +129,23 @@ def _width(column: Column) -> float:
     return WIDE.get(name, max(12, len(column.header) * 2 + 4))
 
 
-def _format_column(ws, column: Column, letter: str, last: int, lists: _Lists) -> None:
+def is_province(column: Column, kind: str) -> bool:
+    """The 省 column of a location whose names are checked (content/regions.py)."""
+    return (len(column.path) == 2 and column.path[1] == "province"
+            and column.path[0] in region_fields(schemas.kinds()[kind]))
+
+
+def _format_column(ws, column: Column, letter: str, last: int, lists: _Lists, kind: str) -> None:
     cells = f"{letter}2:{letter}{last}"
-    if column.type in (CHOICE, REF):
+    if is_province(column, kind):  # the 34 provincial names; another name is let through, with a warning
+        rule = DataValidation(type="list", formula1=lists.formula(column, kind), allow_blank=True,
+                              showErrorMessage=True, errorStyle="warning", errorTitle="不在省级行政区名单中",
+                              error="请从下拉列表中选择省、自治区、直辖市的全称（如“吉林省”）。确实要保留，请点“是”。",
+                              promptTitle=column.label, prompt="请从下拉列表中选择全称，如“吉林省”。",
+                              showInputMessage=True)
+        rule.add(cells)
+        ws.add_data_validation(rule)
+    elif column.type in (CHOICE, REF):
         formula = lists.formula(column)
         if formula:
             single = column.type == CHOICE and not column.many
@@ -180,7 +199,7 @@ def _describe(column: Column, content: Content) -> list[str]:
     elif column.type == REF:
         count = len(content.all(column.ref))
         allowed = f"本指南中已有的{schemas.kinds()[column.ref].label}（见下拉列表，共 {count} 项）"
-    expected = column.schema.get("x-expected", "")
+    expected = for_cells(column.schema.get("x-expected", ""))
     return ["是" if column.required else "否", kind, allowed, example, expected]
 
 

@@ -27,7 +27,8 @@ STYLE = Style(font_family=FONTS, background="white", plot_background="white", co
 WIDTH = 640
 ROW = 36  # height of one bar row in a horizontal chart
 TITLES = {"region": "各地区的案例数", "area": "城市与农村的案例数", "activity": "各活动类型的案例数",
-          "role": "发挥各类作用的案例数", "support": "各扶持措施的案例数", "year": "各年份开始的案例数"}
+          "role": "发挥各类作用的案例数", "support": "各扶持措施的案例数", "year": "各年份开始的案例数",
+          "source": "各出处的案例数"}
 
 
 @dataclass

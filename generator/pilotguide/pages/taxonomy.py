@@ -78,6 +78,14 @@ def year_keys(record: Record) -> list[str]:
     return [str(started)[:4]] if started else []
 
 
+def source_keys(record: Record) -> list[str]:
+    """沿用《…》 / 本地补充 / 本地修改 in a guide built on a base (content/layers.py); none otherwise."""
+    return [record.provenance_label] if record.provenance else []
+
+
+# The provenance facet exists only in a guide built on a base: a guide of its own has no such filter.
+SOURCE = FacetSpec("source", "出处", source_keys)
+
 FACETS = (
     FacetSpec("region", "地区", region_keys),
     FacetSpec("area", "城乡", _listed("area"), "areas"),
@@ -113,7 +121,7 @@ def _order(spec: FacetSpec, keys: set[str], content: Content) -> list[str]:
     """Vocabulary order (every term, used or not); regions as a tree; years ascending."""
     if spec.vocabulary:
         terms = content.vocabularies.get(spec.vocabulary, [])
-        return list(terms) + sorted(keys - set(terms))
+        return list(terms) + sorted(keys - set(terms), key=lambda k: (_pinyin(k), k))  # not listed: by pinyin
     if spec.key == "region":
         # the key itself breaks ties between homophones, so slugs do not depend on set order
         return sorted(keys, key=lambda k: ([_pinyin(p) for p in k.split(REGION_SEP)], k))
@@ -162,12 +170,14 @@ def _all_values(record: Record) -> tuple[list[str], ...]:
 def taxonomy(content: Content, memo=None) -> list[Facet]:
     """Every facet of the content's case studies, terms in reading order (render_pages works it
     out once and hands it to the templates' globals and the term pages)."""
-    return [facet(spec, content, memo) for spec in FACETS]
+    layered = any(r.provenance for r in content.all("case-study"))
+    return [facet(spec, content, memo) for spec in FACETS + ((SOURCE,) if layered else ())]
 
 
 def case_facets(record: Record) -> dict[str, list[str]]:
     """The term keys of one case, per facet (what the filterable table puts on its row)."""
-    return {spec.key: list(dict.fromkeys(spec.values(record))) for spec in FACETS}
+    specs = FACETS + ((SOURCE,) if record.provenance else ())
+    return {spec.key: list(dict.fromkeys(spec.values(record))) for spec in specs}
 
 
 def term_page(facet_key: str, term: Term) -> str:

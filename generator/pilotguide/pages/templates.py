@@ -24,6 +24,7 @@ from ..content.model import Fields, Record
 from ..content.schemas import label
 from ..content.validate import suggest
 from ..errors import ContentError, Problem
+from .facts import facts, task_line, task_note
 from .filters import autolink, block, cell, demote, inline, place
 from .paths import handout_paths, link, url
 from .topics import h
@@ -64,7 +65,8 @@ def environment(project_templates: Path | None = None) -> jinja2.Environment:
     )
     env.filters.update(cell=cell, inline=inline, block=block, autolink=autolink, h=h, demote=demote)
     # Helpers that are the same for every guide; per-guide values are passed to each render.
-    env.globals.update(link=link, url=url, place=place, handout_paths=handout_paths)
+    env.globals.update(link=link, url=url, place=place, handout_paths=handout_paths, facts=facts, task_note=task_note,
+                       task_line=task_line)
     return env
 
 

@@ -114,4 +114,6 @@ def render_finding_pages(content: Content, facets: list[Facet], render: Callable
         if figure.svg:
             pages[figure.path] = figure.svg
     if content.edition is not None:
-        render("changes.md.j2", "changes.md", edition=content.edition)
+        base = content.base
+        render("changes.md.j2", "changes.md", edition=content.edition, base=base,
+               upstream=base.updates() if base is not None else [])

@@ -34,12 +34,20 @@ Internals used, and why:
   path in the `__config` script, `<article class="md-content__inner` and `<header class="md-header"`.
 - Material's search worker messages (assets/search/worker.js, browser side): SETUP 0, READY 1,
   QUERY 2, RESULT 3, and its worker file under assets/javascripts/workers (material_worker_from):
-  our worker wraps Material's to cut Chinese the same way at build and query time.
+  our worker wraps Material's to cut Chinese the same way at build and query time. The result
+  items' `terms` map (which query terms each result holds) orders pages holding every word
+  first; a message of another type (our NOTE, 1001) is ignored by Material's page side.
+- Material's base template's `extra.polyfills`, scripts in the head before its bundle
+  (add_head_script), and its bundle creating the search worker with `new Worker(config.search)`
+  as it starts: assets/search-note.js wraps `Worker` there to hear our worker's NOTE, and puts
+  the note after `.md-search-result__meta`.
 - MkDocs Config classes' `_schema` and `config_options.Type._type` (config_schema, option_type):
   mkdocs.yml is checked like content, with every known setting and option type, before MkDocs runs.
 - jieba's `dt` (default tokenizer) with `FREQ`, `total`, `initialized`, `check_initialized`
   (jieba_ready, tokenizer, dictionary_total, known_word, frequencies): a tokenizer with the
   guide's user words that shares the default dictionary without reloading it.
+- `theme.dirs` (add_theme_templates): the theme's template search path, to which the plugin adds
+  its own theme templates (a Chinese 404 page) after a `custom_dir` and before Material's.
 - A page's HTML as the theme wrote it, edited as text (add_head_style): the paper stamp, a
   `<style>` for print that differs per page (its address), goes before the page's `</head>`.
 """
@@ -421,6 +429,15 @@ def material_worker_from(worker: str, name: str) -> str:
     return posixpath.relpath(f"assets/javascripts/workers/{name}", posixpath.dirname(worker))
 
 
+def add_head_script(config, path: str) -> None:
+    """Load the script at `path` in every page's head, before Material's bundle: Material's base
+    template writes `extra.polyfills` there (the offline plugin puts the iframe-worker shim
+    there). assets/search-note.js must wrap `Worker` before the bundle creates its search worker."""
+    polyfills = config.extra.setdefault("polyfills", [])
+    if path not in [str(p) for p in polyfills]:
+        polyfills.append(path)
+
+
 def pagefind_mark(html: str, box: str) -> str:
     """Material's page with Pagefind's markers: only the article indexed, `box` (Pagefind's search
     box) at the end of the header's navigation; a page without Material's header is only marked."""
@@ -480,6 +497,16 @@ def config_schema(config_class) -> list[tuple[str, object]]:
 def option_type(option) -> type | None:
     """The Python type a `config_options.Type` option wants (its `_type`), else None."""
     return getattr(option, "_type", None)
+
+
+def add_theme_templates(theme, folder: str) -> None:
+    """Let `folder`'s templates override the theme's: right after mkdocs.yml's `custom_dir` (so a
+    guide's own override still wins), before Material's own templates. Idempotent."""
+    dirs = theme.dirs
+    if folder in dirs:
+        return
+    custom = getattr(theme, "custom_dir", None)
+    dirs.insert(1 if custom and dirs and dirs[0] == custom else 0, folder)
 
 
 # -- Paper -------------------------------------------------------------------------------------------

@@ -16,12 +16,16 @@ from mkdocs.structure.files import File
 from ..courses.pack import SITE_CSS
 from ..pages.render import MARKDOWN_EXTENSIONS
 from .glossary_links import GlossaryTermsExtension, glossary_terms
+from .engine import add_head_script, add_theme_templates
 from .search.offline import offline_polyfills
 from .search.pagefind import disable_material_search
 
 ASSET_DIR = "assets/pilotguide"
+THEME_DIR = "theme"  # templates that override Material's (assets/theme/)
 STYLES = ["pilotguide.css"]
 SCRIPTS = ["filter.js", "checklist.js", "search-input.js", "phone.js", "keyboard.js"]
+# In the page's head (Material's polyfills), before Material's bundle starts its search worker.
+HEAD_SCRIPTS = ["search-note.js"]
 EXTENSIONS = ["md_in_html"]  # the case table is raw HTML whose link cells are Markdown
 FEATURES = ["content.tooltips"]  # Material shows a glossary link's title as a tooltip
 
@@ -37,6 +41,7 @@ def configure_mkdocs(config, guide) -> GlossaryTermsExtension | None:
     `guide` is the GuideBuild (guide.py) whose pages and downloads are ready. Returns the glossary
     extension, which needs to know each page as it is converted. A preview paused on errors
     (`guide.problems`) only empties the nav: no entries for the generated pages it does not have."""
+    _theme(config)
     if guide.problems:
         config.nav = []
         return None
@@ -63,10 +68,21 @@ def configure_mkdocs(config, guide) -> GlossaryTermsExtension | None:
         _append(config.extra_css, SITE_CSS)
     guide.search.prepare(content)
     config.extra["polyfills"] = offline_polyfills(config.extra.get("polyfills", []))
+    for name in HEAD_SCRIPTS:  # after the iframe-worker shim: they wrap the Worker it defines
+        add_head_script(config, f"{ASSET_DIR}/{name}")
     guide.mode.theme(config)
     if guide.backend == "pagefind":
         disable_material_search(config)
     return terms
+
+
+def _theme(config) -> None:
+    """No notice linking to Material's website on every page (a sealed intranet cannot reach it;
+    Material's documented `extra.generator`, unless mkdocs.yml sets it), and the package's theme
+    templates (a Chinese 404 page) ahead of Material's."""
+    if "generator" not in config.extra:
+        config.extra["generator"] = False
+    add_theme_templates(config.theme, str(resources.files("pilotguide") / "assets" / THEME_DIR))
 
 
 def stamped(copyright: str | None, content) -> str | None:
@@ -86,4 +102,4 @@ def asset_files(config) -> list[File]:
     """The packaged scripts and styles as site files."""
     base = resources.files("pilotguide") / "assets"
     return [File.generated(config, f"{ASSET_DIR}/{name}", content=(base / name).read_bytes())
-            for name in STYLES + SCRIPTS]
+            for name in STYLES + SCRIPTS + HEAD_SCRIPTS]

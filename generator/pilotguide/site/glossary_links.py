@@ -21,6 +21,7 @@ from ..pages.paths import relative
 
 GLOSSARY_PAGE = "glossary.md"
 SKIP_TAGS = {"a", "abbr", "code", "pre", "kbd", "script", "style", "h1", "h2", "h3", "h4", "h5", "h6"}
+SKIP_CLASSES = {"pg-provenance"}  # a record's 出处 line names a guide: its words are no glossary terms
 TITLE_LIMIT = 140
 
 
@@ -98,7 +99,8 @@ class TermLinker(Treeprocessor):
         while index < len(element):
             child = element[index]
             index += 1
-            if isinstance(child.tag, str) and child.tag not in SKIP_TAGS:
+            if isinstance(child.tag, str) and child.tag not in SKIP_TAGS \
+                    and not SKIP_CLASSES & set((child.get("class") or "").split()):
                 self._walk(child)
             if child.tail and not isinstance(child.tail, AtomicString):
                 pieces = self._pieces(child.tail)

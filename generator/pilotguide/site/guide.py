@@ -16,10 +16,14 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 from ..content.gather import VOCABULARIES_FILE, load_content
+from ..content.guidefile import GUIDE_FILE
+from ..content.layers import BASE_EDITION
 from ..content.synonyms import SYNONYMS_FILE
 from ..content.model import Content
 from ..content.schemas import kinds
+from ..courses.cache import DownloadCache
 from ..courses.formats import Format
+from ..courses.pack import BOOK_FULL_CASES, LazyDownloads
 from ..errors import ContentError, PackError, Problem
 from ..pages.paper import paper_lines, print_css
 from ..pages.paths import SiteAddress
@@ -35,6 +39,7 @@ from .recipe import BuildInputs, DownloadProblems, GuideOptions, GuideOutput, ch
 from .search.offline import OfflineSearch
 
 log = logging.getLogger("mkdocs.plugins.pilotguide")
+DOWNLOADS_DIR = "downloads"  # made downloads, by key, inside the build cache folder
 
 
 class ContentPluginError(PluginError):
@@ -51,7 +56,8 @@ class OneBuild:
     GuideBuild asks its mode, never whether it is a preview: this class and the preview's
     PreviewSession (preview/session.py) answer the same questions."""
 
-    records = memo = downloads = None  # nothing kept between builds
+    records = memo = downloads = None  # nothing kept between builds (downloads: in the build cache)
+    lazy_downloads = False  # every download made (or read from the build cache) before the pages
     backend = None  # the search backend, chosen from the number of pages (search/pagefind.py)
     build_cache = True  # pages reused from .pilotguide-cache/
     writes_index = True  # the search index is written into the site
@@ -110,6 +116,8 @@ class GuideBuild:
         self.copyright: str | None = None  # mkdocs.yml's copyright line, before the edition stamp
         self.pagecache: pagecache.PageCache | None = None  # this build's, opened once files are known
         self.cache_report: tuple[int, int] | None = None  # pages reused, pages built and stored
+        self.download_report: tuple[int, int] | None = None  # downloads reused, downloads made
+        self.lazy: LazyDownloads | None = None  # a preview's downloads, made when asked for
 
     def _load(self) -> Content:
         try:
@@ -133,11 +141,18 @@ class GuideBuild:
         folder = self.root / self.options.templates_dir
         templates = self.mode.templates(folder)
         self.site = self.mode.site(site_address(config))
-        options = GuideOptions(folder, self.formats, self.site, self.jobs)
+        options = GuideOptions(folder, self.formats, self.site, self.jobs,
+                               self.options.get("book_full_cases", BOOK_FULL_CASES))
+        # a build keeps made downloads in the build cache; a preview in memory, made when asked for
+        cache = self.mode.downloads or DownloadCache(
+            self.root / pagecache.CACHE_DIR / DOWNLOADS_DIR if self.options.get("build_cache", True) else None)
         try:
             output = make_guide(self.content, options, templates, memo=self.mode.memo,
-                                downloads_cache=self.mode.downloads)
-            self.pages, self.downloads = output.pages, output.downloads
+                                downloads_cache=cache, lazy_downloads=self.mode.lazy_downloads)
+            self.pages, self.downloads, self.lazy = output.pages, output.downloads, output.lazy
+            if not self.mode.lazy_downloads:
+                cache.close()  # the folder keeps this build's downloads only
+                self.download_report = (len(cache.used) - len(cache.made), len(cache.made))
         except ContentError as error:
             heading = "下载文件生成失败：" if isinstance(error, DownloadProblems) else "页面生成失败："
             self.problems = self.mode.failed(error, heading)
@@ -146,6 +161,16 @@ class GuideBuild:
             self.problems = self.mode.failed(error, "")
             return False
         return True
+
+    def served_download(self, path: str) -> bytes | None:
+        """A preview's download, made now if what it is made from changed since it was last made."""
+        if self.lazy is None:
+            return None
+        try:
+            return self.lazy.get(path)
+        except (PackError, ContentError) as error:
+            log.error("无法生成 %s：%s", path, error.format() if isinstance(error, ContentError) else error)
+            return None
 
     def _pause(self, config) -> None:
         """A preview with errors: say them in the terminal; every page will show them (post_page)
@@ -216,6 +241,7 @@ class GuideBuild:
         """Sanitise the HTML of generated pages (their text comes from content files).
 
         Hand-written pages in docs/ are the publisher's own and pass untouched."""
+        self.search.note_page(page.url, page.meta)
         if self.pagecache is not None:
             self.pagecache.converted(page.file.src_uri)
         if page.file.src_uri not in self.pages or (self.pagecache and page.file.src_uri in self.pagecache.hits):
@@ -259,6 +285,14 @@ class GuideBuild:
         """What `serve` watches beside docs/ and mkdocs.yml: content folders, vocabularies, synonyms, templates."""
         paths = [self.root / kind.folder for kind in kinds().values()]
         paths += [self.root / VOCABULARIES_FILE, self.root / SYNONYMS_FILE, self.root / self.options.templates_dir]
+        paths += [self.root / GUIDE_FILE, self.root / BASE_EDITION]
+        # a base guide's folders too (a save there changes this guide: content/layers.py); an
+        # unpacked .zip base is gone once loaded, so it is not watched
+        base = self.content.base if self.content is not None else None
+        while base is not None:
+            paths += [base.root / kind.folder for kind in kinds().values()]
+            paths += [base.root / name for name in (GUIDE_FILE, VOCABULARIES_FILE, SYNONYMS_FILE)]
+            base = base.content.base
         return [p for p in paths if p.exists()]
 
 

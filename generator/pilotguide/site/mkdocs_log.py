@@ -29,7 +29,7 @@ TRANSLATIONS = [
     (r"Excluding '(.+?)' from the site because it conflicts with '(.+?)'\.?",
      "{docs}/{0}: 与 `{1}` 生成同一个网页，已略过：请删除或改名其中一个。"),
     (r"Config value '(.+?)': (.*)", "mkdocs.yml: 配置项 `{0}` 有问题（MkDocs 的说明：{1}）"),
-    (r"\[[\d:]+\] \"GET (\S+) HTTP/[\d.]+\" code 404", "预览中没有这个网址：{0}（404）。"),
+    (r"\[[\d:]+\] \"GET (\S+) HTTP/[\d.]+\" code 404", "预览中没有这个网址：{0}（浏览器看到的是“找不到这个页面”）。"),
     (r"An error happened during the rebuild\. The server will appear stuck until build errors are resolved\.",
      "预览没能重新生成（原因见上方）：改正后保存，页面会自动恢复。"),
     (r"Aborted with (\d+) configuration errors?!", "mkdocs.yml 中有 {0} 个配置错误，构建已停止。"),
@@ -37,7 +37,10 @@ TRANSLATIONS = [
 ]
 # Already reported by `pilotguide check` with a line and column, or said once in Chinese elsewhere.
 DROPPED = (r"Config value '.+?': Unrecognised configuration name: .*", r"Aborted with a BuildError!",
-           r"A 'dirty' build is being performed.*")
+           r"A 'dirty' build is being performed.*",
+           r"\[[\d:]+\] \"\w+ \S+ HTTP/[\d.]+\" code 30\d")  # the preview's redirects (`/` to site_url's path)
+# What a preview's visitor asked for that has no page: a note, not a warning (nothing is wrong with the guide).
+NOTES = (r"\[[\d:]+\] \"\w+ \S+ HTTP/[\d.]+\" code 404",)
 LEVELS = {logging.WARNING: "警告：", logging.ERROR: "错误：", logging.CRITICAL: "错误："}
 
 
@@ -94,7 +97,7 @@ class ChineseHandler(logging.Handler):
             return
         self.seen.add(text)
         text = self.locate(message, text)
-        level = LEVELS.get(record.levelno, "")
+        level = "提示：" if any(re.fullmatch(p, message.strip()) for p in NOTES) else LEVELS.get(record.levelno, "")
         if text.startswith(("mkdocs.yml:", f"{self.docs}/")):  # located: `place: 警告：message`
             where, _, rest = text.partition(": ")
             text = f"{where}: {level}{rest}"

@@ -15,7 +15,8 @@ from mkdocs.config.base import Config
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import InclusionLevel
 
-from ..courses.formats import switches
+from ..courses.formats import ASPECTS, switches
+from ..courses.pack import BOOK_FULL_CASES
 from ..pages.render import TEMPLATES_DIR
 from . import engine
 from .guide import ContentPluginError, GuideBuild
@@ -39,9 +40,14 @@ _OPTIONS = dict(
     build_cache=c.Type(bool, default=True),
     # Processes for loading records, rendering record pages and making course documents (`--jobs`).
     jobs=c.Type(int, default=1),
+    # The book (`book: true`) prints each case in full up to this many cases; beyond, a register
+    # of one row per case (place, area, roles, web page). A large number asks for full pages always.
+    book_full_cases=c.Type(int, default=BOOK_FULL_CASES),
     # One switch per download format (courses/formats.py): `pdf: false` builds without WeasyPrint.
     # Formats may share a switch (`book` makes guide.pdf and guide.docx).
     **{name: c.Type(bool, default=f.default) for name, f in switches().items()},
+    # Slides are 16:9; `slides_aspect: "4:3"` for an old projector (courses/formats.py SETTINGS).
+    slides_aspect=c.Choice(ASPECTS, default="16:9"),
 )
 PilotguideConfig = type("PilotguideConfig", (Config,), _OPTIONS)
 
@@ -160,7 +166,12 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):  # type: ignore[valid-type
 
     def served_file(self, path: str) -> bytes | None:
         """What the preview's server answers from memory instead of the site folder (the search index)."""
-        if self.session is None or self.session.last is None or self.guide.backend != "material":
+        if self.session is None or self.guide is None:
+            return None
+        download = self.guide.served_download(path)  # made only now, never while saving
+        if download is not None:
+            return download
+        if self.session.last is None or self.guide.backend != "material":
             return None
         return self.session.index.served(path)
 

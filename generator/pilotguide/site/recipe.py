@@ -4,7 +4,8 @@
 disk for any engine) and the nav check of `check` all make the guide here and nowhere else:
 
 1. render every page (pages/render.py: Markdown from the templates, a pure function of content);
-2. make the downloads the options switch on (courses/pack.py: handouts, slides, the book);
+2. make the downloads the options switch on (courses/pack.py: handouts, slides, the book), each
+   only when the build cache does not hold it (courses/cache.py); a preview makes them on request;
 3. check that no generated path is taken by a hand-written file in docs/.
 
 What shapes the output besides the content is one `GuideOptions`, read from the pilotguide
@@ -20,8 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..courses.formats import FORMATS, Format, switches
-from ..courses.pack import course_files
+from ..courses.cache import DownloadCache
+from ..courses.fonts import cjk_font
+from ..courses.formats import FORMATS, Format, configured, switches
+from ..courses.pack import BOOK_FULL_CASES, LazyDownloads, course_files
 from ..errors import ContentError, Problem
 from ..pages.paths import SiteAddress
 from ..pages.render import TEMPLATES_DIR, render_pages
@@ -38,20 +41,23 @@ class GuideOptions:
     formats: tuple[Format, ...] = ()
     site: SiteAddress = field(default_factory=lambda: SiteAddress("", None, False))
     jobs: int = 1
+    book_full_cases: int = BOOK_FULL_CASES  # the book prints cases in full up to this many; beyond, a register
 
     @classmethod
     def of(cls, root: Path, options: Any, site: SiteAddress, jobs: int = 1, downloads: bool = True) -> GuideOptions:
         """The options of the pilotguide plugin as mkdocs.yml gives them (a mapping, or MkDocs'
         config of the plugin); a switch not written takes its format's default."""
         formats = formats_on(options) if downloads else ()
-        return cls(Path(root) / str(_get(options, "templates_dir", TEMPLATES_DIR)), formats, site, max(1, jobs))
+        return cls(Path(root) / str(_get(options, "templates_dir", TEMPLATES_DIR)), formats, site, max(1, jobs),
+                   int(_get(options, "book_full_cases", BOOK_FULL_CASES)))
 
 
 def formats_on(options: Any) -> tuple[Format, ...]:
     """The download formats the plugin's options switch on, in registry order (rows may share a
-    switch: `book` makes guide.pdf and guide.docx); a switch not written takes its default."""
+    switch: `book` makes guide.pdf and guide.docx); a switch not written takes its default. Rows
+    carry the builder settings the options ask for (`slides_aspect`, formats.SETTINGS)."""
     on = {name for name, first in switches().items() if _get(options, name, first.default)}
-    return tuple(f for f in FORMATS.values() if f.option in on)
+    return configured((f for f in FORMATS.values() if f.option in on), options if options is not None else {})
 
 
 def _get(options: Any, name: str, default: Any) -> Any:
@@ -66,7 +72,8 @@ class DownloadProblems(ContentError):
 @dataclass
 class GuideOutput:
     pages: dict[str, str]
-    downloads: dict[str, bytes]
+    downloads: dict[str, bytes]  # with lazy downloads: every path, each an empty placeholder
+    lazy: LazyDownloads | None = None  # a preview's downloads, each made when a browser asks for it
 
 
 @dataclass(frozen=True)
@@ -79,20 +86,30 @@ class BuildInputs:
 
 
 def make_guide(content, options: GuideOptions, templates: Templates | None = None, memo=None,
-               downloads_cache=None, with_downloads: bool = True) -> GuideOutput:
+               downloads_cache: DownloadCache | None = None, with_downloads: bool = True,
+               lazy_downloads: bool = False) -> GuideOutput:
     """The guide's pages, then its downloads. Raises ContentError (located problems) or PackError
-    (a download library or font is missing). `memo` and `downloads_cache` are a preview's, kept
-    between saves; `with_downloads=False` renders the pages alone (the nav check)."""
+    (a download library or font is missing). `memo` is a preview's, kept between saves;
+    `downloads_cache` keeps made files by the key of what they are made from (courses/cache.py:
+    a build's on disk, a preview's in memory); `with_downloads=False` renders the pages alone (the
+    nav check); `lazy_downloads` (a preview) lists the downloads and makes none: each is made when
+    asked for (`GuideOutput.lazy`), never on a save's path."""
     templates = templates if templates is not None else Templates(options.templates_dir)
     pages = render_pages(content, templates, downloads=options.formats, memo=memo, jobs=options.jobs,
                          site=options.site)
-    downloads = {}
-    if with_downloads:
-        try:
-            downloads = course_files(content, pages, options.formats, cache=downloads_cache, templates=templates,
-                                     site=options.site, jobs=options.jobs)
-        except ContentError as error:
-            raise DownloadProblems(error.problems) from None
+    if not with_downloads:
+        return GuideOutput(pages, {})
+    if lazy_downloads:
+        if any(f.needs_font for f in options.formats):
+            cjk_font()  # a missing font is said at once, as in a build
+        lazy = LazyDownloads(content, pages, options.formats, downloads_cache or DownloadCache(), templates,
+                             options.site, options.book_full_cases)
+        return GuideOutput(pages, dict.fromkeys(lazy.paths, b""), lazy)
+    try:
+        downloads = course_files(content, pages, options.formats, cache=downloads_cache, templates=templates,
+                                 site=options.site, jobs=options.jobs, book_full_cases=options.book_full_cases)
+    except ContentError as error:
+        raise DownloadProblems(error.problems) from None
     return GuideOutput(pages, downloads)
 
 

@@ -18,7 +18,7 @@ class DeferredIndex:
     15 ms a page, a title save rebuilds 10 to 20 pages) waits until a browser asks for the index,
     so the saved page shows sooner. It has no `entries`, so it is never taken for a build's index."""
 
-    def __init__(self, preview: "PreviewIndex", material_index) -> None:
+    def __init__(self, preview: PreviewIndex, material_index) -> None:
         self.preview, self.material_index = preview, material_index
 
     def add_entry_from_context(self, page) -> None:
@@ -67,7 +67,7 @@ class PreviewIndex:
         self.pages[url] = entries
         self.runs[url] = han_runs(doc_texts(entries))
 
-    def deferring(self, material_index) -> "DeferredIndex":
+    def deferring(self, material_index) -> DeferredIndex:
         """A stand-in for Material's index while a quick save builds its pages (see DeferredIndex)."""
         return DeferredIndex(self, material_index)
 
@@ -113,10 +113,10 @@ class PreviewIndex:
                 s = self.search
                 synonyms = dict(s.synonyms)
                 runs = set().union(*self.runs.values()) if self.runs else set()
-                words = lexicon((), [*s.terms, *synonyms, *synonyms.values()], s.cuts, runs=runs)
+                words = lexicon((), [*s.terms, *synonyms.values()], s.cuts, runs=runs, whole=synonyms)
                 docs = [entry for entries in self.pages.values() for entry in entries]
                 self._data = finish_index({"config": dict(self.config), "docs": docs}, synonyms=synonyms,
-                                          pinyin=self._pinyin_keys(), words=words)
+                                          pinyin=self._pinyin_keys(), words=words, staff=s.staff)
             return self._data
 
     def _pinyin_keys(self) -> dict[str, list[str]]:

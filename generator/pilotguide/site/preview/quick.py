@@ -21,9 +21,10 @@ the navigation shows on the pages it rebuilds, the others keep the old one until
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from mkdocs.structure.files import Files, InclusionLevel
 

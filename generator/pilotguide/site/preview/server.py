@@ -9,14 +9,16 @@ folders behind, so for the time of the preview they raise KeyboardInterrupt too.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import signal
 import socket
-import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import urlsplit
+
+from . import tempdirs
 
 log = logging.getLogger("mkdocs.pilotguide.serve")
 
@@ -35,8 +37,16 @@ def split_address(dev_addr: str) -> tuple[str, int]:
 
 
 def is_free(host: str, port: int) -> bool:
+    """Whether the preview's server could listen on this port now.
+
+    The probe binds as the server does (Python's HTTP server sets SO_REUSEADDR): connections of a
+    preview that just stopped linger in TIME_WAIT for a minute, which SO_REUSEADDR ignores, so a
+    restart takes the same port; a port another program listens on still refuses. Windows gives
+    SO_REUSEADDR another meaning (taking a port in use) and needs it for no TIME_WAIT: not there."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
+        if os.name != "nt" and hasattr(socket, "SO_REUSEADDR"):
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError:
@@ -52,6 +62,15 @@ def pick_address(dev_addr: str) -> tuple[str, int, bool]:
             return host, candidate, candidate != port
     raise AddressError(f"端口 {port} 到 {port + TRIES} 都被占用了：请关闭之前打开的预览，"
                        "或用 --dev-addr 指定其他端口，如 --dev-addr 127.0.0.1:8100。")
+
+
+def preview_url(host: str, port: int, site_url: str | None) -> str:
+    """The address the preview's pages live under: with site_url's path (`/guide/`), as MkDocs
+    serves them; the bare `/` would only answer with a redirect."""
+    path = urlsplit(site_url or "/").path or "/"
+    path = path if path.endswith("/") else path + "/"
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}{path}"
 
 
 def _interrupt(signum, frame) -> None:
@@ -91,7 +110,7 @@ def preview(config_file: Path, host: str, port: int, full_rebuild: bool = False,
     _mkdocs_logging(verbose=False)
     if not full_rebuild:
         quiet_dirty_warning()  # said once, in Chinese, by the command instead
-    site_dir = tempfile.mkdtemp(prefix="mkdocs_")
+    site_dir = str(tempdirs.make("site"))  # marked with our process id: a killed run's is removed later
 
     def get_config():
         return engine.load_config(config_file, site_dir=site_dir, dev_addr=f"{host}:{port}")

@@ -16,19 +16,19 @@ import gc
 import html
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jinja2
 
 from ...content.cache import RecordCache
-from ...courses.pack import DownloadCache
+from ...courses.cache import DownloadCache
 from ...errors import ContentError, Problem
 from ...pages.memo import PageMemo
 from ...pages.paths import SiteAddress
 from ...pages.templates import Templates
 from ..search.offline import OfflineSearch
+from . import tempdirs
 from .index import PreviewIndex
 from .quick import LastBuild
 
@@ -37,7 +37,7 @@ class PageStage:
     """Generated pages on disk, rewritten only when their text changes (mtimes drive dirty builds)."""
 
     def __init__(self) -> None:
-        self.root = Path(tempfile.mkdtemp(prefix="pilotguide-pages-"))
+        self.root = tempdirs.make("pages")  # marked with our process id (tempdirs.py)
         self._written: dict[str, str] = {}
         self.changed: list[str] = []
 
@@ -117,6 +117,8 @@ def _where(problem) -> str:
 @dataclass
 class PreviewSession:
     """What `pilotguide serve` keeps between rebuilds; owned by the plugin instance."""
+
+    lazy_downloads = True  # downloads made when a browser asks for them, never while saving (not a field)
 
     records: RecordCache = field(default_factory=RecordCache)
     stage: PageStage = field(default_factory=PageStage)

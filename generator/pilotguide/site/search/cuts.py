@@ -134,17 +134,23 @@ def han_runs(texts: Iterable[str]) -> set[str]:
 
 
 def lexicon(texts: Iterable[str], terms: Iterable[str] = (), cuts: Cuts | None = None,
-            runs: set[str] | None = None) -> list[str]:
+            runs: set[str] | None = None, whole: Iterable[str] = ()) -> list[str]:
     """The words the browser cuts Chinese with, for `texts` (plain text, any language mixed).
     `cuts` keeps jieba's work between calls (a preview's rebuilds); a fresh one when not given.
-    `runs`: han_runs(texts) when the caller keeps them already (then `texts` is not read)."""
-    terms = list(terms)
+    `runs`: han_runs(texts) when the caller keeps them already (then `texts` is not read).
+    `whole`: words kept whole, without their parts, unless the text holds them: the everyday
+    words of the synonyms, which the browser swaps for the guide's term (the parts of 放学没人管
+    are not words of the guide, and the browser would search them)."""
+    own, whole = list(terms), sorted(set(whole))
+    terms = [*own, *whole]  # in a fixed order: the store of cuts is keyed by them
     cuts = cuts if cuts is not None else Cuts()
     tk = cuts.tokenizer_for(terms)
-    words = set(terms)
+    words = set(own)
     runs = runs if runs is not None else han_runs(texts)  # each distinct run cut once
     for run in runs:
         words.update(cuts.cut(run))
+    only_whole = set(whole) - words  # not in the text: no parts
+    words.update(whole)
     cuts.keep(runs)
     if len(cuts.runs) > 2 * len(runs):  # a long preview session: forget text no longer in the guide
         cuts.runs = {run: cuts.runs[run] for run in runs}
@@ -155,5 +161,6 @@ def lexicon(texts: Iterable[str], terms: Iterable[str] = (), cuts: Cuts | None =
 
     known = Known()
     for word in list(words):
-        words |= parts(word, known)
+        if word not in only_whole:
+            words |= parts(word, known)
     return sorted(words)

@@ -46,15 +46,18 @@ def index_report(site_dir: Path) -> IndexReport | None:
 
 
 def rewrite_index(site_dir: Path, terms: Iterable[str] = (), cuts: Cuts | None = None,
-                  synonyms: dict[str, str] | None = None, pinyin_from: Iterable[str] = ()) -> bool:
+                  synonyms: dict[str, str] | None = None, pinyin_from: Iterable[str] = (),
+                  staff: Iterable[str] = ()) -> bool:
     """Rewrite Material's index in place (see the module doc); False when there is no index.
     `synonyms` ({everyday word: term}) and the pinyin of `pinyin_from` go with the lexicon, for
-    the worker to turn a query's everyday words and pinyin into the guide's terms."""
+    the worker to turn a query's everyday words and pinyin into the guide's terms; `staff`: the
+    pages for publishing staff, which the worker lists last, marked."""
     path = site_dir / INDEX
     if not path.is_file():
         return False
     index = json.loads(path.read_text(encoding="utf-8"))
-    data = finish_index(index, terms, cuts, synonyms, pinyin_keys(pinyin_from) if pinyin_from else None)
+    data = finish_index(index, terms, cuts, synonyms, pinyin_keys(pinyin_from) if pinyin_from else None,
+                        staff=staff)
     path.write_text(data, encoding="utf-8")
     (site_dir / INDEX_SCRIPT).write_text(index_script(data), encoding="utf-8")
     return True
@@ -67,10 +70,11 @@ def index_script(data: str) -> str:
 
 def finish_index(index: dict, terms: Iterable[str] = (), cuts: Cuts | None = None,
                  synonyms: dict[str, str] | None = None, pinyin: dict[str, list[str]] | None = None,
-                 words: list[str] | None = None) -> str:
+                 words: list[str] | None = None, staff: Iterable[str] = ()) -> str:
     """Material's index (a dict: config, docs) as our UTF-8 JSON: titles and text without U+200B,
     and our lexicon, synonyms and pinyin keys in config.pilotguide. `words`: the lexicon when the
-    caller already has it (a preview keeps it per page), else it is cut here from the docs."""
+    caller already has it (a preview keeps it per page), else it is cut here from the docs. `staff`:
+    page addresses (as the docs' locations before '#') that are for publishing staff."""
     docs = index.get("docs", [])
     for doc in docs:
         for key in ("title", "text"):
@@ -78,12 +82,15 @@ def finish_index(index: dict, terms: Iterable[str] = (), cuts: Cuts | None = Non
                 doc[key] = doc[key].replace(ZWSP, "")
     synonyms = dict(synonyms or {})
     if words is None:
-        words = lexicon(doc_texts(docs), [*terms, *synonyms, *synonyms.values()], cuts)
+        words = lexicon(doc_texts(docs), [*terms, *synonyms.values()], cuts, whole=synonyms)
     extra: dict = {"lexicon": " ".join(words)}
     if synonyms:
         extra["synonyms"] = synonyms
     if pinyin:
         extra["pinyin"] = pinyin
+    staff = sorted(staff)
+    if staff:
+        extra["staff"] = staff
     index.setdefault("config", {})["pilotguide"] = extra
     return json.dumps(index, ensure_ascii=False, separators=(",", ":"))
 

@@ -17,6 +17,7 @@ log = logging.getLogger("mkdocs.plugins.pilotguide.search")
 WORKER = "assets/pilotguide/search-worker.js"
 VENDOR = "assets/pilotguide/vendor"  # third-party browser assets, with their licences (vendor.json)
 SHIM = f"{VENDOR}/iframe-worker/shim.js"
+STAFF = "staff"  # front matter `audience: staff`: a page for the staff who publish, not for readers
 UNPKG_SHIM = "https://unpkg.com/iframe-worker/shim"  # what Material's offline plugin would add
 
 
@@ -49,6 +50,7 @@ class OfflineSearch:
         self.synonyms: dict[str, str] = {}
         self.pinyin_from: list[str] = []
         self.material_worker: str | None = None
+        self.staff: set[str] = set()  # pages for publishing staff (front matter `audience: staff`)
         self.cuts = Cuts()
         self._record_terms: dict = {}  # what user_terms and pinyin_words keep between a preview's saves
         self._title_words: dict = {}
@@ -61,6 +63,14 @@ class OfflineSearch:
             self._title_words.clear()
         self.pinyin_from = pinyin_words(content, self._title_words)
         engine.skip_material_segmenting()
+
+    def note_page(self, url: str, meta: dict | None) -> None:
+        """Remember whether the page at `url` is for publishing staff (`audience: staff` in its front
+        matter): readers' search lists such pages last, marked."""
+        if isinstance(meta, dict) and str(meta.get("audience", "")).strip().lower() == STAFF:
+            self.staff.add(url)
+        else:
+            self.staff.discard(url)
 
     def on_post_page(self, output: str) -> str:
         """Point the page's search worker (`__config.search`) at ours, which loads Material's."""
@@ -79,5 +89,6 @@ class OfflineSearch:
             worker = asset_text("search/worker.js").replace(
                 "__MATERIAL_WORKER__", engine.material_worker_from(WORKER, self.material_worker))
             (site_dir / WORKER).write_text(worker, encoding="utf-8")
-        if index and rewrite_index(site_dir, self.terms, self.cuts, self.synonyms, self.pinyin_from):
+        if index and rewrite_index(site_dir, self.terms, self.cuts, self.synonyms, self.pinyin_from,
+                                   sorted(self.staff)):
             log.info(str(index_report(site_dir)))

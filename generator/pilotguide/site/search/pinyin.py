@@ -29,14 +29,25 @@ PINYIN_WORDS = 6  # at most this many words per pinyin key: an initials key such
 PINYIN_CASE_TITLES = 500  # above this many case studies their titles (place names) stay out: index size
 
 
+PLACE_SUFFIXES = ("自治区", "街道", "社区", "省", "市", "区", "县", "镇", "乡", "村")  # typed without, too
+
+
 def pinyin_words(content, cut: dict | None = None) -> list[str]:
-    """The words pinyin finds: words of record titles, glossary terms and aliases, synonym terms."""
+    """The words pinyin finds: words of record titles, glossary terms and aliases, the synonyms
+    (the guide's terms and the everyday words that stand for them), and case studies' place names,
+    whole and without their 省/市/区/县/镇/村 (gaochaocun and gaochao both find 高潮村)."""
     texts = [str(r.title) for kind, rs in content.records.items() for r in rs
              if kind != "case-study" or len(rs) <= PINYIN_CASE_TITLES]
     for term in content.records.get("glossary", []):
         texts += [str(a) for a in (term.data.get("aliases") or [])]
-    texts += list((getattr(content, "synonyms", None) or {}).values())
+    synonyms = getattr(content, "synonyms", None) or {}
+    texts += [*synonyms.values(), *synonyms]
     words: set[str] = set()
+    cases = content.records.get("case-study", [])
+    if len(cases) <= PINYIN_CASE_TITLES:
+        for place in {v for r in cases if isinstance(r.data.get("location"), dict)
+                      for v in r.data["location"].values() if isinstance(v, str)}:
+            words.update(_place_names(place))
     cut = cut if cut is not None else {}  # run -> its words (an OfflineSearch keeps them)
     for text in texts:
         for run in HAN.findall(text):
@@ -47,3 +58,13 @@ def pinyin_words(content, cut: dict | None = None) -> list[str]:
                 words.add(run)
     return sorted(words)
 
+
+def _place_names(place: str) -> set[str]:
+    """A place name as typed: whole, and without its administrative suffix when two characters remain."""
+    names = {run for run in HAN.findall(place) if 2 <= len(run) <= 8}
+    for name in list(names):
+        for suffix in PLACE_SUFFIXES:
+            if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+                names.add(name[: -len(suffix)])
+                break
+    return names
