@@ -200,6 +200,10 @@ def test_material_page_html_hooks(built_page):
     marked = engine.pagefind_mark(built_page, '<div id="box"></div>')
     canary("data-pagefind-body" in marked and '<div id="box"></div></nav>' in marked,
            "Pagefind's marks found no article or header navigation")
+    styled = engine.add_head_style(built_page, "@media print { }")
+    canary(styled.count("<style>@media print { }</style>") == 1
+           and styled.index("<style>@media print") < styled.index("<body"),
+           "Material's page has no </head> before its body for the paper stamp")
 
 
 def test_material_worker_message_numbers():

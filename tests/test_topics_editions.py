@@ -261,3 +261,52 @@ def test_the_region_tree_on_find_a_case_nests_city_under_province_and_district_u
     harbin = next(li for li in cities if li.xpath("string(./a)") == "哈尔滨市")
     assert {li.xpath("string(./a)") for li in harbin.xpath("./ul/li")} == {"平房区", "南岗区"}
     assert not tree.xpath("./li[a='哈尔滨市']")  # not flattened beside its province
+
+
+JAN_2027, JAN_2028 = "1798761600", "1830297600"  # SOURCE_DATE_EPOCH of 2027-01-01 and 2028-01-01
+
+
+def newest_update(root: Path) -> str:
+    content = load_content(root)
+    return max(r.data["updated"] for rs in content.records.values() for r in rs if "updated" in r.data)
+
+
+def test_the_edition_date_is_the_last_content_change_not_the_build_day(shipped, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", JAN_2027)
+    first = load_content(shipped).edition
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", JAN_2028)  # the same content, a year later
+    again = load_content(shipped).edition
+    newest = newest_update(shipped)
+    assert (first.date, first.hash) == (again.date, again.hash) == (newest, first.hash)
+    assert first.date < "2027-01-01"
+    step = next((shipped / "steps").glob("*.yaml"))
+    step.write_text(re.sub(r"(?m)^updated: .*$", "updated: 2027-06-01", step.read_text(encoding="utf-8")),
+                    encoding="utf-8")
+    assert load_content(shipped).edition.date == "2027-06-01"  # a record changed and says when
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", JAN_2027)
+    assert load_content(shipped).edition.date == newest  # an update dated after today is not believed
+
+
+def test_an_undated_change_after_a_recorded_edition_is_dated_by_the_build(minimal, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", PAST)
+    content = load_content(minimal)
+    assert content.edition.date == "2026-01-01"  # no record says when it changed: the build's day
+    from pilotguide.content.editions import record_edition
+
+    record_edition(content)
+    policy = minimal / "policies" / "p1.yaml"
+    policy.write_text(policy.read_text(encoding="utf-8").replace("summary: 摘要", "summary: 新摘要"), encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", JAN_2027)
+    edition = load_content(minimal).edition
+    assert edition.date == "2027-01-01" and edition.previous.date == "2026-01-01"
+
+
+@pytest.mark.slow
+def test_an_unchanged_guide_rebuilt_on_another_day_keeps_its_edition_date(shipped, monkeypatch):
+    stamps = []
+    for epoch in (JAN_2027, JAN_2028):
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+        assert build(shipped).exit_code == 0
+        footer = (shipped / "site" / "steps" / "index.html").read_text(encoding="utf-8")
+        stamps.append(re.search(r"本版 [\d-]+ · 内容指纹 [0-9a-f]+", footer).group(0))
+    assert stamps[0] == stamps[1] == stamps[0].replace(stamps[0][3:13], newest_update(shipped))

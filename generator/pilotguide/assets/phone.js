@@ -1,6 +1,7 @@
-/* pilotguide: the case table and its filter form on a phone.
+/* pilotguide: wide tables and the case filter form on a phone.
  *
- * Below 600 px pilotguide.css shows each row of a table[data-pg-facets] as a card; each cell
+ * Below 600 px pilotguide.css shows each row of a table.pg-cards (the case table, and any table of
+ * four columns or more) as a card; each cell
  * then needs its column's name, which this script copies from the header into data-pg-label
  * (also for rows added later, e.g. a page of rows drawn from a data file). The filter form that
  * filter.js builds (now or later) is wrapped in a <details> ("筛选条件"), closed on a phone, open elsewhere.
@@ -34,8 +35,19 @@
     if (count) details.parentNode.insertBefore(count, details.nextSibling);  // the count stays in view
   }
 
+  /* Wide tables turn into cards on a phone: the case table, and any table of four columns or more
+     (the policies index with its 状态, the steps index with its 清单进度). */
+  var CARDS = 4;
+
+  function cards(table) {
+    if (table.hasAttribute("data-pg-facets") || table.querySelectorAll("thead th").length >= CARDS) {
+      table.classList.add("pg-cards");
+      label(table);
+    }
+  }
+
   function update() {
-    Array.prototype.forEach.call(document.querySelectorAll("table[data-pg-facets]"), label);
+    Array.prototype.forEach.call(document.querySelectorAll(".md-typeset table"), cards);
     Array.prototype.forEach.call(document.querySelectorAll("form.pg-filter"), fold);
   }
 

@@ -68,6 +68,11 @@ class Edition:
     def name(self) -> str:
         return f"{self.date} · {self.hash}"
 
+    @property
+    def stamp(self) -> str:
+        """How every output names this edition: the site's footer, printed pages, handouts, the book."""
+        return f"本版 {self.date} · 内容指纹 {self.hash}"
+
 
 def _digest(value: Any) -> str:
     return hashlib.sha256(dumps(value).encode("utf-8")).hexdigest()
@@ -190,13 +195,28 @@ def current_edition(content, manifest: dict | None, kept: dict | None = None) ->
         edition.history = recorded[1:]
     elif not recorded:
         # The first edition: everything is new, so listing it all would say nothing.
-        edition = Edition(content.today.isoformat(), digest, first=True)
+        edition = Edition(change_date(content, None), digest, first=True)
     else:
         added, removed, changed = changes_between(manifest["records"], snapshot(content, kept))
-        edition = Edition(content.today.isoformat(), digest, added, removed, changed)
+        edition = Edition(change_date(content, recorded[0]), digest, added, removed, changed)
         edition.history = recorded
     edition.previous = edition.history[0] if edition.history else None
     return edition
+
+
+def change_date(content, previous: Edition | None) -> str:
+    """The date of an edition not yet recorded: when its content last changed, not the build day.
+
+    That is the newest `updated` date of any record (a full date, not after today), so the same
+    content rebuilt on another day keeps its date. Only when no record says when it changed, or the
+    newest `updated` is not later than the previous recorded edition (the change went in undated),
+    is it the build's date (`content.today`, SOURCE_DATE_EPOCH in reproducible builds)."""
+    today = content.today.isoformat()
+    dates = [str(r.data.get("updated")) for records in content.records.values() for r in records]
+    newest = max((d for d in dates if len(d) == 10 and d[4] == "-" and d <= today), default=None)
+    if newest is None or (previous is not None and newest <= previous.date):
+        return today
+    return newest
 
 
 def manifest_entry(edition: Edition) -> dict:

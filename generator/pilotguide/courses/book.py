@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 from importlib.resources import files
 from typing import TYPE_CHECKING
 
+from ..pages.paper import pdf_css
 from . import pdf, word
 
 if TYPE_CHECKING:
@@ -20,8 +21,10 @@ if TYPE_CHECKING:
 
 def build_pdf(book: Handout) -> bytes:
     css = (files("pilotguide") / "assets" / "book-pdf.css").read_text(encoding="utf-8")
+    # the cover carries no page number (book-pdf.css); the edition runs along every page's foot
+    css = pdf_css(book.paper()) + css + "@page :first { @bottom-right { content: none; } }\n"
     return pdf.pdf_bytes(ET.tostring(book.tree, "unicode", method="html"), book.font, extra_css=css, engine=book.engine)
 
 
 def build_docx(book: Handout) -> bytes:
-    return word.docx_bytes(book.tree, book.title, book.content.today, internal_links=True)
+    return word.docx_bytes(book.tree, book.title, book.content.today, internal_links=True, paper=book.paper())

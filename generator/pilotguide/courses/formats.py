@@ -40,6 +40,17 @@ class Handout:
     site: SiteAddress | None = None  # where the guide is published: QR codes, the closing slide
     engine: PdfEngine | None = None  # what sets PDFs in type (None: WeasyPrint)
 
+    def paper(self) -> list[str]:
+        """What every printed page of it says about itself: guide name, edition and, with a
+        `site_url`, the address of its web page (the site's, for the whole guide)."""
+        from ..pages.paper import paper_lines
+
+        site = self.site
+        address = None
+        if site is not None and site.url:
+            address = site.page(self.path + ".md") if self.record is not None else site.url
+        return paper_lines(site, self.content.edition, address)
+
 
 @dataclass(frozen=True)
 class Format:

@@ -13,6 +13,7 @@ from importlib.resources import files
 from typing import TYPE_CHECKING
 
 from ..errors import PackError
+from ..pages.paper import pdf_css
 from .engines import BROWSER_CSS, PdfEngine, browser_pdf
 from .fonts import CJKFont
 
@@ -83,4 +84,5 @@ def pdf_bytes(html: str, font: CJKFont, extra_css: str = "", engine: PdfEngine |
 
 def build(handout: Handout) -> bytes:
     """The registry's builder (formats.py): the handout set in type with the guide's CJK font."""
-    return pdf_bytes(ET.tostring(handout.tree, "unicode", method="html"), handout.font, engine=handout.engine)
+    return pdf_bytes(ET.tostring(handout.tree, "unicode", method="html"), handout.font, pdf_css(handout.paper()),
+                     engine=handout.engine)

@@ -41,17 +41,18 @@ STYLED = ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Heading 4",
 
 def build(handout: Handout) -> bytes:
     """The registry's builder (formats.py): the handout as a Word document dated by the build."""
-    return docx_bytes(handout.tree, handout.title, handout.content.today)
+    return docx_bytes(handout.tree, handout.title, handout.content.today, paper=handout.paper())
 
 
 def docx_bytes(root: Element, title: str, today: dt.date, font: str = EAST_ASIAN_FONT,
-               internal_links: bool = False) -> bytes:
-    """A DOCX of the handout whose HTML tree is `root` (an <html> element), dated `today`.
+               internal_links: bool = False, paper: list[str] = ()) -> bytes:
+    """A DOCX of the handout whose HTML tree is `root` (an <html> element), dated `today`; the
+    `paper` lines (guide, edition, address: pages/paper.py) in every page's footer.
 
     `internal_links` (the book): headings with an id get a bookmark, links to `#id` become
     internal hyperlinks, and the list after the `#toc` heading becomes a contents field."""
     document = docx.Document()
-    _page_setup(document)
+    _page_setup(document, paper)
     _east_asian_styles(document, font)
     _properties(document, title, today)
     writer = _Writer(document, links.Links(document) if internal_links else None)
@@ -86,12 +87,16 @@ def reproducible(data: bytes, today: dt.date) -> bytes:
     return out.getvalue()
 
 
-def _page_setup(document) -> None:
+def _page_setup(document, paper: list[str] = ()) -> None:
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(2))
     footer = section.footer.paragraphs[0]
+    for line in paper:  # which guide and edition, and where it lives online, above the page number
+        stamp = footer.insert_paragraph_before()
+        stamp.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        stamp.add_run(line).font.size = Pt(7.5)
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     footer.add_run("第 ")
     field = OxmlElement("w:fldSimple")  # Word fills in the page number when it lays out the page

@@ -20,6 +20,8 @@ PAGES = {
     "course": ("courses/index.md", "courses/{id}.md"),
 }
 
+PROGRESS_PAGE = "steps/progress.md"  # 我的进度: the ticks of every step's checklist (checklist.js)
+
 
 @dataclass(frozen=True)
 class SiteAddress:

@@ -18,7 +18,7 @@ from ..content.model import Content, Record
 from ..errors import ContentError, Problem
 from . import qr, topics
 from .filters import autolink, block, cell, inline, place, squeeze  # noqa: F401 - re-exported
-from .paths import PAGES, SiteAddress, handout_paths, page_of, relative  # noqa: F401 - re-exported
+from .paths import PAGES, PROGRESS_PAGE, SiteAddress, handout_paths, page_of, relative  # noqa: F401 - re-exported
 from .taxonomy import taxonomy
 from .templates import Templates
 
@@ -97,6 +97,8 @@ def render_pages(content: Content, templates: Templates | Path | None = None,
     for done in parallel.fork_map(render_tasks, [tasks[i::jobs] for i in range(jobs)]):
         pages.update(done)
     pages = {page: pages[page] for page in order}
+    if content.all("step"):  # 我的进度: every step's ticks on one page, to print and hand in
+        render("progress.md.j2", PROGRESS_PAGE, None, records=content.all("step"))
     topics.render_finding_pages(content, facets, render, pages, memo)  # topics, statistics (SVG files), changes
     if memo is not None:
         memo.forget_others(content.all("case-study"))

@@ -48,6 +48,8 @@ Internals used, and why:
   guide's user words that shares the default dictionary without reloading it.
 - `theme.dirs` (add_theme_templates): the theme's template search path, to which the plugin adds
   its own theme templates (a Chinese 404 page) after a `custom_dir` and before Material's.
+- A page's HTML as the theme wrote it, edited as text (add_head_style): the paper stamp, a
+  `<style>` for print that differs per page (its address), goes before the page's `</head>`.
 """
 
 from __future__ import annotations
@@ -505,3 +507,15 @@ def add_theme_templates(theme, folder: str) -> None:
         return
     custom = getattr(theme, "custom_dir", None)
     dirs.insert(1 if custom and dirs and dirs[0] == custom else 0, folder)
+
+
+# -- Paper -------------------------------------------------------------------------------------------
+
+def add_head_style(html: str, css: str) -> str:
+    """`html` with a `<style>` holding `css` at the end of its <head> (unchanged without a head)."""
+    if not css:
+        return html
+    end = html.find("</head>")
+    if end < 0:
+        return html
+    return f"{html[:end]}<style>{css}</style>\n{html[end:]}"

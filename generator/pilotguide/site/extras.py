@@ -23,7 +23,7 @@ from .search.pagefind import disable_material_search
 ASSET_DIR = "assets/pilotguide"
 THEME_DIR = "theme"  # templates that override Material's (assets/theme/)
 STYLES = ["pilotguide.css"]
-SCRIPTS = ["filter.js", "checklist.js", "search-input.js", "phone.js"]
+SCRIPTS = ["filter.js", "checklist.js", "search-input.js", "phone.js", "keyboard.js"]
 # In the page's head (Material's polyfills), before Material's bundle starts its search worker.
 HEAD_SCRIPTS = ["search-note.js"]
 EXTENSIONS = ["md_in_html"]  # the case table is raw HTML whose link cells are Markdown
@@ -89,7 +89,7 @@ def stamped(copyright: str | None, content) -> str | None:
     """mkdocs.yml's copyright line with the edition stamp (date and content fingerprint) after it."""
     if content.edition is None:
         return copyright
-    stamp = f"本版 {content.edition.date} · 内容指纹 {content.edition.hash}"
+    stamp = content.edition.stamp
     return f"{copyright} · {stamp}" if copyright else stamp
 
 

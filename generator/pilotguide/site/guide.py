@@ -27,6 +27,7 @@ from ..courses.cache import DownloadCache
 from ..courses.formats import Format
 from ..courses.pack import BOOK_FULL_CASES, LazyDownloads
 from ..errors import ContentError, PackError, Problem
+from ..pages.paper import paper_lines, print_css
 from ..pages.paths import SiteAddress
 from ..pages.sanitize import clean_page, safe_title
 from ..pages.templates import Templates
@@ -270,9 +271,20 @@ class GuideBuild:
         if self.problems:
             return error_page(self.problems)
         output = self.search.on_post_page(output)
+        output = self.paper_stamp(output, url)
         if url is not None and self.backend == "pagefind":
             return pagefind_search.mark_page(output, url)
         return output
+
+    def paper_stamp(self, output: str, url: str | None) -> str:
+        """Every printed sheet of a page says which guide and edition it is, and where the page
+        lives when `site_url` is set (pages/paper.py; not 404.html, whose address is any)."""
+        from .engine import add_head_style
+
+        edition = self.content.edition if self.content is not None else None
+        site = self.site or SiteAddress()
+        address = site.file(url) if url is not None else None
+        return add_head_style(output, print_css(paper_lines(site, edition, address)))
 
     def post_build(self, site_dir: str) -> None:
         self.mode.settle()
