@@ -43,7 +43,19 @@ def docx_text(path: Path) -> str:
 
 
 def test_a_county_guide_on_the_packaged_model(tmp_path):
-    root = county(tmp_path, "model", hide=(f"case-studies/{CASE}",))
+    """Started as a county office would: `pilotguide init --base model`, then local records, one
+    override, one case hidden (guide.yaml `hide:`), the book switched on."""
+    from click.testing import CliRunner
+
+    from pilotguide.cli import main
+
+    root = tmp_path / "county"
+    started = CliRunner().invoke(main, ["init", str(root), "--name", "某某县培育指南", "--office", "某某县民政局",
+                                        "--base", "model", "--yes"])
+    assert started.exit_code == 0, started.output
+    assert (root / "base-edition.json").is_file()  # the model's edition accepted at once
+    guide = root / "guide.yaml"
+    guide.write_text(guide.read_text(encoding="utf-8") + f"hide:\n  - case-studies/{CASE}\n", encoding="utf-8")
     with_book(root)
     local_policy(root)
     override_step(root, REPO)
