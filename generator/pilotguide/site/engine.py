@@ -342,11 +342,8 @@ def share_bytecode(theme, cache) -> None:
 
 def material_index(config):
     """Material's search index object of this build, if its search plugin is on."""
-    for plugin in config.plugins.values():
-        index = getattr(plugin, "search_index", None)
-        if index is not None and hasattr(index, "entries"):
-            return index
-    return None
+    plugin = material_search(config)
+    return plugin.search_index if plugin is not None else None
 
 
 def material_search(config):
