@@ -1,6 +1,14 @@
 """MkDocs' log, as a publisher reads it: each message once, in Chinese where we know it, located
 where MkDocs gives a place (a docs/ file; mkdocs.yml problems are found earlier, with lines, by
 site/project.py, so MkDocs' own unlocated versions of them are dropped).
+
+Why patterns over English text here, when elsewhere we read structured data: MkDocs (and
+ProperDocs) log these messages as finished f-strings (`log.warning(f"Doc file '{...}' contains a
+link ...")` in structure/pages.py and nav.py), so the LogRecord carries no arguments and no
+exception object: the text is all there is. Config errors are the exception: `pilotguide check`
+and `build` check mkdocs.yml themselves first (site/project.py, with lines and columns), so these
+patterns only meet what MkDocs finds beyond that. A wording change in the engine leaves a message
+in English, never a wrong one; the patterns are MkDocs 1.6's and ProperDocs 1.6's (identical).
 """
 
 from __future__ import annotations
