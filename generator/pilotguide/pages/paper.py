@@ -42,8 +42,10 @@ def pdf_css(lines: list[str]) -> str:
     if not lines:
         return ""
     text = ' "\\a" '.join(_css_string(line) for line in lines)
-    return ("@page { @bottom-left { content: " + text + "; white-space: pre-wrap; font-size: 7pt;"
-            " line-height: 1.4; color: #444; width: 75%; vertical-align: top; padding-top: 3mm; }"
+    # `pre`: each line whole, never broken inside: a page address broken at a hyphen reads back (pdftotext,
+    # a person typing it) without the hyphen, a wrong address. Small enough for a long address to fit.
+    return ("@page { @bottom-left { content: " + text + "; white-space: pre; font-size: 6.5pt;"
+            " line-height: 1.4; color: #444; width: 80%; vertical-align: top; padding-top: 3mm; }"
             " @bottom-center { content: none; }"
             ' @bottom-right { content: "第 " counter(page) " 页 / 共 " counter(pages) " 页"; font-size: 8pt;'
             " color: #444; vertical-align: top; padding-top: 3mm; } }\n")
