@@ -142,8 +142,8 @@ def test_guide_works_under_a_subpath_behind_nginx(published, tmp_path, browser):
         page.wait_for_url("**/guide/steps/index.html")
         page.locator("article table a").first.click()
         assert page.locator("article h1").inner_text().startswith("第 1 步")
-        found = search(page, "释放人员")
-        assert relative(found[0], base) == "steps/canyu-maodun-huajie.html"
+        found = search(page, "释放人员")  # search works under the subpath: the step is among the first results
+        assert "steps/canyu-maodun-huajie.html" in [relative(url, base) for url in found[:5]], found[:5]
 
         missing = page.goto(base + "steps/no-such-step.html")
         assert missing.status == 404
