@@ -22,7 +22,11 @@ def built(root: Path, site: str = "site") -> tuple[int, int]:
     """Build the project like `pilotguide build` does; return (pages reused, pages built)."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / site))
-    build(config)
+    config.plugins.on_startup(command="build", dirty=False)  # as `mkdocs build` does (plugins live on)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
     return config.plugins["pilotguide"].cache_report
 
 

@@ -56,7 +56,13 @@ def build_site(config_file: Path, site_dir: Path | None = None, strict: bool = F
     def fill(staging: Path) -> None:
         config = engine.load_config(config_file, site_dir=str(staging), strict=strict)
         config[INPUTS] = BuildInputs(content, jobs)
-        engine.build(config)
+        # as `mkdocs build` does around its build: plugin instances live for the process, and a
+        # preview's (never shut down by a test or library caller) must not reach this build
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            engine.build(config)
+        finally:
+            config.plugins.on_shutdown()
 
     write_atomically(target, fill, "building-")
     return target

@@ -62,8 +62,11 @@ class PilotguidePlugin(BasePlugin[PilotguideConfig]):  # type: ignore[valid-type
         self._built: dict = {}  # this build's files, navigation and theme environment (for quick.py)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        if command == "serve":
-            self.session = PreviewSession()
+        # MkDocs keeps plugin instances for the process: a build after a preview that was never shut
+        # down (a test, a library caller) must not run as that preview
+        if self.session is not None:
+            self.session.close()
+        self.session = PreviewSession() if command == "serve" else None
 
     def on_shutdown(self) -> None:
         # MkDocs keeps plugin instances for the life of the process: a build after this (tests do
