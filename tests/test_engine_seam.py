@@ -252,6 +252,11 @@ def test_jieba_dictionary_internals():
     canary(engine.known_word(tk, "社区") and not engine.known_word(tk, "社区组织刑满"),
            "Tokenizer.FREQ no longer holds the dictionary's words")
     canary("刑满释放人员" not in jieba.lcut("关爱刑满释放人员"), "a build's user words leaked into jieba's global")
+    canary(tk.total == engine.dictionary_total(), "Tokenizer.total is no longer the one its cut reads")
+    text = "邻里纠纷调解室"  # holds no user word: its cut must not move with another word's frequency
+    more = engine.tokenizer(["刑满释放人员", *(f"社区组织{i}" for i in range(200))])
+    canary(tk.lcut(text) == more.lcut(text) == engine.tokenizer([]).lcut(text),
+           "a tokenizer's cut of a text depends on user words not in it (add_word / suggest_freq changed)")
 
 
 def test_mkdocs_config_schema():

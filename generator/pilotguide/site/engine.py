@@ -45,7 +45,10 @@ Internals used, and why:
   mkdocs.yml is checked like content, with every known setting and option type, before MkDocs runs.
 - jieba's `dt` (default tokenizer) with `FREQ`, `total`, `initialized`, `check_initialized`
   (jieba_ready, tokenizer, dictionary_total, known_word, frequencies): a tokenizer with the
-  guide's user words that shares the default dictionary without reloading it.
+  guide's user words that shares the default dictionary without reloading it. Its `total` is set
+  back to the default dictionary's after `add_word` (which raises it) and each word's frequency is
+  `suggest_freq`'s at that total, so a run's cut depends only on the user words inside the run
+  (search.Cuts re-cuts only the runs holding a new or removed word).
 - `theme.dirs` (add_theme_templates): the theme's template search path, to which the plugin adds
   its own theme templates (a Chinese 404 page) after a `custom_dir` and before Material's.
 - A page's HTML as the theme wrote it, edited as text (add_head_style): the paper stamp, a
@@ -460,12 +463,22 @@ def jieba_ready():
 
 def tokenizer(terms):
     """A jieba tokenizer with `terms` as its user dictionary that shares the default dictionary,
-    leaving jieba's global one alone (one build's terms must not leak into the next)."""
+    leaving jieba's global one alone (one build's terms must not leak into the next).
+
+    Its total frequency stays the default dictionary's (jieba's `add_word` raises it by every
+    word's frequency, which would change the cut of every text with every new word), and each
+    word's frequency is jieba's `suggest_freq` against the default dictionary and the shorter
+    user words (shortest first, at that same total). So the cut of a run of text depends only on
+    the default dictionary and the user words inside the run: a new record title changes the cut
+    of the runs that contain it and of no other (search.Cuts keeps the others)."""
     jieba = jieba_ready()
     tk = jieba.Tokenizer()
-    tk.FREQ, tk.total, tk.initialized = dict(jieba.dt.FREQ), jieba.dt.total, True
-    for term in terms:
-        tk.add_word(term)  # jieba picks a frequency high enough for the term to stay whole
+    total = jieba.dt.total
+    tk.FREQ, tk.total, tk.initialized = dict(jieba.dt.FREQ), total, True
+    for term in sorted(set(terms), key=lambda t: (len(t), t)):
+        tk.total = total
+        tk.add_word(term, tk.suggest_freq(term))  # high enough for the term to stay whole
+    tk.total = total
     return tk
 
 

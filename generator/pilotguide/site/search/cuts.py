@@ -65,8 +65,11 @@ def parts(word: str, known) -> set[str]:
 
 
 class Cuts:
-    """jieba's cuts of each distinct run, kept for as long as the user dictionary is the same.
-    Owned by an OfflineSearch, which `pilotguide serve` keeps across rebuilds.
+    """jieba's cuts of each distinct run, kept across changes of the user dictionary: a run's cut
+    depends only on the user words inside it (engine.tokenizer pins jieba's total frequency), so a
+    new or removed word (a retitled record) drops the cuts of the runs that contain it and no other.
+    Owned by an OfflineSearch, which `pilotguide serve` keeps across rebuilds; a build reads and
+    writes the store in its build cache folder.
 
     `pilotguide serve` rewrites the index on every save; without this it would cut the whole
     guide's text again each time (about three seconds at 1,000 case studies)."""
@@ -76,39 +79,45 @@ class Cuts:
         self.tk = None
         self.runs: dict[str, tuple[str, ...]] = {}
         self.store = store  # a build's: the cuts of the last build, in the build cache folder
-        self._cut = 0  # runs cut by jieba (not found in the store) since the store was read
+        self.cut_runs: set[str] = set()  # the runs jieba cut since the user words last changed
+        self._cut = 0  # runs cut by jieba since the store was last written
 
     def tokenizer_for(self, terms: list[str]):
+        """The tokenizer for `terms`; the cuts kept (the store's, or this object's under a preview)
+        stay for every run that holds no word added or removed since they were made."""
         if terms != self.terms:
-            self.terms, self.tk, self.runs = terms, tokenizer(terms), self._stored(terms)
+            made_with, runs = (self.terms, self.runs) if self.store is None else self._stored()
+            self.tk, self.cut_runs, self._cut = tokenizer(terms), set(), 0
+            self.runs = untouched(runs, set(made_with) ^ set(terms)) if made_with is not None else {}
+            self.terms = terms
         return self.tk
 
-    def _key(self, terms: list[str]) -> str:
-        """What a run's cut depends on besides the run: jieba and its dictionary, the user words."""
+    def _key(self) -> str:
+        """What every cut depends on besides its run and the user words inside it: jieba, its
+        dictionary and how the tokenizer is made (engine.tokenizer; TOKENIZER says which way)."""
         jieba = _jieba()
-        h = hashlib.sha256(f"{getattr(jieba, '__version__', '')}\0{engine.dictionary_total()}\0".encode("utf-8"))
-        h.update("\n".join(terms).encode("utf-8"))
-        return h.hexdigest()
+        text = f"{TOKENIZER}\0{getattr(jieba, '__version__', '')}\0{engine.dictionary_total()}"
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
-    def _stored(self, terms: list[str]) -> dict[str, tuple[str, ...]]:
-        """The cuts a previous build kept for the same tokenizer; none if the store is missing,
-        unreadable or made with other words or another jieba (it is only ever a shortcut)."""
-        self._cut = 0
+    def _stored(self) -> tuple[list[str] | None, dict[str, tuple[str, ...]]]:
+        """The user words and cuts a previous build kept; none if the store is missing, unreadable
+        or made with another jieba or tokenizer (it is only ever a shortcut)."""
         if self.store is None or not self.store.is_file():
-            return {}
+            return None, {}
         try:
             data = json.loads(zlib.decompress(self.store.read_bytes()).decode("utf-8"))
-            if data.get("key") != self._key(terms):
-                return {}
-            return {run: tuple(words.split()) for run, words in data["runs"].items()}
+            if data.get("key") != self._key() or not isinstance(data.get("terms"), list):
+                return None, {}
+            return [str(t) for t in data["terms"]], {run: tuple(words.split()) for run, words in data["runs"].items()}
         except (OSError, ValueError, zlib.error, KeyError, AttributeError, TypeError):
-            return {}
+            return None, {}
 
     def keep(self, runs: set[str]) -> None:
         """Write this build's runs and their cuts to the store, if any run had to be cut."""
         if self.store is None or self.terms is None or not self._cut:
             return
-        data = {"key": self._key(self.terms), "runs": {run: " ".join(self.runs[run]) for run in runs}}
+        data = {"key": self._key(), "terms": self.terms,
+                "runs": {run: " ".join(self.runs[run]) for run in runs}}
         blob = zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 1)
         try:
             self.store.parent.mkdir(parents=True, exist_ok=True)
@@ -123,9 +132,26 @@ class Cuts:
         words = self.runs.get(run)
         if words is None:
             words = self.runs[run] = tuple(w for w in self.tk.cut(run) if len(w) >= 2)
+            self.cut_runs.add(run)
             self._cut += 1
         return words
 
+
+TOKENIZER = "pinned-total-1"  # engine.tokenizer's way; another value makes every stored cut stale
+FEW_WORDS = 8  # up to this many changed words, each is looked for in each run; more: a run's substrings
+
+
+def untouched(runs: dict[str, tuple[str, ...]], changed: set[str]) -> dict[str, tuple[str, ...]]:
+    """The cuts of `runs` that hold none of the `changed` user words (added or removed): those are
+    the same under the new words (engine.tokenizer), the others must be cut again."""
+    if not changed:
+        return runs
+    if len(changed) <= FEW_WORDS:
+        words = sorted(changed)
+        return {run: cut for run, cut in runs.items() if not any(word in run for word in words)}
+    lengths = sorted({len(word) for word in changed})
+    return {run: cut for run, cut in runs.items()
+            if not any(run[i:i + n] in changed for n in lengths for i in range(len(run) - n + 1))}
 
 
 def han_runs(texts: Iterable[str]) -> set[str]:
@@ -142,7 +168,7 @@ def lexicon(texts: Iterable[str], terms: Iterable[str] = (), cuts: Cuts | None =
     words of the synonyms, which the browser swaps for the guide's term (the parts of 放学没人管
     are not words of the guide, and the browser would search them)."""
     own, whole = list(terms), sorted(set(whole))
-    terms = [*own, *whole]  # in a fixed order: the store of cuts is keyed by them
+    terms = [*own, *whole]  # in a fixed order: a tokenizer is made again only when they change
     cuts = cuts if cuts is not None else Cuts()
     tk = cuts.tokenizer_for(terms)
     words = set(own)
