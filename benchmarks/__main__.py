@@ -121,7 +121,18 @@ def rebuilds(project: Path, cold: dict) -> dict:
     print(f"   rebuilds: unchanged {out['warm']['wall']:.1f} s, one edit {out['edit']['wall']:.1f} s, "
           f"cold at 2 jobs {out['jobs2']['wall']:.1f} s (records loaded in {records_s(cold)} at 1 job, "
           f"{records_s(out['jobs2'])} at 2)", flush=True)
+    print(f"   {lexicon_s(out)}", flush=True)
     return out
+
+
+def lexicon_s(r: dict) -> str:
+    """The search lexicon's CPU seconds in the cold, unchanged and one-edit builds, and the runs of
+    text jieba cut in each (the rest came from the stored cuts: search.Cuts)."""
+    def one(key: str) -> str:
+        spans = r[key].get("spans", {})
+        runs = f", {spans['runs_cut']:,} of {spans['runs']:,} runs cut" if "runs_cut" in spans else ""
+        return f"{key} {spans.get('lexicon_cpu', 0):.2f}{runs}"
+    return "search lexicon, CPU s: " + "; ".join(one(k) for k in ("cold", "warm", "edit"))
 
 
 def records_s(build: dict) -> str:
@@ -409,6 +420,7 @@ def main() -> None:
     if "rebuilds" in extra:
         print("\nRepeated builds (build cache) and jobs, wall s (CPU s):")
         print(rebuild_table(extra["rebuilds"], extra["rebuilds"]["n"]))
+        print(lexicon_s(extra["rebuilds"]))
     for e in extra["edits"]:
         t, b = e["title"], e["body"]
         print(f"\nSave → updated page under `pilotguide serve` at N = {e['n']:,} (median of {len(t['edits'])} saves): "

@@ -11,6 +11,9 @@ processes too, whose time `phases` cannot see; `spans` holds figures that overla
 count the same at any JOBS: `records`, the wall time of loading and validating every record file
 (load_records: the parent's share, the children's it waits for, and unpickling their records),
 `records_cpu` the CPU time of this process in it, `records_cpu_children` that of the children.
+`lexicon` (and `lexicon_cpu`): cutting the search text with jieba for the search index, where
+`runs_cut` runs were cut by jieba (the others came from the stored cuts) of the `runs` whose cuts
+the build holds at the end.
 On a machine with free cores `records_cpu` is close to what `records` would be; on a shared one
 the wall time mostly measures the others' load.
 """
@@ -77,6 +80,24 @@ def instrument() -> None:
     for name in ("check_ids", "check_references", "order_records"):
         setattr(gather, name, timed("resolve", getattr(gather, name)))
     recipe.render_pages = timed("render", recipe.render_pages)
+    from pilotguide.site.search import index
+
+    index.lexicon = counted_cuts(timed_cpu("lexicon", index.lexicon))
+
+
+def counted_cuts(lexicon):
+    """Count under SPANS["runs_cut"] the runs of search text jieba cut (search.Cuts.cut_runs; the
+    others came from the store of cuts), and under SPANS["runs"] the runs whose cuts it holds."""
+
+    @functools.wraps(lexicon)
+    def wrapper(texts, terms=(), cuts=None, *args, **kwargs):
+        words = lexicon(texts, terms, cuts, *args, **kwargs)
+        if cuts is not None and hasattr(cuts, "cut_runs"):
+            SPANS["runs_cut"] = SPANS.get("runs_cut", 0) + len(cuts.cut_runs)
+            SPANS["runs"] = SPANS.get("runs", 0) + len(cuts.runs)
+        return words
+
+    return wrapper
 
 
 def build_pilotguide(root: Path, jobs: int = 1) -> None:
