@@ -29,7 +29,8 @@ def check_ids(records: list[Record], problems: Problems) -> None:
             continue
         original, *copies = sorted(group, key=_originality)
         for record in copies:
-            record.doc.report(problems, ("id",), f"{label(kind)} id `{id_}` 重复：已在 {original.doc.place(('id',))} 使用"
+            record.doc.report(problems, ("id",), f"{label(kind)} id `{id_}` 重复："
+                              f"已在 {original.doc.place(('id',))} 使用"
                               "（这个文件像是副本：请改用新的 id，或删除多余的文件）。")
 
 
@@ -103,5 +104,5 @@ def check_step_order(content: Content, problems: Problems) -> None:
         if phases[later.data["phase"]] < phases[earlier.data["phase"]]:
             later.doc.report(problems, ("order",),
                              f"步骤序号 `order: {later.data['order']}` 属于阶段“{later.data['phase']}”，却排在阶段"
-                             f"“{earlier.data['phase']}”的第 {earlier.data['order']} 步（{earlier.doc.place(('order',))}）"
-                             "之后：序号应按 vocabularies.yaml 中阶段的顺序递增。")
+                             f"“{earlier.data['phase']}”的第 {earlier.data['order']} 步"
+                             f"（{earlier.doc.place(('order',))}）之后：序号应按 vocabularies.yaml 中阶段的顺序递增。")
