@@ -5,7 +5,7 @@ studies and prints, measured in this one run: generator time and its share of th
 full `pilotguide build` time and per-page cost, the naive site (same pages, plain MkDocs +
 Material, every page in the nav) and the ratio, peak memory, site size, search index bytes
 against Material's default for the same pages, the largest generated page. Then, at the largest
-N, repeated builds (unchanged, one case edited: the build cache) and a cold build at 2 jobs; the
+N, repeated builds (unchanged, one case edited: the build cache); the
 save-to-updated-page time under `pilotguide serve` (body and title edits, median of five saves);
 and the bytes a first search downloads with each search backend. The whole-guide book's pages and
 cost at 100 and 1,000 cases (benchmarks/book.py); and, with the shipped config (course downloads
@@ -45,8 +45,8 @@ def largest_page(site: Path) -> tuple[int, str]:
                if "pagefind" not in p.parts)
 
 
-def run_build(kind: str, root: Path, jobs: int = 1) -> dict:
-    out = subprocess.run([sys.executable, "-m", "benchmarks.buildrun", kind, str(root), str(jobs)], capture_output=True,
+def run_build(kind: str, root: Path) -> dict:
+    out = subprocess.run([sys.executable, "-m", "benchmarks.buildrun", kind, str(root)], capture_output=True,
                          text=True, cwd=Path(__file__).resolve().parent.parent)
     if out.returncode != 0:
         raise SystemExit(f"{kind} build of {root} failed:\n{out.stderr[-3000:]}")
@@ -113,14 +113,11 @@ def edited_build(project: Path) -> dict:
 
 
 def rebuilds(project: Path, cold: dict) -> dict:
-    """After the cold build: the same guide again (all cached), after one edit, and cold at 2 jobs."""
+    """After the cold build: the same guide again (all cached), and after one edit."""
     out = {"cold": cold, "warm": run_build("pilotguide", project)}
     out["edit"] = edited_build(project)
-    shutil.rmtree(project / CACHE, ignore_errors=True)
-    out["jobs2"] = run_build("pilotguide", project, jobs=2)
-    print(f"   rebuilds: unchanged {out['warm']['wall']:.1f} s, one edit {out['edit']['wall']:.1f} s, "
-          f"cold at 2 jobs {out['jobs2']['wall']:.1f} s (records loaded in {records_s(cold)} at 1 job, "
-          f"{records_s(out['jobs2'])} at 2)", flush=True)
+    print(f"   rebuilds: unchanged {out['warm']['wall']:.1f} s, one edit {out['edit']['wall']:.1f} s "
+          f"(records loaded in {records_s(cold)})", flush=True)
     print(f"   {lexicon_s(out)}", flush=True)
     return out
 
@@ -136,11 +133,9 @@ def lexicon_s(r: dict) -> str:
 
 
 def records_s(build: dict) -> str:
-    """Loading and validating every record file, in however many processes (buildrun.py's spans):
-    wall seconds (CPU seconds in the build's process + in its children)."""
+    """Loading and validating every record file (buildrun.py's spans): wall seconds (CPU seconds)."""
     spans = build.get("spans", {})
-    return (f"{spans.get('records', 0):.2f} ({spans.get('records_cpu', 0):.2f} + "
-            f"{spans.get('records_cpu_children', 0):.2f})")
+    return f"{spans.get('records', 0):.2f} ({spans.get('records_cpu', 0):.2f})"
 
 
 # The book before issue 24 (benchmarks/README.md, 1,000 cases, every case in full): 1,326 A4 pages,
@@ -234,12 +229,10 @@ def rebuild_table(r: dict, n: int) -> str:
         return f"{b['wall'] / cold['wall']:.2f} ({b['cpu'] / cold['cpu']:.2f})"
     return "\n".join([
         "| N cases | cold s (CPU s) | unchanged s (CPU s) | ÷ cold (CPU) | one edit s (CPU s) | ÷ cold (CPU) | "
-        "cold at 2 jobs s (CPU s, all processes) | load + validate s (CPU here + children) at 1 / 2 jobs "
-        "| render s at 1 / 2 jobs |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "load + validate s | render s |",
+        "|---|---|---|---|---|---|---|---|",
         f"| {n:,} | {cell(cold)} | {cell(r['warm'])} | {ratio(r['warm'])} | {cell(r['edit'])} | {ratio(r['edit'])} | "
-        f"{cell(r['jobs2'])} | {records_s(cold)} / {records_s(r['jobs2'])} | "
-        f"{cold['phases'].get('render', 0):.2f} / {r['jobs2']['phases'].get('render', 0):.2f} |"])
+        f"{records_s(cold)} | {cold['phases'].get('render', 0):.2f} |"])
 
 
 def table(rows: list[dict]) -> str:
@@ -342,7 +335,7 @@ def main() -> None:
     parser.add_argument("--edit-n", default="",
                         help="comma-separated N for the serve edit test (default 1000, with --big also 10000; 0: skip)")
     parser.add_argument("--rebuild-n", type=int, default=0,
-                        help="N for repeated builds and 2 jobs (default: largest N; -1: skip)")
+                        help="N for repeated builds (default: largest N; -1: skip)")
     parser.add_argument("--search-n", type=int, default=0,
                         help="N for first-query bytes (default: largest N; -1: skip)")
     parser.add_argument("--book-n", default="100,1000",
@@ -418,7 +411,7 @@ def main() -> None:
     largest = "; ".join(f"{r['n']:,} cases {r['largest'][0]:,} bytes ({r['largest'][1]})" for r in rows)
     print("\nLargest generated page: " + largest)
     if "rebuilds" in extra:
-        print("\nRepeated builds (build cache) and jobs, wall s (CPU s):")
+        print("\nRepeated builds (build cache), wall s (CPU s):")
         print(rebuild_table(extra["rebuilds"], extra["rebuilds"]["n"]))
         print(lexicon_s(extra["rebuilds"]))
     for e in extra["edits"]:

@@ -1,21 +1,17 @@
 """One build in a fresh process, timed by phase; prints one JSON line. Run by benchmarks/__main__.
 
-    python -m benchmarks.buildrun pilotguide PROJECT [JOBS]   # what `pilotguide build` does, timed
+    python -m benchmarks.buildrun pilotguide PROJECT   # what `pilotguide build` does, timed
     python -m benchmarks.buildrun mkdocs PROJECT       # plain `mkdocs build` of a Markdown project
 
 A fresh process per build keeps peak memory (ru_maxrss) and warm caches honest.
 
 `phases` add up to the generator's time in this process: load (reading and composing YAML files),
-validate, resolve, render. With JOBS > 1 the record files are loaded and validated in forked
-processes too, whose time `phases` cannot see; `spans` holds figures that overlap the phases and
-count the same at any JOBS: `records`, the wall time of loading and validating every record file
-(load_records: the parent's share, the children's it waits for, and unpickling their records),
-`records_cpu` the CPU time of this process in it, `records_cpu_children` that of the children.
+validate, resolve, render. `spans` holds figures that overlap the phases: `records`, the wall
+time of loading and validating every record file (load_records), `records_cpu` the CPU time of
+this process in it; on a shared machine the wall time mostly measures the others' load.
 `lexicon` (and `lexicon_cpu`): cutting the search text with jieba for the search index, where
 `runs_cut` runs were cut by jieba (the others came from the stored cuts) of the `runs` whose cuts
 the build holds at the end.
-On a machine with free cores `records_cpu` is close to what `records` would be; on a shared one
-the wall time mostly measures the others' load.
 """
 
 from __future__ import annotations
@@ -100,13 +96,13 @@ def counted_cuts(lexicon):
     return wrapper
 
 
-def build_pilotguide(root: Path, jobs: int = 1) -> None:
+def build_pilotguide(root: Path) -> None:
     from pilotguide.content.gather import load_content
     from pilotguide.site.build import build_site
 
     instrument()
-    content = load_content(root, jobs=jobs)  # as `pilotguide build` does: check first, then build
-    build_site(root / "mkdocs.yml", content=content, jobs=jobs)
+    content = load_content(root)  # as `pilotguide build` does: check first, then build
+    build_site(root / "mkdocs.yml", content=content)
 
 
 def build_mkdocs(root: Path) -> None:
@@ -119,11 +115,11 @@ def build_mkdocs(root: Path) -> None:
 def main(argv: list[str]) -> None:
     kind, root = argv[0], Path(argv[1]).resolve()
     if kind == "pilotguide":
-        build_pilotguide(root, int(argv[2]) if len(argv) > 2 else 1)
+        build_pilotguide(root)
     else:
         build_mkdocs(root)
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # forked load and render workers (--jobs)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # subprocesses: a browser printing PDFs without Pango
     print(json.dumps({"wall": time.perf_counter() - START, "cpu": usage.ru_utime + usage.ru_stime,
                       "cpu_children": children.ru_utime + children.ru_stime,
                       "peak_mib": usage.ru_maxrss / 1024, "phases": PHASES, "spans": SPANS}))

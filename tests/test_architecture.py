@@ -15,7 +15,7 @@ from pilotguide.site.plugin import PilotguideConfig
 
 PACKAGE = Path(__file__).resolve().parent.parent / "generator" / "pilotguide"
 
-# Each layer may import the layers listed (and itself, and the shared leaves `errors` and `parallel`).
+# Each layer may import the layers listed (and itself, and the shared leaf `errors`).
 LAYERS = {
     "content": set(),
     "pages": {"content"},
@@ -23,7 +23,7 @@ LAYERS = {
     "intake": {"pages", "content"},
     "site": {"courses", "pages", "content"},
 }
-SHARED = {"errors", "parallel", "__init__"}  # importable from every layer
+SHARED = {"errors", "__init__"}  # importable from every layer
 
 # Pure functions memoised for the life of the process, each keyed by its arguments alone: the
 # shipped schema files, compiled validators for a vocabulary, path arithmetic, pinyin, fonts on
@@ -91,9 +91,9 @@ def test_the_layer_check_sees_wrong_imports():
     assert imported_layers("import pilotguide.pages.render\n", ("content",)) == {"pages"}
 
 
-@pytest.mark.parametrize("name", ["errors.py", "parallel.py"])
+@pytest.mark.parametrize("name", ["errors.py"])
 def test_shared_modules_are_leaves(name):
-    """errors.py and parallel.py are shared by every layer, so they import none of them."""
+    """errors.py is shared by every layer, so it imports none of them."""
     source = (PACKAGE / name).read_text(encoding="utf-8")
     assert imported_layers(source, ()) == set()
 
@@ -104,8 +104,7 @@ def test_top_level_is_the_documented_layout():
     assert {"content", "pages", "courses", "site"} <= packages
     loose = {e for e in entries if e.endswith(".py")}
     # cli_text.py: click in Chinese, used by cli.py only (the command line's own presentation);
-    # parallel.py: forked work (`--jobs`), shared like errors.py by loading, rendering and course files
-    allowed = {"cli.py", "cli_text.py", "errors.py", "parallel.py", "__main__.py"}
+    allowed = {"cli.py", "cli_text.py", "errors.py", "__main__.py"}
     assert loose <= allowed, f"modules outside a layer: {loose}"
 
 

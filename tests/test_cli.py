@@ -120,10 +120,17 @@ def test_every_command_and_option_is_documented_on_the_commands_page():
         result = CliRunner().invoke(main, [name, "--help"])
         assert result.exit_code == 0 and command.help, name
         for param in command.params:
-            if isinstance(param, click.Option) and "--config" not in param.opts:
+            if isinstance(param, click.Option) and "--config" not in param.opts and not param.hidden:
                 assert param.help, (name, param.opts)
                 for opt in param.opts + param.secondary_opts:
                     assert f"`{opt}`" in sections[name], f"docs/commands.md: `pilotguide {name}` lacks {opt}"
+
+
+def test_the_retired_jobs_option_is_still_accepted_and_no_longer_offered(run, minimal):
+    """`--jobs` (worker processes, removed with the fork pool) must not break an older script."""
+    assert run(minimal, "check", "--jobs", "2").exit_code == 0
+    assert run(minimal, "check", "-j", "1").exit_code == 0
+    assert "--jobs" not in CliRunner().invoke(main, ["build", "--help"]).output
 
 
 def test_unexpected_errors_are_one_line_unless_debug(monkeypatch, capsys):

@@ -38,7 +38,7 @@ def test_the_shipped_guide_is_the_same_on_both_engines(tmp_path):
     sites = {}
     for engine in ENGINES:
         sites[engine] = tmp_path / f"site-{engine}"
-        done = build(project, sites[engine], engine, "--jobs", "1")
+        done = build(project, sites[engine], engine)
         assert done.returncode == 0, done.stderr
         assert "Traceback" not in done.stderr and "WARNING" not in done.stderr
     names = files_of(sites["mkdocs"])

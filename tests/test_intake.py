@@ -225,6 +225,20 @@ def test_each_bad_cell_is_named_by_sheet_row_column_and_field_and_nothing_is_wri
     assert "Traceback" not in result.output and "没有写入任何文件" in result.output
 
 
+def test_a_clash_between_two_rows_names_the_other_rows_cell(minimal, blank, run):
+    """A message that names another place (an id used twice) names that row's cell, never a file or a token."""
+    fill(blank, minimal / "twice.xlsx", {CASE: [good_case("甲村", **{"编号": "same-id"}),
+                                                good_case("乙村", **{"编号": "same-id"})]})
+    before = tree(minimal)
+    result = run(minimal, "import", str(minimal / "twice.xlsx"))
+    assert result.exit_code == 1 and tree(minimal) == before
+    clash = [ln for ln in result.output.splitlines() if "重复" in ln]
+    assert len(clash) == 1, result.output
+    assert clash[0].startswith("twice.xlsx › 试点案例 › 第 3 行 A 列（编号）: ")
+    assert "已在 twice.xlsx › 试点案例 › 第 2 行 A 列（编号） 使用" in clash[0]
+    assert "\x00" not in result.output and "与 id" not in result.output  # no file-name advice for a row
+
+
 def test_reordered_columns_extra_column_blank_rows_and_merged_cells(minimal, blank, run):
     book = openpyxl.load_workbook(blank)
     ws = book[CASE]

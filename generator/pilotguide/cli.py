@@ -45,13 +45,12 @@ def _root(config: Path | None) -> Path:
     return _project(config).root
 
 
-def _load(project, strict: bool = False, jobs: int = 1):
-    """Checked content (mkdocs.yml too); warnings are printed, and with `strict` they fail the command.
-    `jobs`: processes that load and validate the record files."""
+def _load(project, strict: bool = False):
+    """Checked content (mkdocs.yml too); warnings are printed, and with `strict` they fail the command."""
     from .site.project import load_checked
 
     try:
-        content = load_checked(project, jobs)
+        content = load_checked(project)
     except ContentError as error:
         _fail(error.format())
     for warning in content.warnings:
@@ -63,9 +62,10 @@ def _load(project, strict: bool = False, jobs: int = 1):
 
 config_option = click.option("--config", "-f", "config", type=click.Path(path_type=Path, dir_okay=False),
                              default=None, metavar="文件", help=CONFIG_HELP)
-jobs_option = click.option("--jobs", "-j", type=Count(0), default=0,
-                           help="同时使用的进程数（读取和检查内容、生成页面、制作讲义文件）；"
-                           "默认 0 表示按本机可用的处理器核数。")
+# `--jobs` chose a number of worker processes until the build ran in one process (benchmarks/pools.py
+# measured no gain); still accepted, hidden, so that an older script keeps working.
+jobs_option = click.option("--jobs", "-j", type=Count(0), default=0, hidden=True, expose_value=False,
+                           help="不再使用：生成始终在一个进程中进行，此选项会被忽略。")
 
 
 @click.group(cls=ChineseGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -84,9 +84,9 @@ def main(ctx: click.Context, debug: bool) -> None:
 @config_option
 @click.option("--strict", is_flag=True, help="把警告（如超过复核期限的页面）也当作错误。")
 @jobs_option
-def check(config: Path | None, strict: bool, jobs: int) -> None:
+def check(config: Path | None, strict: bool) -> None:
     """检查 mkdocs.yml 和全部内容（YAML 语法、字段、引用、导航、复核期限）。没有问题时退出码为 0，否则为 1。"""
-    content = _load(_project(config, all_problems=True), strict, jobs or _cores())
+    content = _load(_project(config, all_problems=True), strict)
     counts = "，".join(f"{k.label} {len(content.all(k.name))} 条" for k in schemas.kinds().values())
     click.echo(f"内容检查通过：{counts}。")
 
@@ -103,7 +103,7 @@ def check(config: Path | None, strict: bool, jobs: int) -> None:
               help=f"构建成功后把本版记入 {MANIFEST}（发布时使用，之后请提交该文件）。")
 @click.pass_context
 def build(ctx: click.Context, config: Path | None, site_dir: Path | None, strict: bool, make_zip: bool,
-          verbose: bool, jobs: int, record_edition: bool) -> None:
+          verbose: bool, record_edition: bool) -> None:
     """检查 mkdocs.yml 和全部内容，然后把站点构建到 site/（失败时保留原来的 site/ 不变）。"""
     from mkdocs.exceptions import Abort, MkDocsException
 
@@ -112,13 +112,12 @@ def build(ctx: click.Context, config: Path | None, site_dir: Path | None, strict
     from .site.search.index import index_report
 
     project = _project(config, all_problems=True)
-    jobs = jobs or _cores()
-    content = _load(project, jobs=jobs)  # mkdocs.yml and content: every problem, located, before MkDocs runs
+    content = _load(project)  # mkdocs.yml and content: every problem, located, before MkDocs runs
     _make_docs(project)
     if make_zip and (warning := zip_warning(project)) is not None:
         click.echo(str(warning), err=True)
     try:
-        site = build_site(project.config, site_dir, strict=strict, verbose=verbose, content=content, jobs=jobs,
+        site = build_site(project.config, site_dir, strict=strict, verbose=verbose, content=content,
                           configured_site_dir=str(project.data.get("site_dir") or "site"))
     except (MkDocsException, OSError) as error:
         if ctx.obj["debug"]:
@@ -146,14 +145,6 @@ def _make_docs(project) -> None:
               "请手动新建一个空的 docs 文件夹。")
     if made:
         click.echo(f"已新建空文件夹 {made}：手写页面放在这里；其中没有 index.md 时，首页按 guide.yaml 生成。", err=True)
-
-
-def _cores() -> int:
-    """Processor cores this process may use (a container or `taskset` may allow fewer than exist)."""
-    try:
-        return max(1, min(len(os.sched_getaffinity(0)), 16))
-    except AttributeError:  # not on Linux
-        return max(1, min(os.cpu_count() or 1, 16))
 
 
 def _edition(content, record: bool) -> None:

@@ -59,6 +59,21 @@ class Document:
                 return self.positions[at]
         return (1, 1)
 
+    def place(self, at: Path_, key: bool = False) -> str:
+        """Where the value at `at` stands, as a message naming this place writes it: `path:line:col`."""
+        line, col = self.where(at, key)
+        return f"{self.path}:{line}:{col}"
+
+    def report(self, problems: Problems, at: Path_, message: str, *, key: bool = False, warning: bool = False) -> None:
+        """A problem with the value at `at` (or its key), located where that value stands."""
+        line, col = self.where(at, key)
+        problems.add(self.path, line, col, message, warning)
+
+    @property
+    def is_file(self) -> bool:
+        """Whether this document is a file of its own (a record's file name should then match its id)."""
+        return True
+
 
 class _TooBig(Exception):
     pass

@@ -10,7 +10,6 @@ import os
 from functools import partial
 from pathlib import Path
 
-from .. import parallel
 from ..errors import Problem, Problems
 from . import editions, layers, schemas
 from .cache import RecordCache
@@ -20,9 +19,8 @@ from .model import Content, Record, fields
 from .references import check_ids, check_references, check_step_order, order_records
 from .review import build_date, overdue_warnings
 from .settings import load_settings
-from .regions import divisions
 from .synonyms import SYNONYMS_FILE, load_synonyms
-from .validate import region_fields, validate
+from .validate import validate
 
 VOCABULARIES_FILE = "vocabularies.yaml"
 UNREADABLE = "unreadable"  # what loading a file that cannot be read gives (cached like a record)
@@ -110,17 +108,15 @@ def load_vocabularies(root: Path, problems: Problems, partial: bool = False) -> 
 
 def load_records(root: Path, vocabularies: dict[str, list[str]], problems: Problems,
                  unreadable: dict[str, set[str]] | None = None,
-                 cache: RecordCache | None = None, jobs: int = 1, prefix: str = "") -> dict[str, list[Record]]:
+                 cache: RecordCache | None = None, prefix: str = "") -> dict[str, list[Record]]:
     """Every record that has a usable id; `unreadable` collects, per kind, the file names (likely
     ids) of files that could not be read at all, so references to them are not reported twice.
-    With a `cache` (kept by `pilotguide serve`), unchanged files are not read again; without one,
-    `jobs` > 1 reads and validates the files in that many processes (`_load_files`). `prefix`
+    With a `cache` (kept by `pilotguide serve`), unchanged files are not read again. `prefix`
     names a base guide's folder in front of its files' paths (layers.py)."""
     kinds = list(schemas.kinds().values())
     files = {kind.name: _record_files(root, kind.folder) for kind in kinds}
     if cache is None:
-        loaded = iter(_load_files(root, vocabularies, [(k, Path(p)) for k in kinds for p in files[k.name]], jobs,
-                                  prefix))
+        loaded = iter(_load_files(root, vocabularies, [(k, Path(p)) for k in kinds for p in files[k.name]], prefix))
     records: dict[str, list[Record]] = {}
     for kind in kinds:
         found = records.setdefault(kind.name, [])
@@ -132,7 +128,7 @@ def load_records(root: Path, vocabularies: dict[str, list[str]], problems: Probl
             else:  # the cache stats the path string; a Path is made only for a file read again
                 load = partial(_load_path, root, kind, path, vocabularies, prefix=prefix)
                 record = cache.get_or_load(path, kind.name, vocabularies, problems, load)
-            if record == UNREADABLE:  # equal, not identical, when a child process loaded it
+            if record == UNREADABLE:
                 if unreadable is not None:
                     unreadable.setdefault(kind.name, set()).add(os.path.splitext(os.path.basename(path))[0])
                 continue
@@ -142,24 +138,16 @@ def load_records(root: Path, vocabularies: dict[str, list[str]], problems: Probl
 
 
 def _load_files(root: Path, vocabularies: dict[str, list[str]], files: list[tuple[schemas.Kind, Path]],
-               jobs: int = 1, prefix: str = "") -> list[tuple[Record | None | str, list[Problem]]]:
+                prefix: str = "") -> list[tuple[Record | None | str, list[Problem]]]:
     """Each file loaded and validated, with the problems it raised, in the files' order.
 
-    `jobs` > 1 splits the files into that many runs of neighbours, each loaded in a forked process
-    (parallel.py: one process where there is no fork, a run done again here if its process fails).
-    The records and problems come back pickled, the same as one process makes them."""
-    def load(chunk: list[tuple[schemas.Kind, Path]]) -> list[tuple[Record | None | str, list[Problem]]]:
-        done = []
-        for kind, path in chunk:
-            own = Problems()
-            done.append((_load_file(root, kind, path, vocabularies, own, prefix), own.items))
-        return done
-
-    size = max(1, -(-len(files) // max(1, jobs)))  # ceiling: `jobs` runs at most
-    chunks = [files[i:i + size] for i in range(0, len(files), size)]
-    if len(chunks) > 1 and any(region_fields(kind) for kind, _ in files):
-        divisions()  # read once here, inherited by every forked process, not read again in each
-    return [one for chunk in parallel.fork_map(load, chunks) for one in chunk]
+    In this process: forked workers were measured against it (benchmarks/pools.py) and gained
+    nothing at 1,000 to 10,000 cases, the records travelling back pickled (benchmarks/README.md)."""
+    done = []
+    for kind, path in files:
+        own = Problems()
+        done.append((_load_file(root, kind, path, vocabularies, own, prefix), own.items))
+    return done
 
 
 def _load_path(root: Path, kind: schemas.Kind, path: str, vocabularies: dict[str, list[str]],
@@ -184,22 +172,21 @@ def _record(kind: schemas.Kind, doc: Document, refs) -> Record | None:
     return Record(kind.name, data["id"], fields(data, kind.schema, kind.name), doc, refs)
 
 
-def load_content(root: Path | str, cache: RecordCache | None = None, jobs: int = 1) -> Content:
+def load_content(root: Path | str, cache: RecordCache | None = None) -> Content:
     """Load, validate and resolve the whole guide under `root`. Raises ContentError.
 
-    With a `cache` (kept between rebuilds by `pilotguide serve`), unchanged files are not re-read.
-    Without one, `jobs` > 1 loads and validates the record files in that many processes; the
-    cross-record checks run here, after. Records, problems and warnings are the same either way.
+    With a `cache` (kept between rebuilds by `pilotguide serve`), unchanged files are not re-read;
+    records, problems and warnings are the same either way.
     A guide whose guide.yaml names a `base` gets the base's records under its own (layers.py)."""
     root = Path(root)
     with layers.Bases() as bases:
         def load(folder: Path, prefix: str, chain: tuple[Path, ...]) -> Content:
-            return _load_guide(folder, prefix, chain, load, bases, cache, jobs)
+            return _load_guide(folder, prefix, chain, load, bases, cache)
         return load(root, "", (root.resolve(),))
 
 
 def _load_guide(root: Path, prefix: str, chain: tuple[Path, ...], load, bases: layers.Bases,
-                cache: RecordCache | None, jobs: int) -> Content:
+                cache: RecordCache | None) -> Content:
     """One guide, its base (and the base's base) first: `prefix` names its folder in messages when
     it is loaded as another guide's base."""
     problems = Problems()
@@ -208,7 +195,7 @@ def _load_guide(root: Path, prefix: str, chain: tuple[Path, ...], load, bases: l
     own_vocabularies = load_vocabularies(root, problems, partial=base is not None)
     vocabularies = layers.vocabularies((root / VOCABULARIES_FILE).is_file(), own_vocabularies, base)
     unreadable: dict[str, set[str]] = {}
-    records = load_records(root, vocabularies, problems, unreadable, cache, jobs, prefix)
+    records = load_records(root, vocabularies, problems, unreadable, cache, prefix)
     own = [r for rs in records.values() for r in rs]
     check_ids(own, problems)
     if base is not None:

@@ -21,21 +21,17 @@ def check_ids(records: list[Record], problems: Problems) -> None:
     for record in records:
         groups.setdefault((record.kind, record.id), []).append(record)
         stem = record.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-        if stem != record.id and ID_PATTERN.fullmatch(record.id):  # a bad id is already an error
-            line, col = record.doc.where(("id",))
-            problems.add(record.path, line, col,
-                         f"文件名 `{stem}` 与 id `{record.id}` 不一致；建议把文件改名为 `{record.id}.yaml`。",
-                         warning=True)
+        if record.doc.is_file and stem != record.id and ID_PATTERN.fullmatch(record.id):  # a bad id: an error already
+            record.doc.report(problems, ("id",), f"文件名 `{stem}` 与 id `{record.id}` 不一致；"
+                              f"建议把文件改名为 `{record.id}.yaml`。", warning=True)
     for (kind, id_), group in groups.items():
         if len(group) < 2:
             continue
         original, *copies = sorted(group, key=_originality)
-        oline, ocol = original.doc.where(("id",))
         for record in copies:
-            line, col = record.doc.where(("id",))
-            problems.add(record.path, line, col,
-                         f"{label(kind)} id `{id_}` 重复：已在 {original.path}:{oline}:{ocol} 使用"
-                         "（这个文件像是副本：请改用新的 id，或删除多余的文件）。")
+            record.doc.report(problems, ("id",), f"{label(kind)} id `{id_}` 重复："
+                              f"已在 {original.doc.place(('id',))} 使用"
+                              "（这个文件像是副本：请改用新的 id，或删除多余的文件）。")
 
 
 def _originality(record: Record) -> tuple:
@@ -60,11 +56,8 @@ def check_references(content: Content, problems: Problems, unreadable: dict[str,
                 if ref.id not in known and ref.id in (unreadable or {}).get(ref.kind, ()):
                     continue  # names a file that could not be read: its own error says what to fix
                 if ref.id not in known:
-                    line, col = record.doc.where(ref.at)
-                    field = field_name(ref.at)
-                    problems.add(record.path, line, col,
-                                 f"字段 `{field}` 引用了不存在的{label(ref.kind)} `{ref.id}`"
-                                 f"{suggest(ref.id, sorted(known))}。")
+                    record.doc.report(problems, ref.at, f"字段 `{field_name(ref.at)}` 引用了不存在的"
+                                      f"{label(ref.kind)} `{ref.id}`{suggest(ref.id, sorted(known))}。")
                     continue
                 if (ref.kind, ref.id, id(record)) in linked or (ref.kind, ref.id) == (record.kind, record.id):
                     continue
@@ -101,19 +94,15 @@ def check_step_order(content: Content, problems: Problems) -> None:
     seen: dict[int, Record] = {}
     for step in steps:
         order = step.data["order"]
-        line, col = step.doc.where(("order",))
         if order in seen:
-            other = seen[order]
-            oline, ocol = other.doc.where(("order",))
-            problems.add(step.path, line, col,
-                         f"步骤序号 `order: {order}` 重复：已在 {other.path}:{oline}:{ocol} 使用。")
+            step.doc.report(problems, ("order",),
+                            f"步骤序号 `order: {order}` 重复：已在 {seen[order].doc.place(('order',))} 使用。")
         else:
             seen[order] = step
     ordered = sorted(seen.values(), key=lambda r: r.data["order"])
     for earlier, later in zip(ordered, ordered[1:]):
         if phases[later.data["phase"]] < phases[earlier.data["phase"]]:
-            line, col = later.doc.where(("order",))
-            problems.add(later.path, line, col,
-                         f"步骤序号 `order: {later.data['order']}` 属于阶段“{later.data['phase']}”，却排在阶段"
-                         f"“{earlier.data['phase']}”的第 {earlier.data['order']} 步（{earlier.path}）之后："
-                         "序号应按 vocabularies.yaml 中阶段的顺序递增。")
+            later.doc.report(problems, ("order",),
+                             f"步骤序号 `order: {later.data['order']}` 属于阶段“{later.data['phase']}”，却排在阶段"
+                             f"“{earlier.data['phase']}”的第 {earlier.data['order']} 步"
+                             f"（{earlier.doc.place(('order',))}）之后：序号应按 vocabularies.yaml 中阶段的顺序递增。")

@@ -132,5 +132,4 @@ def check_regions(doc: Document, field_name: str, problems: Problems) -> None:
     if not isinstance(location, dict):
         return
     for level, message in location_warnings(location):
-        line, col = doc.where((field_name, level))
-        problems.add(doc.path, line, col, f"字段 `{field_name}.{level}`：{message}", warning=True)
+        doc.report(problems, (field_name, level), f"字段 `{field_name}.{level}`：{message}", warning=True)

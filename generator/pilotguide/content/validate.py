@@ -93,7 +93,9 @@ def _message(error: ValidationError) -> tuple[str, tuple, bool]:
     kind = error.validator
     if kind == "required":  # one error per missing field (see _leaves), read from the error's values
         (missing,) = error.validator_value
-        return f"缺少必填字段 `{field_name(path + (missing,))}`。", path, False
+        # located at the missing field: a YAML file has no place for it and shows its parent (where()),
+        # a workbook row shows the field's column
+        return f"缺少必填字段 `{field_name(path + (missing,))}`。", path + (missing,), False
     if kind == "additionalProperties":
         # One error per unknown key (see _split_extras), pointing at the key itself.
         allowed = list(schemas.properties(error.schema))
@@ -203,8 +205,7 @@ def validate_reference(doc: Document, kind: schemas.Kind, vocabularies: dict[str
             if (at, message) in seen:
                 continue
             seen.add((at, message))
-            line, col = doc.where(at, key=key)
-            problems.add(doc.path, line, col, message)
+            doc.report(problems, at, message, key=key)
             invalid.add(tuple(leaf.absolute_path))
     _placeholders(doc, doc.data, (), problems)
     # A reference that is not even a well-formed id is reported once, by the schema, not again as missing.
@@ -236,8 +237,7 @@ def _leaves(error: ValidationError) -> Iterator[ValidationError]:
 
 def _placeholders(doc: Document, value: Any, at: tuple, problems: Problems) -> None:
     if isinstance(value, str) and PLACEHOLDER in value:
-        line, col = doc.where(at)
-        problems.add(doc.path, line, col, f"字段 `{field_name(at)}` 仍是占位内容 {PLACEHOLDER}，请填写后再发布。")
+        doc.report(problems, at, f"字段 `{field_name(at)}` 仍是占位内容 {PLACEHOLDER}，请填写后再发布。")
     elif isinstance(value, dict):
         for k, v in value.items():
             _placeholders(doc, v, at + (k,), problems)

@@ -25,7 +25,6 @@ from ..pages import qr
 from ..pages.paths import SiteAddress, handout_paths
 from ..pages.render import MARKDOWN_EXTENSIONS
 from ..pages.templates import Templates
-from ..parallel import fork_map
 from .engines import PdfEngine
 from .fonts import cjk_font
 from .cache import DownloadCache, download_key, font_identity
@@ -44,14 +43,14 @@ FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
 
 def course_files(content: Content, pages: dict[str, str], formats: tuple[Format, ...] = tuple(FORMATS.values()),
                  cache: DownloadCache | None = None, templates: Templates | None = None,
-                 site: SiteAddress | None = None, jobs: int = 1,
+                 site: SiteAddress | None = None,
                  book_full_cases: int = BOOK_FULL_CASES, engine: PdfEngine | None = None) -> dict[str, bytes]:
     """{site path: bytes} of every download in `formats`, plus the handouts' print CSS: per handout
     page (PDF, DOCX), per course (slides) and for the whole guide (the book, from `book.md.j2`
     rendered with `templates`). `site` (where the guide is published) puts QR codes on paper.
 
     Each file is looked up in `cache` under the key of what it is made from (cache.py) and made
-    only when missing; `jobs` > 1 makes the missing files in that many processes (parallel.py).
+    only when missing.
     Raises PackError (what to install) when a PDF cannot be made with a Chinese font, ContentError
     for a broken book template."""
     out = _print_css(content)
@@ -62,11 +61,9 @@ def course_files(content: Content, pages: dict[str, str], formats: tuple[Format,
               for fmt in of_scope(formats, scope)]
     found = {path: cache.get(key) for path, _, _, key in wanted}
     missing = [item for item in wanted if found[item[0]] is None]
-    jobs = max(1, min(jobs, len(missing)))
-    for made in fork_map(_make_all, [missing[i::jobs] for i in range(jobs)]):
-        for path, key, data in made:
-            cache.put(key, data)
-            found[path] = data
+    for path, key, data in _make_all(missing):
+        cache.put(key, data)
+        found[path] = data
     out.update(found)
     return out
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,7 @@ from ..content.gather import load_content
 from ..content.model import BASE, Content, Record, fields
 from ..content.references import check_ids, check_references, check_step_order
 from ..content.scaffold import schema_link
-from ..content.validate import field_name, suggest, validate
+from ..content.validate import suggest, validate
 from ..errors import ContentError, Problem, Problems
 from ..pages.taxonomy import slugify
 from .changes import Edit, apply, edits
@@ -34,8 +33,6 @@ from .workbook import GUIDE_SHEET, LISTS_SHEET, META_SHEET
 from .yamlfile import new_text, updated_text
 
 MAX_ID = 60
-MISSING = re.compile(r"缺少必填字段 `([^`]+)`")  # validate() puts it on the parent: point at the column
-TOKEN = re.compile(r"\x00(\d+)(?::(\d+):(\d+))?")  # a batch Document's path, with or without :line:col
 
 
 @dataclass
@@ -48,7 +45,6 @@ class Planned:
     action: str = ""  # "create", "update", "unchanged", "skip"
     data: dict = field(default_factory=dict)
     target: Path | None = None
-    named: dict = field(default_factory=dict)  # field name as messages write it -> index into the cells
 
     @property
     def kind(self) -> str:
@@ -182,19 +178,17 @@ def _new_id(title: str, taken: set) -> str:
 
 def _validate(planned: list[Planned], content: Content, file: str, problems: Problems) -> None:
     """Each record against its schema, then the guide as it would be, problems at their cells."""
-    raw = Problems()
-    cells: list[Cell] = []
     batch: list[Record] = []
-    for index, item in enumerate(planned):
+    for item in planned:
         if item.action == "skip":
             continue
         base = dict(item.existing.data) if item.existing else {}
         item.data = apply(_plain(base), item.changes, item.kind)
-        doc = Document(f"\x00{index}", item.data, positions=_positions(item.row, cells))
-        _unknown_references(item, doc, content, raw)
-        found = validate(doc, schemas.kinds()[item.kind], content.vocabularies, raw)
+        doc = RowDocument(f"{file} › {item.row.cell.sheet} › 第 {item.row.cell.row} 行", item.data, file=file,
+                          cells=_cells(item.row))
+        _unknown_references(item, doc, content, problems)
+        found = validate(doc, schemas.kinds()[item.kind], content.vocabularies, problems)
         refs = [r for r in found if r.at not in doc.broken]
-        item.named = {field_name(path): line for path, (line, _col) in doc.positions.items() if path}
         batch.append(Record(item.kind, item.id, fields(item.data), doc, refs))
     replaced = {(r.kind, r.id) for r in batch}
     records = {k: [r for r in rs if (r.kind, r.id) not in replaced] for k, rs in content.records.items()}
@@ -202,13 +196,9 @@ def _validate(planned: list[Planned], content: Content, file: str, problems: Pro
     for record in batch:
         records.setdefault(record.kind, []).append(record)
     after = Content(content.root, content.vocabularies, records)
-    check_ids(old + [r for r in batch if r.id], raw)  # a clash names the new row; a missing id is reported already
-    check_references(after, raw)
-    check_step_order(after, raw)
-    for problem in raw.items:
-        if problem.warning and "与 id" in problem.message:
-            continue  # file name vs id: we name the files ourselves
-        problems.items.append(_located(problem, cells, planned, file))
+    check_ids(old + [r for r in batch if r.id], problems)  # a clash names the new row; a missing id: reported
+    check_references(after, problems)
+    check_step_order(after, problems)
 
 
 def _unknown_references(item: Planned, doc: Document, content: Content, problems: Problems) -> None:
@@ -223,10 +213,9 @@ def _unknown_references(item: Planned, doc: Document, content: Content, problems
             at = column.path + ((index,) if isinstance(value, list) else ())
             doc.broken.add(at)
             titles = [str(r.title) for r in content.all(column.ref)]
-            line, col = doc.where(at)
             kind = schemas.kinds()[column.ref].label
-            problems.add(doc.path, line, col, f"找不到名为“{typed}”的{kind}{suggest(typed, titles)}："
-                                              "请从下拉列表中选择，或填写它的编号。")
+            doc.report(problems, at, f"找不到名为“{typed}”的{kind}{suggest(typed, titles)}："
+                                     "请从下拉列表中选择，或填写它的编号。")
 
 
 def _plain(data):
@@ -237,45 +226,55 @@ def _plain(data):
     return data
 
 
-def _positions(row: Row, cells: list[Cell]) -> dict:
-    """Document positions whose "line" is an index into `cells` (column 1 marks it as ours)."""
-    def at(cell: Cell) -> tuple[int, int]:
-        cells.append(cell)
-        return (len(cells), 1)
-
-    positions = {(): at(row.cell)}
+def _cells(row: Row) -> dict[tuple, Cell]:
+    """The cell of each value of a row's record: its columns and its subsheets' rows and columns."""
+    cells: dict[tuple, Cell] = {(): row.cell}
     for path, cell in row.cells.items():
-        positions[path] = at(cell)
+        cells[path] = cell
         for depth in range(1, len(path)):  # a missing `location` points at its first column (省)
-            positions.setdefault(path[:depth], positions[path])
+            cells.setdefault(path[:depth], cell)
     for key, items in row.values.items():
         if isinstance(key, str) and key.endswith("[]"):
             sheet_field = key[:-2]
             for i, item in enumerate(items):
                 index = item.sheet.start + i
-                positions[(sheet_field, index)] = at(item.cell)
+                cells[(sheet_field, index)] = item.cell
                 for path, cell in item.cells.items():
                     if path != ("",):
-                        positions[(sheet_field, index) + path] = at(cell)
-    return positions
+                        cells[(sheet_field, index) + path] = cell
+    return cells
 
 
-def _located(problem: Problem, cells: list[Cell], planned: list[Planned], file: str) -> Problem:
-    """A problem reported on a batch Document, moved to the cell its position stands for."""
-    def place(match: re.Match) -> str:
-        line = int(match.group(2) or 0)
-        cell = cells[line - 1] if 0 < line <= len(cells) else planned[int(match.group(1))].row.cell
-        return cell.place(file)
+@dataclass
+class RowDocument(Document):
+    """A workbook row as the checks see a record: every value stands in a cell, and a problem is
+    reported at that cell (`FILE › 试点案例 › 第 7 行 D 列（活动类型）`), read by `validate` and the
+    cross-record checks like any YAML file."""
 
-    message = TOKEN.sub(place, problem.message)  # "已在 <token>:3:1 使用" names another row
-    message = for_cells(message)  # a cell needs no quotes
-    if not problem.path.startswith("\x00"):
-        return Problem(problem.path, problem.line, problem.col, message, problem.warning, problem.place)
-    item = planned[int(problem.path[1:])]
-    missing = MISSING.search(message)
-    line = item.named.get(missing.group(1), problem.line) if missing else problem.line
-    cell = cells[line - 1] if 0 < line <= len(cells) else item.row.cell
-    return Problem(f"{file} › {cell.sheet}", cell.row, cell.col, message, problem.warning, cell.place(file))
+    file: str = ""
+    cells: dict = field(default_factory=dict)  # path into the record -> Cell
+
+    def cell(self, at: tuple) -> Cell:
+        at = tuple(at)
+        while at and at not in self.cells:
+            at = at[:-1]
+        return self.cells[at]
+
+    def where(self, at: tuple, key: bool = False) -> tuple[int, int]:
+        cell = self.cell(at)
+        return (cell.row, cell.col)
+
+    def place(self, at: tuple, key: bool = False) -> str:
+        return self.cell(at).place(self.file)
+
+    def report(self, problems: Problems, at: tuple, message: str, *, key: bool = False, warning: bool = False) -> None:
+        cell = self.cell(at)
+        problems.add(f"{self.file} › {cell.sheet}", cell.row, cell.col, for_cells(message), warning,
+                     cell.place(self.file))
+
+    @property
+    def is_file(self) -> bool:
+        return False  # we name the files ourselves: no file name to match the id
 
 
 # Writing -----------------------------------------------------------------------------------

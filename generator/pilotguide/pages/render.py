@@ -13,7 +13,6 @@ import posixpath
 from pathlib import Path
 from typing import Any, Callable
 
-from .. import parallel
 from ..content.model import Content, Record
 from ..errors import ContentError, Problem
 from . import qr, topics
@@ -37,7 +36,7 @@ RECORD_EXTRAS = {
 
 
 def render_pages(content: Content, templates: Templates | Path | None = None,
-                 downloads: tuple = (), memo=None, jobs: int = 1,
+                 downloads: tuple = (), memo=None,
                  site: SiteAddress | None = None) -> dict[str, str]:
     """Every generated page of the guide, as {site-relative path: Markdown}.
 
@@ -47,8 +46,7 @@ def render_pages(content: Content, templates: Templates | Path | None = None,
     `memo` (a pages.memo.PageMemo, kept by `pilotguide serve`) skips record pages whose inputs
     are the very same records as last time: packaged record templates read only their record, its
     references, back-links and neighbours. Index and finding pages are always rendered; with
-    template overrides, which may read anything, every page is. `jobs` > 1 renders the record
-    pages in that many processes (parallel.py; not with a memo, which lives in this one).
+    template overrides, which may read anything, every page is.
 
     `site` (where the guide is published): with a `site_url`, step and handout pages print a QR
     code of their own address (an SVG beside the page, qr.py), shown only on paper.
@@ -76,27 +74,8 @@ def render_pages(content: Content, templates: Templates | Path | None = None,
         if memo is not None and inputs is not None:
             memo.put(page, key, pages[page])
 
-    tasks: list[tuple[str, str, tuple, dict]] = []  # record pages: (template, page, inputs, context)
-    order: list[str] = []  # pages in reading order, whatever process rendered them
-
-    def collect(template: str, page: str, inputs: tuple | None = None, **context: Any) -> None:
-        order.append(page)
-        if inputs is None:
-            render(template, page, None, **context)  # an index page: now, here
-        else:
-            tasks.append((template, page, inputs, context))
-
-    def render_tasks(chunk: list) -> dict[str, str]:
-        for template, page, inputs, context in chunk:
-            render(template, page, inputs, **context)
-        return {page: pages[page] for _, page, _, _ in chunk}
-
     for kind in PAGES:
-        _kind_pages(content, templates, kind, collect)
-    jobs = max(1, jobs) if memo is None else 1
-    for done in parallel.fork_map(render_tasks, [tasks[i::jobs] for i in range(jobs)]):
-        pages.update(done)
-    pages = {page: pages[page] for page in order}
+        _kind_pages(content, templates, kind, render)
     if content.all("step"):  # 我的进度: every step's ticks on one page, to print and hand in
         render("progress.md.j2", PROGRESS_PAGE, None, records=content.all("step"))
     topics.render_finding_pages(content, facets, render, pages, memo)  # topics, statistics (SVG files), changes

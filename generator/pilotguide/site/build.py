@@ -40,22 +40,21 @@ def quiet_dirty_warning() -> None:
 
 
 def build_site(config_file: Path, site_dir: Path | None = None, strict: bool = False,
-               verbose: bool = False, content=None, jobs: int | None = None,
+               verbose: bool = False, content=None,
                configured_site_dir: str = "site") -> Path:
     """Build the site of `config_file` with the engine; return the site folder. Raises on failure.
 
-    `content`, when given, is the already checked content of the project (loaded only once) and
-    `jobs` the processes for the parts of the build that are parallel by nature (None: what
-    mkdocs.yml says): both travel on the engine's config (recipe.BuildInputs), which MkDocs hands
-    to the plugin. `configured_site_dir`: mkdocs.yml's site_dir as the project read it, so that
-    the engine loads mkdocs.yml once, into the build's temporary folder."""
+    `content`, when given, is the already checked content of the project (loaded only once):
+    it travels on the engine's config (recipe.BuildInputs), which MkDocs hands to the plugin.
+    `configured_site_dir`: mkdocs.yml's site_dir as the project read it, so that the engine loads
+    mkdocs.yml once, into the build's temporary folder."""
     _mkdocs_logging(verbose, config_file=Path(config_file))
     config_file = config_file.resolve()
     target = Path(site_dir).resolve() if site_dir else (config_file.parent / configured_site_dir).resolve()
 
     def fill(staging: Path) -> None:
         config = engine.load_config(config_file, site_dir=str(staging), strict=strict)
-        config[INPUTS] = BuildInputs(content, jobs)
+        config[INPUTS] = BuildInputs(content)
         # as `mkdocs build` does around its build: plugin instances live for the process, and a
         # preview's (never shut down by a test or library caller) must not reach this build
         config.plugins.on_startup(command="build", dirty=False)

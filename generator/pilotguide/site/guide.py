@@ -67,9 +67,6 @@ class OneBuild:
     def __init__(self) -> None:
         self.search = OfflineSearch()
 
-    def jobs(self, asked: int | None) -> int:
-        return max(1, asked or 1)
-
     def failed(self, error: ContentError | PackError, heading: str) -> list[Problem]:
         """Problems stop a build: raised for MkDocs to abort with (the CLI prints them)."""
         if isinstance(error, PackError):
@@ -106,7 +103,6 @@ class GuideBuild:
         inputs = inputs or BuildInputs()
         # Under serve, problems become a page in the browser instead of a failed rebuild.
         self.problems: list[Problem] | None = None
-        self.jobs = self.mode.jobs(inputs.jobs if inputs.jobs is not None else options.get("jobs"))
         self.content = inputs.content if inputs.content is not None else self._load()
         self.formats: tuple[Format, ...] = formats_on(options)
         self.unmade: set[str] = set()  # downloads not made (switched off, no PDF engine) nor in docs/
@@ -124,8 +120,7 @@ class GuideBuild:
 
     def _load(self) -> Content:
         try:
-            # a preview keeps its RecordCache and loads in this process; a build loads in self.jobs
-            return load_content(self.root, cache=self.mode.records, jobs=self.jobs)
+            return load_content(self.root, cache=self.mode.records)  # a preview keeps its RecordCache
         except ContentError as error:
             self.problems = self.mode.failed(error, "内容检查未通过：")
             return None
@@ -144,7 +139,7 @@ class GuideBuild:
         folder = self.root / self.options.templates_dir
         templates = self.mode.templates(folder)
         self.site = self.mode.site(site_address(config))
-        options = GuideOptions(folder, self.formats, self.site, self.jobs,
+        options = GuideOptions(folder, self.formats, self.site,
                                self.options.get("book_full_cases", BOOK_FULL_CASES), docs=Path(config.docs_dir))
         # a build keeps made downloads in the build cache; a preview in memory, made when asked for
         cache = self.mode.downloads or DownloadCache(

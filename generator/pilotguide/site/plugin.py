@@ -1,8 +1,8 @@
 """MkDocs plugin: inject the generated pages at build time; watch content under `mkdocs serve`.
 
 Only adapts MkDocs events: each handler forwards to a GuideBuild (guide.py), which makes the guide
-with the one recipe (recipe.py). Content that `pilotguide build` has already checked, and its
---jobs, reach the build on the engine's config (recipe.BuildInputs), never set on this instance.
+with the one recipe (recipe.py). Content that `pilotguide build` has already checked reaches the
+build on the engine's config (recipe.BuildInputs), never set on this instance.
 """
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ _OPTIONS = dict(
     pagefind_threshold=c.Type(int, default=2000),  # generated pages; used by `auto`
     # Repeated builds reuse unchanged pages from .pilotguide-cache/ (site/pagecache.py).
     build_cache=c.Type(bool, default=True),
-    # Processes for loading records, rendering record pages and making course documents (`--jobs`).
+    # No longer used: the build runs in one process (forked workers gained nothing measurable,
+    # benchmarks/pools.py). Still accepted, so that an older mkdocs.yml builds unchanged.
     jobs=c.Type(int, default=1),
     # The book (`book: true`) prints each case in full up to this many cases; beyond, a register
     # of one row per case (place, area, roles, web page). A large number asks for full pages always.

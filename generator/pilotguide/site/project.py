@@ -246,13 +246,12 @@ def _option_problem(key: str, option: c.BaseConfigOption, value: Any) -> str | N
     return None
 
 
-def load_checked(project: Project, jobs: int = 1):
+def load_checked(project: Project):
     """mkdocs.yml and the content together: the checked Content, or ContentError with every
-    problem of both (mkdocs.yml, records, nav entries that point at no page). `jobs`: processes
-    that load and validate the record files (load_content)."""
+    problem of both (mkdocs.yml, records, nav entries that point at no page)."""
     problems = project.problems
     try:
-        content = load_content(project.root, jobs=jobs)
+        content = load_content(project.root)
     except ContentError as error:
         raise ContentError(problems.items + error.problems) from None
     if not any(content.records.values()):

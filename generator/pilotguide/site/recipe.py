@@ -12,7 +12,7 @@ disk for any engine) and the nav check of `check` all make the guide here and no
 What shapes the output besides the content is one `GuideOptions`, read from the pilotguide
 plugin's options in mkdocs.yml in one place (`GuideOptions.of`), so the commands cannot disagree
 on which formats are on. What a build needs from outside MkDocs (the content `pilotguide build`
-has already checked, its --jobs) travels on the engine's config under `INPUTS` (`BuildInputs`),
+has already checked) travels on the engine's config under `INPUTS` (`BuildInputs`),
 the channel MkDocs itself gives plugins; nothing is set on the plugin instance from outside.
 """
 
@@ -44,19 +44,18 @@ class GuideOptions:
     templates_dir: Path
     formats: tuple[Format, ...] = ()
     site: SiteAddress = field(default_factory=lambda: SiteAddress("", None, False))
-    jobs: int = 1
     book_full_cases: int = BOOK_FULL_CASES  # the book prints cases in full up to this many; beyond, a register
     # The hand-written pages' folder: without an index.md there, the home page is made from
     # guide.yaml (pages/home.py). None: no home page is made (a caller that needs none).
     docs: Path | None = None
 
     @classmethod
-    def of(cls, root: Path, options: Any, site: SiteAddress, jobs: int = 1, downloads: bool = True,
+    def of(cls, root: Path, options: Any, site: SiteAddress, downloads: bool = True,
            docs: Path | None = None) -> GuideOptions:
         """The options of the pilotguide plugin as mkdocs.yml gives them (a mapping, or MkDocs'
         config of the plugin); a switch not written takes its format's default."""
         formats = formats_on(options) if downloads else ()
-        return cls(Path(root) / str(_get(options, "templates_dir", TEMPLATES_DIR)), formats, site, max(1, jobs),
+        return cls(Path(root) / str(_get(options, "templates_dir", TEMPLATES_DIR)), formats, site,
                    int(_get(options, "book_full_cases", BOOK_FULL_CASES)), docs)
 
 
@@ -92,11 +91,9 @@ class GuideOutput:
 
 @dataclass(frozen=True)
 class BuildInputs:
-    """What `pilotguide build` hands to the build it starts: the content it has checked (loaded
-    once) and its --jobs (None: what mkdocs.yml says)."""
+    """What `pilotguide build` hands to the build it starts: the content it has checked (loaded once)."""
 
     content: Any = None
-    jobs: int | None = None
 
 
 def make_guide(content, options: GuideOptions, templates: Templates | None = None, memo=None,
@@ -113,7 +110,7 @@ def make_guide(content, options: GuideOptions, templates: Templates | None = Non
     the pages are rendered, so no page offers them."""
     templates = templates if templates is not None else Templates(options.templates_dir)
     formats, pdf_engine, notice = plan(options.formats) if with_downloads else (options.formats, None, None)
-    pages = render_pages(content, templates, downloads=formats, memo=memo, jobs=options.jobs, site=options.site)
+    pages = render_pages(content, templates, downloads=formats, memo=memo, site=options.site)
     if options.docs is not None and not (options.docs / HOME_PAGE).is_file():  # the home page from guide.yaml
         pages = {HOME_PAGE: squeeze(home_page(content, templates, pages, formats, options.site.name)), **pages}
     if not with_downloads:
@@ -127,7 +124,7 @@ def make_guide(content, options: GuideOptions, templates: Templates | None = Non
         return GuideOutput(pages, dict.fromkeys(lazy.paths, b""), lazy, notice, unmade)
     try:
         downloads = course_files(content, pages, formats, cache=downloads_cache, templates=templates,
-                                 site=options.site, jobs=options.jobs, book_full_cases=options.book_full_cases,
+                                 site=options.site, book_full_cases=options.book_full_cases,
                                  engine=pdf_engine)
     except ContentError as error:
         raise DownloadProblems(error.problems) from None

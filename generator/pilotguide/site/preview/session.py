@@ -139,9 +139,6 @@ class PreviewSession:
     def __post_init__(self) -> None:
         self.index = PreviewIndex(self.search)
 
-    def jobs(self, asked: int | None) -> int:
-        return 1  # a preview renders few pages per save: forking would cost more than it saves
-
     def failed(self, error, heading: str) -> list[Problem]:
         """Problems do not stop a preview: every page shows them until the next good save."""
         if isinstance(error, ContentError):
