@@ -16,8 +16,8 @@ of them and no page is reused. The edition stamp in every footer changes with an
 stored as a placeholder and put back when a page is reused.
 
 Beside the pages, `search-cuts.json.z` keeps jieba's cuts of the search text for the lexicon
-(search.Cuts): keyed by jieba, its dictionary and the guide's user words, read back only when
-those are the same.
+(search.Cuts): keyed by jieba and its dictionary, with the user words they were cut with; a run
+holding a user word added or removed since is cut again, every other run's cut is read back.
 
 Owned by the plugin of one `pilotguide build` (never by `serve`, whose dirty builds already skip
 unchanged pages); nothing here is global.
