@@ -184,6 +184,7 @@ def lexicon(texts: Iterable[str], terms: Iterable[str] = (), cuts: Cuts | None =
     cuts.keep(runs)
     if len(cuts.runs) > 2 * len(runs):  # a long preview session: forget text no longer in the guide
         cuts.runs = {run: cuts.runs[run] for run in runs}
+        cuts.cut_runs &= runs
 
     class Known:  # a word jieba knows (frequency > 0: jieba also stores bare prefixes) or has cut
         def __contains__(self, word: str) -> bool:
