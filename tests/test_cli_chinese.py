@@ -78,6 +78,9 @@ MISTAKES = {
     "unknown option": (["build", "--stirct"], "没有选项 `--stirct`（是否指 `--site-dir`、`--strict`？）"),
     "option without value": (["serve", "--dev-addr"], "选项 `--dev-addr` 后面需要一个值"),
     "extra argument": (["check", "extra"], "多余的参数：extra"),
+    "a flag given a value": (["check", "--strict=yes"], "选项 `--strict` 不带值"),
+    "a file for a folder": (["build", "--site-dir", "pyproject.toml"], "`pyproject.toml` 是文件，这里需要文件夹"),
+    "a folder for a file": (["import", "."], "`.` 是文件夹，这里需要文件"),
 }
 
 
@@ -95,3 +98,17 @@ def test_the_allow_list_does_not_hide_english():
     for old in ("-j, --jobs 整数 RANGE", "[x>=0]", "-1 is not in the range x>=0.", "应为 a valid integer range",
                 "Missing argument '类型'. Choose from:", "No such command 'buidl'. Did you mean 'build'?"):
         assert _english(old), old
+
+
+def test_a_path_type_says_what_is_wrong_from_the_path_itself(tmp_path):
+    """FilePath decides from the file system (not from click's sentence) what to say."""
+    from pilotguide.cli_text import FilePath
+
+    missing = tmp_path / "没有的文件.xlsx"
+    with pytest.raises(click.BadParameter) as caught:
+        FilePath(exists=True).convert(str(missing), None, None)
+    assert caught.value.message == f"`{missing}` 不存在：请检查路径是否写对。"
+    with pytest.raises(click.BadParameter) as caught:
+        FilePath(dir_okay=False).convert(str(tmp_path), None, None)
+    assert caught.value.message == f"`{tmp_path}` 是文件夹，这里需要文件。"
+    assert FilePath(exists=True).convert(str(tmp_path), None, None) == str(tmp_path)

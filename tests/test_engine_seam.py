@@ -173,6 +173,17 @@ def test_material_search_index_internals(tmp_path):
            "SearchIndex(**config).add_entry_from_context(page) no longer makes entries of a page snapshot")
 
 
+def test_material_search_keeps_a_previous_index_that_a_build_can_forget(tmp_path):
+    config = engine.load_config(_config(tmp_path))
+    plugin = next((p for p in config.plugins.values() if type(p).__module__.startswith("material.plugins.search")),
+                  None)
+    canary(plugin is not None and hasattr(plugin, "search_index_prev"),
+           "Material's search plugin has no `search_index_prev` (the index a dirty build keeps)")
+    plugin.search_index_prev = object()
+    engine.forget_previous_index(config)
+    canary(plugin.search_index_prev is None, "forget_previous_index left Material's kept index")
+
+
 def test_material_search_module_has_a_jieba_global():
     module = import_module("material.plugins.search.plugin")
     canary("jieba" in vars(module), "material.plugins.search.plugin has no module global `jieba`")

@@ -33,8 +33,9 @@ def with_book(root: Path, book: bool = True) -> None:
 
 def built_alone(root: Path) -> Path:
     """`pilotguide build` in a process of its own, as a publisher runs it. (In one test process, after
-    an in-process preview of another guide, this county's policy page once listed the hidden case
-    among its back-links: kept as a known issue, see the CHANGELOG.)"""
+    an in-process preview of another guide, this county's search index once held that guide's pages:
+    Material's search plugin merged the index it kept from the preview; fixed, see
+    test_preview_quick.py.)"""
     done = subprocess.run([sys.executable, "-m", "pilotguide", "build", "--config", str(root / "mkdocs.yml")],
                           capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr

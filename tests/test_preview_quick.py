@@ -210,3 +210,23 @@ def test_search_parses_a_quick_save_s_pages_when_the_index_is_asked_for(preview,
     monkeypatch.setattr(quick, "rebuild", broken)
     assert not preview.save(case, text)  # MkDocs' build then runs, with Material's own index
     assert material.search_index is real
+
+
+def test_a_build_after_a_preview_in_the_same_process_indexes_only_its_own_pages(preview, tmp_path):
+    """The engine keeps plugin instances for the process, and Material's search plugin keeps a dirty
+    (preview) build's index to merge into the next: a build of another guide afterwards must not
+    carry the previewed guide's pages in its search index (they leaked into a county's index)."""
+    from conftest import build_project
+
+    other = copy_fixture("minimal", tmp_path, "other")
+    config = other / "mkdocs.yml"  # pages as files (`index.html`, as the shipped guide has them): Material
+    # then merges a kept index into the build's instead of replacing it (its first entry names a page)
+    config.write_text(config.read_text(encoding="utf-8") + "use_directory_urls: false\n", encoding="utf-8")
+    alone = reference(other, tmp_path / "alone")  # the same guide built in a process of its own
+    site = build_project(other)
+
+    def entries(folder: Path) -> list[tuple[str, str]]:
+        index = json.loads((folder / "search" / "search_index.json").read_text(encoding="utf-8"))
+        return sorted((doc["location"], doc["title"]) for doc in index["docs"])
+
+    assert entries(site) == entries(alone)

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .cli_text import ChineseGroup, Count, LabelledChoice, invocation
+from .cli_text import ChineseGroup, Count, FilePath, LabelledChoice, invocation
 from .content import schemas
 from .content.editions import MANIFEST, record_edition
 from .content.gather import load_vocabularies
@@ -60,7 +60,7 @@ def _load(project, strict: bool = False):
     return content
 
 
-config_option = click.option("--config", "-f", "config", type=click.Path(path_type=Path, dir_okay=False),
+config_option = click.option("--config", "-f", "config", type=FilePath(path_type=Path, dir_okay=False),
                              default=None, metavar="文件", help=CONFIG_HELP)
 # `--jobs` chose a number of worker processes until the build ran in one process (benchmarks/pools.py
 # measured no gain); still accepted, hidden, so that an older script keeps working.
@@ -93,7 +93,7 @@ def check(config: Path | None, strict: bool) -> None:
 
 @main.command()
 @config_option
-@click.option("--site-dir", "-d", type=click.Path(path_type=Path, file_okay=False), default=None,
+@click.option("--site-dir", "-d", type=FilePath(path_type=Path, file_okay=False), default=None,
               help="输出目录（默认：mkdocs.yml 中的 site_dir，通常是 site/）。")
 @click.option("--strict", is_flag=True, help="把 MkDocs 的警告（如失效链接）当作错误。")
 @click.option("--zip", "make_zip", is_flag=True, help="另外生成带日期的站点压缩包，便于交给内网服务器。")
@@ -231,7 +231,7 @@ def serve(config: Path | None, dev_addr: str, full_rebuild: bool, poll: bool) ->
 
 @main.command()
 @config_option
-@click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False), required=True,
+@click.option("--out", "out", type=FilePath(path_type=Path, file_okay=False), required=True,
               help="输出目录：写入手写页面（docs/）和生成的 Markdown 页面。")
 @click.option("--downloads/--no-downloads", default=True, show_default="生成",
               help="是否同时生成下载文件（"
@@ -257,7 +257,7 @@ def generate(config: Path | None, out: Path, downloads: bool) -> None:
 
 
 @main.command()
-@click.argument("folder", type=click.Path(path_type=Path), default=".", metavar="文件夹")
+@click.argument("folder", type=FilePath(path_type=Path), default=".", metavar="文件夹")
 @click.option("--name", default=None, help="指南名称，如 某某县城乡社区社会组织培育指南（首页标题和页眉）。")
 @click.option("--office", default=None, help="编写单位，如 某某县民政局（可不填）。")
 @click.option("--region", default=None, help="适用地区，如 吉林省某某县（可不填）。")
@@ -369,7 +369,7 @@ def new(config: Path | None, kind: str, record_id: str) -> None:
 
 @main.command()
 @config_option
-@click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False), required=True,
+@click.option("--out", "out", type=FilePath(path_type=Path, file_okay=False), required=True,
               help="输出目录。")
 def schema(config: Path | None, out: Path) -> None:
     """写出各类记录的 JSON Schema（draft-07），供编辑器补全和校验。"""
@@ -393,7 +393,7 @@ def _kinds_option():
 
 @main.command()
 @config_option
-@click.option("--out", "out", type=click.Path(path_type=Path, dir_okay=False), required=True,
+@click.option("--out", "out", type=FilePath(path_type=Path, dir_okay=False), required=True,
               help="要生成的工作簿，如 案例收集表.xlsx。")
 @_kinds_option()
 def workbook(config: Path | None, out: Path, kinds: tuple[str, ...]) -> None:
@@ -403,7 +403,7 @@ def workbook(config: Path | None, out: Path, kinds: tuple[str, ...]) -> None:
 
 @main.command()
 @config_option
-@click.option("--out", "out", type=click.Path(path_type=Path, dir_okay=False), required=True,
+@click.option("--out", "out", type=FilePath(path_type=Path, dir_okay=False), required=True,
               help="要生成的工作簿，如 现有案例.xlsx。")
 @_kinds_option()
 def export(config: Path | None, out: Path, kinds: tuple[str, ...]) -> None:
@@ -427,7 +427,7 @@ def _workbook(config: Path | None, out: Path, kinds: tuple[str, ...], filled: bo
 
 @main.command(name="import")
 @config_option
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=FilePath(path_type=Path, dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="只检查并列出将新建、更新、不变和跳过的记录，不写入任何文件。")
 @click.option("--update", is_flag=True, help="允许修改已有记录（只改表格中有的列；正文 body 等保留）。")
 @click.option("--kind", "csv_kind", default="case-study", show_default=True, type=_workbook_kinds(),

@@ -30,36 +30,26 @@ METAVARS = {"[OPTIONS]": "[选项]", "COMMAND [ARGS]...": "命令 [参数]...", 
 HELP_TEXT = "显示本帮助并退出。"
 CLOSING = "）。，；：、”’】」』"  # never at the start of a line
 
-# click's messages (click 8.x wording), in Chinese. Matched in order against format_message().
+# The usage errors whose exception carries nothing but click's sentence (click 8.x wording): a
+# bare UsageError (no command given; extra arguments, named only inside the text), and the
+# parser's BadOptionUsage, raised without a context, so the option's name is known but not whether
+# a value was missing or given to a flag. Every other error is told from the exception's data
+# (`reason`) or by our own parameter types (Count, FilePath, LabelledChoice).
 MESSAGES = [
-    (r"No such command '(.+)'\.", "没有命令 `{0}`。"),
-    (r"No such option '(.+?)'\.(?: Did you mean .*)?", "没有选项 `{0}`。"),
-    (r"Missing argument '(.+)'\.", "缺少参数 `{0}`。"),
-    (r"Missing option '(.+)'\.", "缺少选项 `{0}`。"),
     (r"Missing command\.", "缺少命令。"),
+    (r"Got unexpected extra arguments? \((.*)\)", "多余的参数：{0}（含空格的路径请加引号）。"),
     (r"Option '(.+)' requires an argument\.", "选项 `{0}` 后面需要一个值。"),
     (r"Option '(.+)' requires (\d+) arguments\.", "选项 `{0}` 后面需要 {1} 个值。"),
     (r"Option '(.+)' does not take a value\.", "选项 `{0}` 不带值。"),
-    (r"Got unexpected extra arguments? \((.*)\)", "多余的参数：{0}（含空格的路径请加引号）。"),
-    (r"Invalid value for (.+?): (.*)", "参数 `{0}` 的值不可用：{1}"),
-    (r"'(.*)' is not one of (.*)\.", "`{0}` 不是可选的值；可选：{1}。"),
-    (r"'(.*)' is not (.*)\.", "`{0}` 不是可选的值；应为 {1}。"),
-    (r"'(.*)' is not a valid integer( range)?\.", "`{0}` 不是整数。"),
-    (r"(?:File|Directory|Path) '(.*)' does not exist\.", "`{0}` 不存在。"),
-    (r"(?:File|Directory|Path) '(.*)' is a file\.", "`{0}` 是文件，这里需要文件夹。"),
-    (r"(?:File|Directory|Path) '(.*)' is a directory\.", "`{0}` 是文件夹，这里需要文件。"),
-    (r"(?:File|Directory|Path) '(.*)' is not (readable|writable)\.", "`{0}` 没有读写权限。"),
 ]
 
 
 def translate(message: str) -> str:
-    """click's English message in Chinese (recursively, for "Invalid value for X: <reason>")."""
+    """One of click's data-less messages (MESSAGES) in Chinese; any other text as it is."""
     for pattern, words in MESSAGES:
         match = re.fullmatch(pattern, message.strip(), re.S)
         if match:
-            parts = [translate(g) if i == len(match.groups()) - 1 and pattern.startswith("Invalid") else (g or "")
-                     for i, g in enumerate(match.groups())]
-            return words.format(*(p.replace("'", "") if "`" not in p else p for p in parts))
+            return words.format(*(g or "" for g in match.groups()))
     return message
 
 
@@ -85,6 +75,24 @@ class Count(click.ParamType):
         if number < self.minimum:
             self.fail(f"`{value}` 太小：应为 {self.minimum} 或更大的整数。", param, ctx)
         return number
+
+
+class FilePath(click.Path):
+    """click's Path, saying in Chinese what is wrong with the path given, from the path itself
+    (whether it exists, is a file or a folder, may be read or written), not from click's text."""
+
+    def convert(self, value, param, ctx):
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            path = os.fsdecode(value) if isinstance(value, bytes) else str(value)
+            if not os.path.exists(path):
+                self.fail(f"`{path}` 不存在：请检查路径是否写对。", param, ctx)
+            if os.path.isfile(path) and not self.file_okay:
+                self.fail(f"`{path}` 是文件，这里需要文件夹。", param, ctx)
+            if os.path.isdir(path) and not self.dir_okay:
+                self.fail(f"`{path}` 是文件夹，这里需要文件。", param, ctx)
+            self.fail(f"`{path}` 没有读写权限：请换一个位置，或请管理员开放权限。", param, ctx)
 
 
 class LabelledChoice(click.Choice):
@@ -249,9 +257,8 @@ def _show(error: click.ClickException) -> None:
 def reason(error: click.ClickException) -> str:
     """What went wrong, in Chinese, from the exception's data: which command, option or parameter,
     and the type's own (Chinese) message. click's English sentence is translated only for the
-    errors that carry no data (MESSAGES), and for click's own types (paths)."""
-    no_such_command = getattr(click.exceptions, "NoSuchCommand", None)  # click 8.4 and later
-    if no_such_command is not None and isinstance(error, no_such_command):
+    errors that carry no data (MESSAGES)."""
+    if isinstance(error, click.exceptions.NoSuchCommand):
         return f"没有命令 `{error.command_name}`。"
     if isinstance(error, click.NoSuchOption):
         return f"没有选项 `{error.option_name}`。"
@@ -261,7 +268,7 @@ def reason(error: click.ClickException) -> str:
         extra = param.type.get_missing_message(param, error.ctx) if isinstance(param.type, LabelledChoice) else ""
         return f"缺少{what} `{_param_name(param)}`。" + extra
     if isinstance(error, click.BadParameter) and error.param is not None:
-        return f"参数 `{_param_name(error.param)}` 的值不可用：{translate(error.message)}"
+        return f"参数 `{_param_name(error.param)}` 的值不可用：{error.message}"
     return translate(error.format_message())
 
 

@@ -204,11 +204,5 @@
   }
 
   window.addEventListener("afterprint", function () { document.body.classList.remove(MODE); });
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(setup);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", setup);
-  } else {
-    setup();
-  }
+  window.pilotguideOnEveryPage(setup);  // every-page.js
 })();

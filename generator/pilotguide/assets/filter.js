@@ -230,12 +230,5 @@
     Array.prototype.forEach.call(document.querySelectorAll("table[data-pg-facets]"), setup);
   }
 
-  // Material's instant navigation swaps pages without reloading; document$ announces each one.
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(init);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
+  window.pilotguideOnEveryPage(init);  // every-page.js
 })();

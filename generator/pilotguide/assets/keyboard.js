@@ -100,11 +100,5 @@
     if (button) button.focus();
   });
 
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(setup);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", setup);
-  } else {
-    setup();
-  }
+  window.pilotguideOnEveryPage(setup);  // every-page.js
 })();

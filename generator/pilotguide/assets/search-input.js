@@ -23,11 +23,5 @@
 
   document.addEventListener("input", nudge, true);
   document.addEventListener("compositionend", nudge, true);
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(name);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", name);
-  } else {
-    name();
-  }
+  window.pilotguideOnEveryPage(name);  // every-page.js
 })();

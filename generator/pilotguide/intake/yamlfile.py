@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import yaml as pyyaml
@@ -74,16 +75,24 @@ def _text(dumper, value: str) -> pyyaml.ScalarNode:
 _NewFileDumper.add_representer(str, _text)
 
 
+BLOCK_SCALAR = re.compile(r"(?:^\s*|:\s|-\s)[|>][-+0-9]*$")  # a line whose value is a block of text
+
+
 def indent_lists(text: str) -> str:
     """libyaml writes a list at its key's indentation ("key:\n- a"); the shipped files indent it
     ("key:\n  - a"). Shift every line of such a list (its items and everything nested in them) by
     two spaces; relative indentation, and so block text, is unchanged."""
     out: list[str] = []
     open_at = -1  # indentation of the list being shifted, -1 when none
+    block_at = -1  # indentation of the line that opened a block scalar (`key: |-`), -1 when none
     previous = ""
     for line in text.split("\n"):
         indent = len(line) - len(line.lstrip(" "))
         stripped = line.strip()
+        if block_at >= 0 and (not stripped or indent > block_at):  # text, never structure ("- 0" in it)
+            out.append(("  " + line) if open_at >= 0 and stripped else line)
+            continue
+        block_at = -1
         if open_at >= 0 and stripped and indent <= open_at and not line[indent:].startswith("- "):
             open_at = -1  # a line at the list's level that is not an item: the list has ended
         if open_at < 0 and line[indent:].startswith("- ") and previous.rstrip().endswith(":") \
@@ -92,6 +101,8 @@ def indent_lists(text: str) -> str:
         out.append(("  " + line) if open_at >= 0 and stripped else line)
         if stripped:
             previous = line
+        if BLOCK_SCALAR.search(line):
+            block_at = indent
     return "\n".join(out)
 
 

@@ -58,6 +58,7 @@ def build_site(config_file: Path, site_dir: Path | None = None, strict: bool = F
         # as `mkdocs build` does around its build: plugin instances live for the process, and a
         # preview's (never shut down by a test or library caller) must not reach this build
         config.plugins.on_startup(command="build", dirty=False)
+        engine.forget_previous_index(config)  # nor the search index Material kept from a preview
         try:
             engine.build(config)
         finally:

@@ -28,6 +28,10 @@ Internals used, and why:
 - Material's search plugin: its `search_index` attribute, the index's `entries` list, `config`
   and `add_entry_from_context` (material_index, entries_of, hook_entries, parse_page): reused
   pages bring their stored entries, the preview keeps each page's entries and parses later.
+- Material's search plugin's `search_index_prev` set to None (forget_previous_index): the engine
+  keeps plugin instances with `on_startup` for the whole process, and after a dirty (preview)
+  build Material merges that index into every later one, another guide's pages included, even
+  after `on_startup(dirty=False)`; a build forgets it first.
 - Material's search module global `jieba` set to None (skip_material_segmenting): Material would
   cut every page with jieba only for our worker to ignore it.
 - Material's page HTML edited as text (point_search_worker, pagefind_mark): the `"search":` worker
@@ -356,6 +360,15 @@ def material_search(config):
         if index is not None and hasattr(index, "entries"):
             return plugin
     return None
+
+
+def forget_previous_index(config) -> None:
+    """Material's search plugin forgets the index a dirty (preview) build kept for the next one:
+    plugin instances live for the process, and Material merges the kept index into every later
+    build's (`generate_search_index(self.search_index_prev)`), whichever guide it builds."""
+    for plugin in config.plugins.values():
+        if hasattr(plugin, "search_index_prev"):
+            plugin.search_index_prev = None
 
 
 def swap_index(plugin, make):

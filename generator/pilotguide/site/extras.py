@@ -23,7 +23,7 @@ from .search.pagefind import disable_material_search
 ASSET_DIR = "assets/pilotguide"
 THEME_DIR = "theme"  # templates that override Material's (assets/theme/)
 STYLES = ["pilotguide.css"]
-SCRIPTS = ["filter.js", "checklist.js", "search-input.js", "phone.js", "keyboard.js"]
+SCRIPTS = ["every-page.js", "filter.js", "checklist.js", "search-input.js", "phone.js", "keyboard.js"]
 # In the page's head (Material's polyfills), before Material's bundle starts its search worker.
 HEAD_SCRIPTS = ["search-note.js"]
 EXTENSIONS = ["md_in_html"]  # the case table is raw HTML whose link cells are Markdown
